@@ -1,0 +1,56 @@
+// Registers the addon's exports; the work lives in operations.cpp and the kernels.
+// Every operation comes as a pair: name(request) runs on the calling thread, and
+// nameAsync(request) returns a Promise and runs on the libuv thread pool.
+#include <napi.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "../kernels/tile_kernel.hpp"
+#include "operations.hpp"
+#include "run_operation.hpp"
+
+namespace kmn::binding {
+namespace {
+
+template <template <typename> class Operation>
+void export_pair(Napi::Env env, Napi::Object exports, const char* name) {
+  exports.Set(name, Napi::Function::New(
+                        env, [](const Napi::CallbackInfo& info) { return run_for_dtype<Operation>(info, false); }, name));
+  const std::string async_name = std::string(name) + "Async";
+  exports.Set(async_name, Napi::Function::New(
+                              env, [](const Napi::CallbackInfo& info) { return run_for_dtype<Operation>(info, true); },
+                              async_name));
+}
+
+Napi::Value info(const Napi::CallbackInfo& callback_info) {
+  Napi::Env env = callback_info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("simd", Napi::String::New(env, simd_name()));
+#ifdef _OPENMP
+  out.Set("openmp", Napi::Boolean::New(env, true));
+  out.Set("maxThreads", Napi::Number::New(env, omp_get_max_threads()));
+#else
+  out.Set("openmp", Napi::Boolean::New(env, false));
+  out.Set("maxThreads", Napi::Number::New(env, 1));
+#endif
+  return out;
+}
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  export_pair<FitLloydOperation>(env, exports, "fitLloyd");
+  export_pair<AssignOperation>(env, exports, "assign");
+  export_pair<TransformOperation>(env, exports, "transform");
+  export_pair<ColumnStatsOperation>(env, exports, "columnStats");
+  export_pair<PlusPlusOperation>(env, exports, "plusPlusStep");
+  exports.Set("info", Napi::Function::New(env, info, "info"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace kmn::binding
+
+static Napi::Object init_addon(Napi::Env env, Napi::Object exports) { return kmn::binding::init(env, exports); }
+
+NODE_API_MODULE(kmeans_native, init_addon)

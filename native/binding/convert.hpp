@@ -1,0 +1,92 @@
+// Typed accessors that read a request object's fields. Option keys are spelled as in the
+// TypeScript facade (src/native.ts). Typed arrays are read in place: the request keeps a
+// reference to each one so that it stays alive while a worker thread uses its memory.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "errors.hpp"
+
+namespace kmn::binding {
+
+template <typename T> constexpr napi_typedarray_type typed_array_type();
+template <> constexpr napi_typedarray_type typed_array_type<double>() { return napi_float64_array; }
+template <> constexpr napi_typedarray_type typed_array_type<float>() { return napi_float32_array; }
+template <> constexpr napi_typedarray_type typed_array_type<int32_t>() { return napi_int32_array; }
+
+class Request {
+ public:
+  explicit Request(Napi::Object object) : object_(object), env_(object.Env()) {}
+
+  Napi::Env env() const { return env_; }
+
+  bool has(const char* key) const {
+    Napi::Value value = object_.Get(key);
+    return !value.IsUndefined() && !value.IsNull();
+  }
+
+  // A typed array of element type T, at least `min_length` long. Returns false (with a JS
+  // exception pending) if absent or of another type.
+  template <typename T>
+  bool typed_array(const char* key, T** data, size_t* length) {
+    Napi::Value value = object_.Get(key);
+    KMN_REQUIRE(env_, value.IsTypedArray(), std::string("request field ") + key + " must be a typed array");
+    Napi::TypedArray array = value.As<Napi::TypedArray>();
+    KMN_REQUIRE(env_, array.TypedArrayType() == typed_array_type<T>(),
+                std::string("request field ") + key + " has the wrong element type");
+    *data = array.As<Napi::TypedArrayOf<T>>().Data();
+    *length = array.ElementLength();
+    keep_alive_.push_back(Napi::Persistent(value));
+    return true;
+  }
+
+  // Same, but null or undefined gives a null pointer.
+  template <typename T>
+  bool optional_typed_array(const char* key, T** data, size_t* length) {
+    if (!has(key)) {
+      *data = nullptr;
+      *length = 0;
+      return true;
+    }
+    return typed_array(key, data, length);
+  }
+
+  bool integer(const char* key, int64_t min, int64_t* out) {
+    Napi::Value value = object_.Get(key);
+    KMN_REQUIRE(env_, value.IsNumber(), std::string("request field ") + key + " must be a number");
+    const double number = value.As<Napi::Number>().DoubleValue();
+    KMN_REQUIRE(env_, number >= static_cast<double>(min) && number <= 9007199254740991.0 &&
+                          number == static_cast<double>(static_cast<int64_t>(number)),
+                std::string("request field ") + key + " must be an integer >= " + std::to_string(min));
+    *out = static_cast<int64_t>(number);
+    return true;
+  }
+
+  bool number(const char* key, double* out) {
+    Napi::Value value = object_.Get(key);
+    KMN_REQUIRE(env_, value.IsNumber(), std::string("request field ") + key + " must be a number");
+    *out = value.As<Napi::Number>().DoubleValue();
+    return true;
+  }
+
+  bool threads(int* out) {
+    int64_t threads = 1;
+    if (!integer("threads", 1, &threads)) return false;
+    *out = static_cast<int>(threads > 4096 ? 4096 : threads);
+    return true;
+  }
+
+  // References that keep the request's arrays alive; moved into the operation.
+  std::vector<Napi::Reference<Napi::Value>> take_references() { return std::move(keep_alive_); }
+
+ private:
+  Napi::Object object_;
+  Napi::Env env_;
+  std::vector<Napi::Reference<Napi::Value>> keep_alive_;
+};
+
+}  // namespace kmn::binding

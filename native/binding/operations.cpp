@@ -1,0 +1,187 @@
+#include "operations.hpp"
+
+#include "../kernels/lloyd.hpp"
+#include "../kernels/reductions.hpp"
+#include "../kernels/sizes.hpp"
+
+namespace kmn::binding {
+
+template <typename T>
+bool DataOperation<T>::parse_data(Request& request) {
+  Napi::Env env = request.env();
+  T* x = nullptr;
+  size_t length = 0;
+  if (!request.typed_array("x", &x, &length)) return false;
+  if (!request.integer("n", 1, &data.n) || !request.integer("d", 1, &data.d)) return false;
+  size_t expected = 0;
+  KMN_REQUIRE(env, checked_mul(data.n, data.d, &expected) && expected == length, "x must hold n*d values");
+  data.x = x;
+  double* weights = nullptr;
+  if (!request.optional_typed_array("sampleWeight", &weights, &length)) return false;
+  KMN_REQUIRE(env, weights == nullptr || length == static_cast<size_t>(data.n), "sampleWeight must hold n values");
+  data.weights = weights;
+  return request.threads(&threads);
+}
+
+// Checks that `key` is a typed array of exactly `count` elements of type U.
+template <typename U>
+static bool sized_array(Request& request, const char* key, int64_t rows, int64_t cols, U** out) {
+  size_t length = 0, expected = 0;
+  if (!request.typed_array(key, out, &length)) return false;
+  KMN_REQUIRE(request.env(), checked_mul(rows, cols, &expected) && expected == length,
+              std::string(key) + " has the wrong length");
+  return true;
+}
+
+template <typename T>
+static bool centers_field(Request& request, int64_t d, int64_t* k, T** centers) {
+  if (!request.integer("k", 1, k)) return false;
+  return sized_array(request, "centers", *k, d, centers);
+}
+
+// --- fitLloyd --------------------------------------------------------------------------
+
+template <typename T>
+bool FitLloydOperation<T>::parse(Request& request) {
+  if (!this->parse_data(request) || !centers_field(request, this->data.d, &k, &centers)) return false;
+  if (!sized_array(request, "labels", this->data.n, 1, &labels)) return false;
+  if (!request.integer("maxIter", 1, &options.max_iter) || !request.number("tol", &options.tol)) return false;
+  options.threads = this->threads;
+  return true;
+}
+
+template <typename T>
+Status FitLloydOperation<T>::execute() {
+  return fit_lloyd(this->data, k, centers, labels, options, &fit);
+}
+
+template <typename T>
+Napi::Value FitLloydOperation<T>::result(Napi::Env env) {
+  const size_t iterations = fit.history.size();
+  Napi::Float64Array inertia = Napi::Float64Array::New(env, iterations);
+  Napi::Float64Array shift = Napi::Float64Array::New(env, iterations);
+  Napi::Float64Array changes = Napi::Float64Array::New(env, iterations);
+  Napi::Float64Array relocated = Napi::Float64Array::New(env, iterations);
+  for (size_t i = 0; i < iterations; ++i) {
+    inertia[i] = fit.history[i].inertia;
+    shift[i] = fit.history[i].center_shift;
+    changes[i] = static_cast<double>(fit.history[i].label_changes);
+    relocated[i] = static_cast<double>(fit.history[i].relocated);
+  }
+  Napi::Object history = Napi::Object::New(env);
+  history.Set("inertia", inertia);
+  history.Set("centerShift", shift);
+  history.Set("labelChanges", changes);
+  history.Set("relocated", relocated);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("nIter", Napi::Number::New(env, static_cast<double>(fit.n_iter)));
+  out.Set("converged", Napi::Boolean::New(env, fit.converged));
+  out.Set("inertia", Napi::Number::New(env, fit.inertia));
+  out.Set("history", history);
+  return out;
+}
+
+// --- assign ------------------------------------------------------------------------------
+
+template <typename T>
+bool AssignOperation<T>::parse(Request& request) {
+  T* writable_centers = nullptr;
+  if (!this->parse_data(request) || !centers_field(request, this->data.d, &k, &writable_centers)) return false;
+  centers = writable_centers;
+  if (!sized_array(request, "labels", this->data.n, 1, &labels)) return false;
+  if (request.has("sqDistances") && !sized_array(request, "sqDistances", this->data.n, 1, &sq_distances)) return false;
+  return true;
+}
+
+template <typename T>
+Status AssignOperation<T>::execute() {
+  return assign_nearest(this->data, centers, k, this->threads, labels, sq_distances, &weighted_sum);
+}
+
+template <typename T>
+Napi::Value AssignOperation<T>::result(Napi::Env env) {
+  return Napi::Number::New(env, weighted_sum);
+}
+
+// --- transform ---------------------------------------------------------------------------
+
+template <typename T>
+bool TransformOperation<T>::parse(Request& request) {
+  T* writable_centers = nullptr;
+  if (!this->parse_data(request) || !centers_field(request, this->data.d, &k, &writable_centers)) return false;
+  centers = writable_centers;
+  return sized_array(request, "out", this->data.n, k, &out);
+}
+
+template <typename T>
+Status TransformOperation<T>::execute() {
+  return transform(this->data, centers, k, this->threads, out);
+}
+
+template <typename T>
+Napi::Value TransformOperation<T>::result(Napi::Env env) {
+  return env.Undefined();
+}
+
+// --- columnStats -------------------------------------------------------------------------
+
+template <typename T>
+bool ColumnStatsOperation<T>::parse(Request& request) {
+  return this->parse_data(request) && sized_array(request, "means", this->data.d, 1, &means);
+}
+
+template <typename T>
+Status ColumnStatsOperation<T>::execute() {
+  return column_stats(this->data, this->threads, means, &mean_variance);
+}
+
+template <typename T>
+Napi::Value ColumnStatsOperation<T>::result(Napi::Env env) {
+  return Napi::Number::New(env, mean_variance);
+}
+
+// --- plusPlusStep ------------------------------------------------------------------------
+
+template <typename T>
+bool PlusPlusOperation<T>::parse(Request& request) {
+  if (!this->parse_data(request)) return false;
+  double* writable_shift = nullptr;
+  if (!sized_array(request, "shift", this->data.d, 1, &writable_shift)) return false;
+  shift = writable_shift;
+  int32_t* writable_candidates = nullptr;
+  size_t length = 0;
+  if (!request.typed_array("candidates", &writable_candidates, &length)) return false;
+  KMN_REQUIRE(request.env(), length >= 1, "candidates must not be empty");
+  for (size_t c = 0; c < length; ++c)
+    KMN_REQUIRE(request.env(), writable_candidates[c] >= 0 && writable_candidates[c] < this->data.n,
+                "candidates must be row indices");
+  candidates = writable_candidates;
+  m = static_cast<int64_t>(length);
+  return sized_array(request, "closest", this->data.n, 1, &closest);
+}
+
+template <typename T>
+Status PlusPlusOperation<T>::execute() {
+  return plus_plus_step(this->data, shift, candidates, m, this->threads, closest, &step);
+}
+
+template <typename T>
+Napi::Value PlusPlusOperation<T>::result(Napi::Env env) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("best", Napi::Number::New(env, static_cast<double>(step.best)));
+  out.Set("potential", Napi::Number::New(env, step.potential));
+  return out;
+}
+
+#define KMN_INSTANTIATE(T)                  \
+  template struct DataOperation<T>;         \
+  template struct FitLloydOperation<T>;     \
+  template struct AssignOperation<T>;       \
+  template struct TransformOperation<T>;    \
+  template struct ColumnStatsOperation<T>;  \
+  template struct PlusPlusOperation<T>;
+KMN_INSTANTIATE(float)
+KMN_INSTANTIATE(double)
+#undef KMN_INSTANTIATE
+
+}  // namespace kmn::binding

@@ -1,0 +1,97 @@
+// The operations the addon exports, one struct each (see run_operation.hpp for the shape).
+// Each reads `x` (n*d, float64 or float32) and `threads`; the other fields are listed per
+// operation. Output arrays are allocated by the facade and written in place.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "../driver.hpp"
+#include "../kernels/dataset.hpp"
+#include "../kernels/plus_plus.hpp"
+#include "convert.hpp"
+
+namespace kmn::binding {
+
+// Fields common to every operation: x, n, d, optional sampleWeight, threads.
+template <typename T>
+struct DataOperation {
+  std::vector<Napi::Reference<Napi::Value>> references;
+  Dataset<T> data;
+  int threads = 1;
+
+  bool parse_data(Request& request);
+};
+
+// fitLloyd: centers (INOUT k*d, initial then final), labels (OUT n), k, maxIter, tol
+// (absolute). Result: { nIter, converged, inertia, history: { inertia, centerShift,
+// labelChanges, relocated } } with one Float64Array entry per iteration.
+template <typename T>
+struct FitLloydOperation : DataOperation<T> {
+  T* centers = nullptr;
+  int32_t* labels = nullptr;
+  int64_t k = 0;
+  FitOptions options;
+  FitResult fit;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env);
+};
+
+// assign: centers (IN k*d), k, labels (OUT n), optional sqDistances (OUT n, float64).
+// Result: the weighted sum of squared distances.
+template <typename T>
+struct AssignOperation : DataOperation<T> {
+  const T* centers = nullptr;
+  int64_t k = 0;
+  int32_t* labels = nullptr;
+  double* sq_distances = nullptr;
+  double weighted_sum = 0;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env);
+};
+
+// transform: centers (IN k*d), k, out (OUT n*k, same type as x). Result: undefined.
+template <typename T>
+struct TransformOperation : DataOperation<T> {
+  const T* centers = nullptr;
+  int64_t k = 0;
+  T* out = nullptr;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env);
+};
+
+// columnStats: means (OUT d, float64). Result: the mean of the column variances.
+template <typename T>
+struct ColumnStatsOperation : DataOperation<T> {
+  double* means = nullptr;
+  double mean_variance = 0;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env);
+};
+
+// plusPlusStep: shift (IN d, float64), candidates (IN m, int32 row indices), closest (INOUT
+// n, float64). Result: { best, potential }.
+template <typename T>
+struct PlusPlusOperation : DataOperation<T> {
+  const double* shift = nullptr;
+  const int32_t* candidates = nullptr;
+  int64_t m = 0;
+  double* closest = nullptr;
+  PlusPlusStep step;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env);
+};
+
+}  // namespace kmn::binding

@@ -1,0 +1,87 @@
+// Runs an operation synchronously or on the libuv thread pool. An operation is a struct with
+//   bool parse(Request&)            main thread: read and check the request
+//   Status execute()                any thread: plain C++ only, never touches JS values
+//   Napi::Value result(Napi::Env)   main thread: build the JS result
+// and it owns the references that keep the request's arrays alive until it is destroyed.
+#pragma once
+
+#include <napi.h>
+
+#include <utility>
+
+#include "convert.hpp"
+#include "errors.hpp"
+
+namespace kmn::binding {
+
+template <typename Operation>
+class OperationWorker : public Napi::AsyncWorker {
+ public:
+  OperationWorker(Napi::Env env, Operation operation)
+      : Napi::AsyncWorker(env, "kmeans-native"), operation_(std::move(operation)),
+        deferred_(Napi::Promise::Deferred::New(env)) {}
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override { status_ = operation_.execute(); }
+
+  void OnOK() override {
+    Napi::HandleScope scope(Env());
+    if (status_ != Status::kOk) {
+      deferred_.Reject(status_error(Env(), status_).Value());
+      return;
+    }
+    Napi::Value value = operation_.result(Env());
+    if (Env().IsExceptionPending()) {
+      deferred_.Reject(Env().GetAndClearPendingException().Value());
+      return;
+    }
+    deferred_.Resolve(value);
+  }
+
+ private:
+  Operation operation_;
+  Napi::Promise::Deferred deferred_;
+  Status status_ = Status::kOk;
+};
+
+template <typename Operation>
+Napi::Value run_operation(const Napi::CallbackInfo& info, bool async) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) {
+    make_error(env, "ERR_KMEANS_INVALID_REQUEST", "expected a request object").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Request request(info[0].As<Napi::Object>());
+  Operation operation;
+  if (!operation.parse(request)) return env.Undefined();
+  operation.references = request.take_references();
+  if (!async) {
+    const Status status = operation.execute();
+    if (status != Status::kOk) {
+      status_error(env, status).ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    return operation.result(env);
+  }
+  auto* worker = new OperationWorker<Operation>(env, std::move(operation));
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
+
+// The float64 or float32 instantiation of an operation template, chosen by the type of the
+// request's `x` array.
+template <template <typename> class Operation>
+Napi::Value run_for_dtype(const Napi::CallbackInfo& info, bool async) {
+  if (info.Length() >= 1 && info[0].IsObject()) {
+    Napi::Value x = info[0].As<Napi::Object>().Get("x");
+    if (x.IsTypedArray() && x.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array) {
+      return run_operation<Operation<float>>(info, async);
+    }
+  }
+  return run_operation<Operation<double>>(info, async);
+}
+
+}  // namespace kmn::binding

@@ -1,0 +1,53 @@
+#include "driver.hpp"
+
+#include <algorithm>
+#include <new>
+#include <utility>
+
+#include "kernels/reductions.hpp"
+
+namespace kmn {
+
+template <typename T>
+Status fit_lloyd(const Dataset<T>& data, int64_t k, T* centers, int32_t* labels, const FitOptions& options,
+                 FitResult* result) {
+  const int64_t d = data.d;
+  try {
+    LloydWorkspace<T> ws(data.n, k, d, options.threads);
+    std::vector<T> spare(static_cast<size_t>(k * d));
+    result->history.reserve(static_cast<size_t>(std::min<int64_t>(options.max_iter, 1024)));
+    std::fill(labels, labels + data.n, -1);  // every label counts as changed in the first pass
+
+    T* current = centers;
+    T* next = spare.data();
+    bool strict = false;
+    for (int64_t iter = 0; iter < options.max_iter; ++iter) {
+      IterationStats stats;
+      const Status status = lloyd_pass(data, current, next, labels, ws, &stats);
+      if (status != Status::kOk) return status;
+      std::swap(current, next);
+      result->history.push_back(stats);
+      result->n_iter = iter + 1;
+      if (stats.label_changes == 0) {
+        strict = true;
+        break;
+      }
+      if (stats.center_shift <= options.tol) break;
+    }
+    result->converged = strict || (!result->history.empty() && result->history.back().center_shift <= options.tol);
+    if (!strict) {
+      IterationStats stats;
+      const Status status = lloyd_pass<T>(data, current, nullptr, labels, ws, &stats);
+      if (status != Status::kOk) return status;
+    }
+    if (current != centers) std::copy(current, current + k * d, centers);
+    return inertia(data, centers, labels, ws.threads, &result->inertia);
+  } catch (const std::bad_alloc&) {
+    return Status::kAllocFailed;
+  }
+}
+
+template Status fit_lloyd<float>(const Dataset<float>&, int64_t, float*, int32_t*, const FitOptions&, FitResult*);
+template Status fit_lloyd<double>(const Dataset<double>&, int64_t, double*, int32_t*, const FitOptions&, FitResult*);
+
+}  // namespace kmn

@@ -1,0 +1,33 @@
+// The k-means loop (scikit-learn's _kmeans_single_lloyd): passes until the labels stop
+// changing (strict convergence) or the total squared center shift is within the tolerance,
+// then, unless convergence was strict, one assign-only pass so that the labels belong to the
+// returned centers; finally the exact inertia.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/dataset.hpp"
+#include "kernels/lloyd.hpp"
+#include "kernels/status.hpp"
+
+namespace kmn {
+
+struct FitOptions {
+  int64_t max_iter = 300;
+  double tol = 0;      // absolute: the caller has already scaled it by the data's variance
+  int threads = 1;
+};
+
+struct FitResult {
+  int64_t n_iter = 0;
+  bool converged = false;  // strict, or within tol before max_iter ran out
+  double inertia = 0;
+  std::vector<IterationStats> history;  // one entry per pass that updated the centers
+};
+
+template <typename T>
+Status fit_lloyd(const Dataset<T>& data, int64_t k, T* centers /* INOUT k*d: initial, then final */,
+                 int32_t* labels /* OUT n */, const FitOptions& options, FitResult* result);
+
+}  // namespace kmn

@@ -1,0 +1,87 @@
+// Assignment of one chunk: the tile kernel's argmin, then an exact re-check of the rows whose
+// two best values are closer than the kernel's rounding error can explain. Those rows are
+// decided by the exact squared Euclidean distance in double, lowest center index on a tie,
+// so every label is the nearest center (a direct argmin) whatever the instruction set.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "center_panels.hpp"
+#include "chunking.hpp"
+#include "dataset.hpp"
+#include "tile_kernel.hpp"
+
+namespace kmn {
+
+// Per-thread buffers for one chunk, allocated once per call.
+template <typename T>
+struct ChunkScratch {
+  std::vector<T> packed;        // kChunkSize*d
+  std::vector<double> x_norm;   // kChunkSize
+  std::vector<int32_t> label;   // kChunkSize
+  std::vector<T> best, second;  // kChunkSize
+  std::vector<double> sq_dist;  // kChunkSize: squared distance to the chosen center
+
+  explicit ChunkScratch(int64_t d)
+      : packed(static_cast<size_t>(kChunkSize * d)), x_norm(kChunkSize), label(kChunkSize), best(kChunkSize),
+        second(kChunkSize), sq_dist(kChunkSize) {}
+};
+
+template <typename T>
+inline double squared_distance(const T* a, const T* b, int64_t d) {
+  double sum = 0;
+  for (int64_t f = 0; f < d; ++f) {
+    const double diff = static_cast<double>(a[f]) - static_cast<double>(b[f]);
+    sum += diff * diff;
+  }
+  return sum;
+}
+
+// Index of the nearest of k centers by exact distance (lowest index on a tie).
+template <typename T>
+inline int32_t nearest_exact(const T* x, const T* centers /* IN k*d */, int64_t k, int64_t d, double* sq_dist) {
+  int32_t best = 0;
+  double best_dist = std::numeric_limits<double>::infinity();
+  for (int64_t j = 0; j < k; ++j) {
+    const double dist = squared_distance(x, centers + j * d, d);
+    if (dist < best_dist) {
+      best_dist = dist;
+      best = static_cast<int32_t>(j);
+    }
+  }
+  *sq_dist = best_dist;
+  return best;
+}
+
+// Bound on the error of one kernel value ||c'||^2 - 2 x'.c' (rounding of x', c', the norm and
+// a d-term dot product), with a safety factor of two.
+template <typename T>
+inline double tie_margin(int64_t d, double x_norm, double max_center_norm) {
+  const double unit_roundoff = std::numeric_limits<T>::epsilon() / 2;
+  return 2.0 * static_cast<double>(d + 8) * unit_roundoff * (x_norm + max_center_norm);
+}
+
+// Labels rows [begin, end) into scratch.label, with squared distances in scratch.sq_dist
+// (exact for re-checked rows, from the kernel's values otherwise).
+template <typename T>
+void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* centers /* IN k*d */,
+                  const CenterPanels<T>& panels, const TileKernel<T>& kernel, ChunkScratch<T>& scratch) {
+  const int64_t rows = end - begin, d = data.d;
+  pack_rows(data.x, d, begin, end, panels.shift.data(), scratch.packed.data(), scratch.x_norm.data());
+  kernel.nearest(scratch.packed.data(), rows, d, panels.panels.data(), panels.norms.data(), panels.k_padded,
+                 scratch.label.data(), scratch.best.data(), scratch.second.data());
+  for (int64_t r = 0; r < rows; ++r) {
+    const double best = scratch.best[r], second = scratch.second[r];
+    const double margin = tie_margin<T>(d, scratch.x_norm[r], panels.max_norm);
+    if (second - best <= 2 * margin) {
+      scratch.label[r] = nearest_exact(data.row(begin + r), centers, panels.k, d, &scratch.sq_dist[r]);
+    } else {
+      const double dist = scratch.x_norm[r] + best;
+      scratch.sq_dist[r] = dist > 0 ? dist : 0;
+    }
+  }
+}
+
+}  // namespace kmn

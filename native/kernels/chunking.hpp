@@ -1,0 +1,95 @@
+// The one chunk loop. Samples are cut into chunks of kChunkSize rows, and chunks into a
+// fixed number of blocks that depends only on the problem size, never on the thread count.
+// Each block accumulates its partial results in chunk order, and blocks are merged in block
+// order, so every reduction adds the same numbers in the same order whatever the number of
+// threads: a fit gives bitwise-identical results on 1 or 64 threads.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace kmn {
+
+constexpr int64_t kChunkSize = 256;
+// Upper bound on blocks: enough to balance many threads, few enough that per-block
+// partial sums (blocks*k*d doubles) stay small.
+constexpr int64_t kMaxBlocks = 64;
+// Per-block partial sums of one fit may use at most this many bytes in total.
+constexpr int64_t kPartialsBudgetBytes = int64_t{64} << 20;
+
+struct BlockPlan {
+  int64_t n = 0;         // samples
+  int64_t n_chunks = 0;  // ceil(n / kChunkSize), the remainder chunk included
+  int64_t n_blocks = 0;  // fixed by n (and by the size of one block's partials)
+
+  // Plan with at most max_blocks blocks; per_block_bytes caps the count so that all
+  // blocks' partial results together fit in kPartialsBudgetBytes.
+  static BlockPlan make(int64_t n, int64_t per_block_bytes = 0) {
+    BlockPlan plan;
+    plan.n = n;
+    plan.n_chunks = (n + kChunkSize - 1) / kChunkSize;
+    int64_t blocks = std::min(plan.n_chunks, kMaxBlocks);
+    if (per_block_bytes > 0) blocks = std::min(blocks, std::max<int64_t>(1, kPartialsBudgetBytes / per_block_bytes));
+    plan.n_blocks = std::max<int64_t>(1, blocks);
+    return plan;
+  }
+
+  int64_t first_chunk(int64_t block) const { return block * n_chunks / n_blocks; }
+  int64_t chunk_begin(int64_t chunk) const { return chunk * kChunkSize; }
+  int64_t chunk_end(int64_t chunk) const { return std::min(n, (chunk + 1) * kChunkSize); }
+};
+
+// Threads actually worth starting: never more than there are blocks.
+inline int effective_threads(int requested, const BlockPlan& plan) {
+  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(requested, plan.n_blocks)));
+}
+
+inline int current_thread() {
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
+// Calls fn(block, thread) for every block, blocks spread over `threads` threads.
+// fn must not throw: allocate scratch per thread before calling.
+template <typename Fn>
+void parallel_for_blocks(const BlockPlan& plan, int threads, Fn&& fn) {
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#endif
+  for (int64_t block = 0; block < plan.n_blocks; ++block) {
+    fn(block, current_thread());
+  }
+  (void)threads;
+}
+
+// Calls fn(chunk, begin, end) for each chunk of the block, in order.
+template <typename Fn>
+void for_each_chunk_in_block(const BlockPlan& plan, int64_t block, Fn&& fn) {
+  const int64_t last = plan.first_chunk(block + 1);
+  for (int64_t chunk = plan.first_chunk(block); chunk < last; ++chunk) {
+    fn(chunk, plan.chunk_begin(chunk), plan.chunk_end(chunk));
+  }
+}
+
+// Splits [0, count) into equal parts over threads: for element-wise work whose result does
+// not depend on who computes it (merging block partials element by element, for example).
+template <typename Fn>
+void parallel_for_range(int64_t count, int threads, Fn&& fn) {
+  const int64_t grain = 4096;
+  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(threads, (count + grain - 1) / grain));
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(static_cast<int>(parts))
+#endif
+  for (int64_t part = 0; part < parts; ++part) {
+    fn(part * count / parts, (part + 1) * count / parts);
+  }
+}
+
+}  // namespace kmn

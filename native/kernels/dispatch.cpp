@@ -1,0 +1,101 @@
+// Chooses the distance-kernel variant once per process: the widest instruction set that both
+// the CPU and the build have, unless KMEANS_NATIVE_SIMD asks for a narrower one.
+#include <cstdlib>
+#include <cstring>
+
+#include "tile_kernel.hpp"
+
+namespace kmn {
+
+#define KMN_DECLARE_VARIANT(isa)      \
+  namespace isa {                     \
+  NearestTileFn<double> nearest_tile_f64(); \
+  NearestTileFn<float> nearest_tile_f32();  \
+  int64_t panel_width_f64();          \
+  int64_t panel_width_f32();          \
+  DotTileFn dot_tile_f64();           \
+  }
+KMN_DECLARE_VARIANT(portable)
+#ifdef KMN_HAVE_X86_VARIANTS
+KMN_DECLARE_VARIANT(avx2)
+KMN_DECLARE_VARIANT(avx512)
+#endif
+#undef KMN_DECLARE_VARIANT
+
+namespace {
+
+enum class Isa { kPortable, kAvx2, kAvx512 };
+
+Isa best_supported() {
+#ifdef KMN_HAVE_X86_VARIANTS
+  __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (avx2 && __builtin_cpu_supports("avx512f")) return Isa::kAvx512;
+  if (avx2) return Isa::kAvx2;
+#endif
+  return Isa::kPortable;
+}
+
+Isa choose() {
+  Isa isa = best_supported();
+  const char* forced = std::getenv("KMEANS_NATIVE_SIMD");
+  if (forced == nullptr) return isa;
+  if (std::strcmp(forced, "portable") == 0) return Isa::kPortable;
+  if (std::strcmp(forced, "avx2") == 0 && isa == Isa::kAvx512) return Isa::kAvx2;
+  return isa;  // unknown value, or a wider set than the CPU has: keep the best supported
+}
+
+Isa chosen() {
+  static const Isa isa = choose();
+  return isa;
+}
+
+#define KMN_VARIANT_SWITCH(expr)                                  \
+  switch (chosen()) {                                             \
+    KMN_X86_CASES(expr)                                           \
+    default: { namespace v = portable; return expr; }             \
+  }
+#ifdef KMN_HAVE_X86_VARIANTS
+#define KMN_X86_CASES(expr)                                       \
+  case Isa::kAvx512: { namespace v = avx512; return expr; }       \
+  case Isa::kAvx2: { namespace v = avx2; return expr; }
+#else
+#define KMN_X86_CASES(expr)
+#endif
+
+const char* isa_name() {
+  switch (chosen()) {
+    case Isa::kAvx512: return "avx512";
+    case Isa::kAvx2: return "avx2";
+    default: return "portable";
+  }
+}
+
+}  // namespace
+
+template <>
+const TileKernel<double>& tile_kernel<double>() {
+  static const TileKernel<double> kernel = []() -> TileKernel<double> {
+    KMN_VARIANT_SWITCH((TileKernel<double>{isa_name(), v::panel_width_f64(), v::nearest_tile_f64()}))
+  }();
+  return kernel;
+}
+
+template <>
+const TileKernel<float>& tile_kernel<float>() {
+  static const TileKernel<float> kernel = []() -> TileKernel<float> {
+    KMN_VARIANT_SWITCH((TileKernel<float>{isa_name(), v::panel_width_f32(), v::nearest_tile_f32()}))
+  }();
+  return kernel;
+}
+
+const DotKernel& dot_kernel() {
+  static const DotKernel kernel = []() -> DotKernel {
+    KMN_VARIANT_SWITCH((DotKernel{v::panel_width_f64(), v::dot_tile_f64()}))
+  }();
+  return kernel;
+}
+
+const char* simd_name() { return isa_name(); }
+
+}  // namespace kmn

@@ -1,0 +1,52 @@
+// One Lloyd pass over the data (Lloyd 1982): assign every row to its nearest center and,
+// unless only labels are wanted, accumulate the weighted per-cluster sums that give the new
+// centers. Cost per pass: n*k*d multiply-adds in the tile kernel, n*d for the sums, and
+// blocks*k*d for merging; extra memory O(threads*chunk*d + blocks*k*d), never n*k.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "assign.hpp"
+#include "block_partials.hpp"
+#include "center_panels.hpp"
+#include "chunking.hpp"
+#include "dataset.hpp"
+#include "status.hpp"
+
+namespace kmn {
+
+struct IterationStats {
+  double inertia = 0;          // weighted sum of squared distances to the centers used for assignment
+  double center_shift = 0;     // sum over clusters of ||new - old||^2
+  int64_t label_changes = 0;   // rows whose label changed in this pass
+  int64_t relocated = 0;       // empty clusters given a new center
+};
+
+// Buffers for all passes of one fit, allocated once (may throw std::bad_alloc).
+template <typename T>
+struct LloydWorkspace {
+  BlockPlan plan;
+  int threads = 1;
+  int64_t k = 0, d = 0;
+  CenterPanels<T> panels;
+  std::vector<ChunkScratch<T>> scratch;  // one per thread
+  BlockPartials partials;                // per block: k*d sums, k weights, changes, inertia
+  std::vector<double> merged;            // the same layout, merged over blocks
+
+  LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads);
+  int64_t partial_width() const { return k * d + k + 2; }
+};
+
+// Assigns labels against `centers`; with update, also writes the new centers (empty
+// clusters relocated as scikit-learn does) to centers_new.
+template <typename T>
+Status lloyd_pass(const Dataset<T>& data, const T* centers /* IN k*d */, T* centers_new /* OUT k*d, or null */,
+                  int32_t* labels /* INOUT n */, LloydWorkspace<T>& ws, IterationStats* stats);
+
+// Labels and exact squared distances of each row to its nearest center (predict, vq).
+template <typename T>
+Status assign_nearest(const Dataset<T>& data, const T* centers /* IN k*d */, int64_t k, int threads,
+                      int32_t* labels /* OUT n */, double* sq_dist /* OUT n, or null */, double* weighted_sum /* OUT */);
+
+}  // namespace kmn

@@ -1,0 +1,25 @@
+// Whole-data reductions, each in fixed block order (bitwise identical for any thread count).
+#pragma once
+
+#include <cstdint>
+
+#include "dataset.hpp"
+#include "status.hpp"
+
+namespace kmn {
+
+// Column means and the mean of the column variances (population variance, as numpy's var),
+// which scales the convergence tolerance.
+template <typename T>
+Status column_stats(const Dataset<T>& data, int threads, double* means /* OUT d */, double* mean_variance /* OUT */);
+
+// Sum over rows of weight * ||x_i - c_{labels_i}||^2, exact in double.
+template <typename T>
+Status inertia(const Dataset<T>& data, const T* centers /* IN k*d */, const int32_t* labels /* IN n */, int threads,
+               double* out);
+
+// out[i*k + j] = ||x_i - c_j|| (Euclidean, not squared), exact in double, stored as T.
+template <typename T>
+Status transform(const Dataset<T>& data, const T* centers /* IN k*d */, int64_t k, int threads, T* out /* OUT n*k */);
+
+}  // namespace kmn
