@@ -1,0 +1,119 @@
+/**
+ * The single loader of the native addon, and the types of what it exports. node-gyp-build
+ * looks in prebuilds/<platform>-<arch> first, then in build/Release.
+ */
+import * as path from 'node:path';
+import { KMeansError } from './errors';
+
+export type FloatArray = Float64Array | Float32Array;
+
+/** Fields every operation reads. Arrays are read in place, never copied or modified. */
+export interface DataRequest {
+  x: FloatArray;
+  n: number;
+  d: number;
+  sampleWeight: Float64Array | null;
+  threads: number;
+}
+
+export interface FitLloydRequest extends DataRequest {
+  /** IN/OUT k*d: the initial centers, replaced by the final ones. Same type as x. */
+  centers: FloatArray;
+  k: number;
+  /** OUT n */
+  labels: Int32Array;
+  maxIter: number;
+  /** Absolute tolerance on the total squared center shift. */
+  tol: number;
+}
+
+export interface FitLloydResponse {
+  nIter: number;
+  converged: boolean;
+  inertia: number;
+  history: {
+    inertia: Float64Array;
+    centerShift: Float64Array;
+    labelChanges: Float64Array;
+    relocated: Float64Array;
+  };
+}
+
+export interface AssignRequest extends DataRequest {
+  centers: FloatArray;
+  k: number;
+  /** OUT n */
+  labels: Int32Array;
+  /** OUT n: exact squared distance of each row to its center (optional). */
+  sqDistances?: Float64Array;
+}
+
+export interface TransformRequest extends DataRequest {
+  centers: FloatArray;
+  k: number;
+  /** OUT n*k, same type as x. */
+  out: FloatArray;
+}
+
+export interface ColumnStatsRequest extends DataRequest {
+  /** OUT d */
+  means: Float64Array;
+}
+
+export interface PlusPlusRequest extends DataRequest {
+  /** IN d: subtracted from rows before the norm-trick distances (the column means). */
+  shift: Float64Array;
+  /** IN m: candidate row indices. */
+  candidates: Int32Array;
+  /** IN/OUT n: each row's squared distance to the nearest chosen center so far. */
+  closest: Float64Array;
+}
+
+export interface PlusPlusResponse {
+  best: number;
+  potential: number;
+}
+
+/** Request and response types of each native operation, by name. */
+export interface Operations {
+  fitLloyd: [FitLloydRequest, FitLloydResponse];
+  assign: [AssignRequest, number];
+  transform: [TransformRequest, undefined];
+  columnStats: [ColumnStatsRequest, number];
+  plusPlusStep: [PlusPlusRequest, PlusPlusResponse];
+}
+
+export type OperationName = keyof Operations;
+
+export type NativeAddon = {
+  [K in OperationName]: (request: Operations[K][0]) => Operations[K][1];
+} & {
+  [K in OperationName as `${K}Async`]: (request: Operations[K][0]) => Promise<Operations[K][1]>;
+} & {
+  info(): { simd: string; openmp: boolean; maxThreads: number };
+};
+
+function load(): NativeAddon {
+  const root = path.join(__dirname, '..');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+    return nodeGypBuild(root) as NativeAddon;
+  } catch (error) {
+    throw new KMeansError(
+      'ERR_KMEANS_ADDON_NOT_FOUND',
+      `Could not load the kmeans-native addon for ${process.platform}-${process.arch} (node ${process.version}). ` +
+        `Looked in ${path.join(root, 'prebuilds')} and ${path.join(root, 'build', 'Release')}. ` +
+        'Build it from source with `npx cmake-js compile` in the package folder (needs CMake and a C++17 compiler).',
+      { cause: error },
+    );
+  }
+}
+
+let addon: NativeAddon | undefined;
+
+/** The addon, loaded on first use. */
+export function native(): NativeAddon {
+  addon ??= load();
+  return addon;
+}

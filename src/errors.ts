@@ -1,0 +1,71 @@
+/**
+ * Every error the library throws is a {@link KMeansError} with a stable `code` to switch on,
+ * like Node's own `ERR_*` codes. The message says what was expected and what arrived.
+ */
+export type KMeansErrorCode =
+  /** An option has the wrong type, is out of range, or is unknown. */
+  | 'ERR_KMEANS_INVALID_OPTION'
+  /** The data is not a matrix: ragged rows, wrong length, not numbers, a wrong container. */
+  | 'ERR_KMEANS_INVALID_DATA'
+  /** The data has no rows or no columns. */
+  | 'ERR_KMEANS_EMPTY_DATA'
+  /** The data holds NaN or ±Infinity. */
+  | 'ERR_KMEANS_NON_FINITE'
+  /** The column count differs from the one the model was fitted on, or init has the wrong shape. */
+  | 'ERR_KMEANS_SHAPE_MISMATCH'
+  /** nClusters is larger than the number of samples (or of samples with positive weight). */
+  | 'ERR_KMEANS_TOO_FEW_SAMPLES'
+  /** sampleWeight has the wrong length, a negative or non-finite value, or sums to zero. */
+  | 'ERR_KMEANS_INVALID_WEIGHTS'
+  /** predict, transform or score was called before fit. */
+  | 'ERR_KMEANS_NOT_FITTED'
+  /** The native code could not allocate its buffers. */
+  | 'ERR_KMEANS_ALLOC'
+  /** A buffer size would overflow. */
+  | 'ERR_KMEANS_TOO_LARGE'
+  /** The native addon could not be loaded. */
+  | 'ERR_KMEANS_ADDON_NOT_FOUND'
+  /** A bug in this library: please report it. */
+  | 'ERR_KMEANS_INTERNAL';
+
+export class KMeansError extends Error {
+  readonly code: KMeansErrorCode;
+
+  constructor(code: KMeansErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KMeansError';
+    this.code = code;
+  }
+}
+
+/** Describes a value for an error message: `(got 0)`, `(got "lloid")`, `(got an object)`. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  return `${typeof value === 'function' ? 'a function' : 'an object'}`;
+}
+
+/** `name must be <expected> (got <actual>)`, as an ERR_KMEANS_INVALID_OPTION error. */
+export function invalidOption(name: string, expected: string, actual: unknown): KMeansError {
+  return new KMeansError('ERR_KMEANS_INVALID_OPTION', `${name} must be ${expected} (got ${describe(actual)})`);
+}
+
+const nativeCodes = new Set<string>(['ERR_KMEANS_ALLOC', 'ERR_KMEANS_TOO_LARGE']);
+
+/**
+ * Turns an error from the addon into a KMeansError whose stack is `callSite`'s, so that it
+ * points at the caller's code rather than at a worker thread; the native error is the cause.
+ */
+export function fromNativeError(error: unknown, callSite?: Error): KMeansError {
+  if (error instanceof KMeansError) return error;
+  const nativeCode = (error as { code?: unknown })?.code;
+  const code: KMeansErrorCode =
+    typeof nativeCode === 'string' && nativeCodes.has(nativeCode) ? (nativeCode as KMeansErrorCode) : 'ERR_KMEANS_INTERNAL';
+  const message = error instanceof Error ? error.message : String(error);
+  const wrapped = new KMeansError(code, message, { cause: error });
+  if (callSite?.stack) wrapped.stack = `KMeansError: ${message}\n${callSite.stack.split('\n').slice(1).join('\n')}`;
+  return wrapped;
+}

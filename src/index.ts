@@ -1,0 +1,20 @@
+/**
+ * kmeans-native: k-means clustering on a native C++17/OpenMP core, with scikit-learn's API
+ * in camelCase.
+ */
+import { native } from './binding';
+
+export { KMeans } from './kmeans';
+export type { FitOptions, IterationHistory, SampleWeight } from './kmeans';
+export { kmeansPlusPlus, kmeansPlusPlusAsync } from './kmeans_plus_plus';
+export type { KMeansPlusPlusOptions } from './kmeans_plus_plus';
+export type { Seeding } from './seeding';
+export { KMeansError } from './errors';
+export type { KMeansErrorCode } from './errors';
+export type { DType, Matrix, MatrixLike } from './matrix';
+export type { InitMethod, KMeansOptions, ResolvedKMeansOptions } from './options';
+
+/** How the native core was built and what it runs on this CPU. */
+export function info(): { simd: string; openmp: boolean; maxThreads: number } {
+  return native().info();
+}

@@ -1,0 +1,253 @@
+/**
+ * KMeans with scikit-learn's semantics (1.2+), in camelCase: fit runs `nInit` Lloyd runs from
+ * k-means++, random or explicit centers and keeps the one with the lowest inertia.
+ */
+import { type FitLloydResponse, type FloatArray, native } from './binding';
+import { KMeansError } from './errors';
+import { type Matrix, type MatrixLike, allocate, asDType, dtypeOf, toMatrix, toSampleWeight } from './matrix';
+import { type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, rejectUnknownKeys } from './options';
+import { type Plan, call, runAsync, runSync } from './plan';
+import { Random, randomSeed } from './rng';
+import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
+
+export type SampleWeight = readonly number[] | Float64Array | Float32Array;
+
+export interface FitOptions {
+  /** One non-negative weight per sample (default: all 1). Integer weights act as repeated rows. */
+  sampleWeight?: SampleWeight;
+}
+
+/** Per-iteration record of the winning run (one entry per center update). */
+export interface IterationHistory {
+  /** Weighted sum of squared distances to the centers used for that iteration's assignment. */
+  inertia: Float64Array;
+  /** Sum over clusters of the squared shift of the center in that iteration. */
+  centerShift: Float64Array;
+  /** Samples whose label changed in that iteration. */
+  labelChanges: Float64Array;
+  /** Empty clusters relocated in that iteration. */
+  relocated: Float64Array;
+}
+
+interface FittedState {
+  clusterCenters: Matrix;
+  labels: Int32Array;
+  inertia: number;
+  nIter: number;
+  converged: boolean;
+  history: IterationHistory;
+}
+
+interface PreparedData {
+  X: Matrix;
+  sampleWeight: Float64Array | null;
+  threads: number;
+}
+
+export class KMeans {
+  /** The options in force, defaults filled in. */
+  readonly params: Readonly<ResolvedKMeansOptions>;
+  private fitted: FittedState | undefined;
+
+  constructor(options: KMeansOptions = {}) {
+    this.params = Object.freeze(resolveKMeansOptions(options));
+  }
+
+  /** Computes the clustering. X is number[][] or a typed matrix { data, rows, cols }. */
+  fit(X: MatrixLike, options: FitOptions = {}): this {
+    this.fitted = runSync(this.fitPlan(this.prepare(X, options)));
+    return this;
+  }
+
+  /** As fit, on the libuv thread pool: the event loop stays free, and the result is identical. */
+  async fitAsync(X: MatrixLike, options: FitOptions = {}): Promise<this> {
+    const callSite = new Error();
+    const prepared = this.prepare(X, options);
+    this.fitted = await runAsync(this.fitPlan(prepared), callSite);
+    return this;
+  }
+
+  /** fit, then the labels of X. */
+  fitPredict(X: MatrixLike, options: FitOptions = {}): Int32Array {
+    return this.fit(X, options).labels;
+  }
+
+  /** fit, then the distances of X to the centers (as transform). */
+  fitTransform(X: MatrixLike, options: FitOptions = {}): Matrix {
+    return this.fit(X, options).transform(X);
+  }
+
+  /** Index of the nearest center for each row of X (lowest index on an exact tie). */
+  predict(X: MatrixLike): Int32Array {
+    return runSync(this.assignPlan(X, undefined)).labels;
+  }
+
+  async predictAsync(X: MatrixLike): Promise<Int32Array> {
+    const callSite = new Error();
+    return (await runAsync(this.assignPlan(X, undefined), callSite)).labels;
+  }
+
+  /** Euclidean distance of each row of X to each center: an n×k matrix in X's dtype. */
+  transform(X: MatrixLike): Matrix {
+    const state = this.state();
+    const data = this.prepareQuery(X);
+    const centers = asDType(state.clusterCenters, dtypeOf(data.X.data));
+    const k = centers.rows;
+    const out = allocate(dtypeOf(data.X.data), data.X.rows * k);
+    runSync(
+      (function* (): Plan<void> {
+        yield* call('transform', { ...request(data), centers: centers.data, k, out });
+      })(),
+    );
+    return { data: out, rows: data.X.rows, cols: k };
+  }
+
+  /** The opposite of X's (weighted) inertia against the fitted centers: higher is better. */
+  score(X: MatrixLike, options: FitOptions = {}): number {
+    return -runSync(this.assignPlan(X, options)).inertia;
+  }
+
+  /** Cluster centers, k×d, in the dtype of the data fitted. */
+  get clusterCenters(): Matrix {
+    return this.state().clusterCenters;
+  }
+  /** Label of each training sample. */
+  get labels(): Int32Array {
+    return this.state().labels;
+  }
+  /** Sum of (weighted) squared distances of the samples to their nearest center. */
+  get inertia(): number {
+    return this.state().inertia;
+  }
+  /** Iterations run by the winning run. */
+  get nIter(): number {
+    return this.state().nIter;
+  }
+  /** Whether the winning run converged (labels stable, or shift within tol) before maxIter. */
+  get converged(): boolean {
+    return this.state().converged;
+  }
+  /** Number of features seen by fit. */
+  get nFeaturesIn(): number {
+    return this.state().clusterCenters.cols;
+  }
+  /** Per-iteration statistics of the winning run. */
+  get history(): IterationHistory {
+    return this.state().history;
+  }
+
+  private state(): FittedState {
+    if (!this.fitted) {
+      throw new KMeansError(
+        'ERR_KMEANS_NOT_FITTED',
+        'This KMeans instance is not fitted yet: call fit(X) or await fitAsync(X) first',
+      );
+    }
+    return this.fitted;
+  }
+
+  private prepare(X: MatrixLike, options: FitOptions): PreparedData {
+    rejectUnknownKeys(options, ['sampleWeight'], 'fit');
+    const matrix = toMatrix(X, 'X');
+    const { nClusters, init, threads } = this.params;
+    if (nClusters > matrix.rows) {
+      throw new KMeansError(
+        'ERR_KMEANS_TOO_FEW_SAMPLES',
+        `nClusters must be <= the number of samples: n_samples = ${matrix.rows}, nClusters = ${nClusters}`,
+      );
+    }
+    if (typeof init === 'object' && init.cols !== matrix.cols) {
+      throw new KMeansError(
+        'ERR_KMEANS_SHAPE_MISMATCH',
+        `init must have one column per feature of X: X has ${matrix.cols} features, init has ${init.cols}`,
+      );
+    }
+    return {
+      X: matrix,
+      sampleWeight: toSampleWeight(options.sampleWeight, matrix.rows),
+      threads: threads ?? native().info().maxThreads,
+    };
+  }
+
+  private prepareQuery(X: MatrixLike, options: FitOptions = {}): PreparedData {
+    const state = this.state();
+    rejectUnknownKeys(options, ['sampleWeight'], 'score');
+    const matrix = toMatrix(X, 'X');
+    if (matrix.cols !== state.clusterCenters.cols) {
+      throw new KMeansError(
+        'ERR_KMEANS_SHAPE_MISMATCH',
+        `X has ${matrix.cols} features, but this KMeans was fitted with ${state.clusterCenters.cols} features`,
+      );
+    }
+    return {
+      X: matrix,
+      sampleWeight: toSampleWeight(options.sampleWeight, matrix.rows),
+      threads: this.params.threads ?? native().info().maxThreads,
+    };
+  }
+
+  private *assignPlan(X: MatrixLike, options: FitOptions | undefined): Plan<{ labels: Int32Array; inertia: number }> {
+    const data = this.prepareQuery(X, options);
+    const centers = asDType(this.state().clusterCenters, dtypeOf(data.X.data));
+    const labels = new Int32Array(data.X.rows);
+    const inertia = yield* call('assign', { ...request(data), centers: centers.data, k: centers.rows, labels });
+    return { labels, inertia };
+  }
+
+  private *fitPlan(data: PreparedData): Plan<FittedState> {
+    const { X } = data;
+    const { nClusters: k, init, maxIter, tol } = this.params;
+    const means = new Float64Array(X.cols);
+    const meanVariance = yield* call('columnStats', { ...request(data), means });
+    const absoluteTol = tol * meanVariance;
+    const rng = new Random(this.params.seed ?? randomSeed());
+    const context: SeedingContext = { X, k, sampleWeight: data.sampleWeight, rng, threads: data.threads, means };
+
+    let best: { run: FitLloydResponse; centers: FloatArray; labels: Int32Array } | undefined;
+    for (let run = 0; run < this.runs(); run++) {
+      let centers: FloatArray;
+      if (typeof init === 'object') centers = asDType(init, dtypeOf(X.data)).data.slice();
+      else if (init === 'random') centers = randomRows(context).centers.data;
+      else centers = (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
+
+      const labels = new Int32Array(X.rows);
+      const result = yield* call('fitLloyd', { ...request(data), centers, k, labels, maxIter, tol: absoluteTol });
+      // As scikit-learn: a better inertia wins unless it is the same clustering (rounding).
+      if (!best || (result.inertia < best.run.inertia && !isSameClustering(labels, best.labels, k))) {
+        best = { run: result, centers, labels };
+      }
+    }
+    if (!best) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no k-means run was made');
+    return {
+      clusterCenters: { data: best.centers, rows: k, cols: X.cols },
+      labels: best.labels,
+      inertia: best.run.inertia,
+      nIter: best.run.nIter,
+      converged: best.run.converged,
+      history: best.run.history,
+    };
+  }
+
+  /** nInit resolved as scikit-learn: 'auto' is 10 for random init, else 1; explicit init runs once. */
+  private runs(): number {
+    const { nInit, init } = this.params;
+    if (typeof init === 'object') return 1;
+    if (nInit === 'auto') return init === 'random' ? 10 : 1;
+    return nInit;
+  }
+}
+
+function request({ X, sampleWeight, threads }: PreparedData) {
+  return { x: X.data, n: X.rows, d: X.cols, sampleWeight, threads };
+}
+
+/** scikit-learn's _is_same_clustering: labels1 maps onto labels2 consistently. */
+function isSameClustering(labels1: Int32Array, labels2: Int32Array, k: number): boolean {
+  const mapping = new Int32Array(k).fill(-1);
+  for (let i = 0; i < labels1.length; i++) {
+    const from = labels1[i]!;
+    if (mapping[from] === -1) mapping[from] = labels2[i]!;
+    else if (mapping[from] !== labels2[i]) return false;
+  }
+  return true;
+}

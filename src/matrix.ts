@@ -1,0 +1,167 @@
+/**
+ * Data in, data out. Input is `number[][]` or a row-major typed matrix. A Float32Array stays
+ * float32 and a Float64Array stays float64 (never downcast silently); `number[][]` is packed
+ * once into a Float64Array. Typed arrays are read in place: never copied, never modified.
+ */
+import type { FloatArray } from './binding';
+import { KMeansError, describe } from './errors';
+
+/** A row-major matrix: row i is `data.subarray(i * cols, (i + 1) * cols)`. */
+export interface Matrix<A extends FloatArray = FloatArray> {
+  data: A;
+  rows: number;
+  cols: number;
+}
+
+/** What the API accepts as a matrix. */
+export type MatrixLike = readonly (readonly number[])[] | Matrix;
+
+export type DType = 'float64' | 'float32';
+
+export function dtypeOf(array: FloatArray): DType {
+  return array instanceof Float32Array ? 'float32' : 'float64';
+}
+
+function isTypedMatrix(value: unknown): value is Matrix {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'data' in value;
+}
+
+/**
+ * Checks and normalises a matrix argument. `name` is used in messages ("X", "init").
+ * Rows are checked to be finite; the first bad value is reported by row and column.
+ */
+export function toMatrix(value: unknown, name: string): Matrix {
+  const matrix = isTypedMatrix(value) ? checkTypedMatrix(value, name) : packRows(value, name);
+  checkFinite(matrix, name);
+  return matrix;
+}
+
+function checkTypedMatrix(value: Matrix, name: string): Matrix {
+  const { data, rows, cols } = value;
+  if (!(data instanceof Float64Array || data instanceof Float32Array)) {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_DATA',
+      `${name}.data must be a Float64Array or a Float32Array (got ${describe(data)})`,
+    );
+  }
+  for (const [field, size] of [['rows', rows], ['cols', cols]] as const) {
+    if (!Number.isSafeInteger(size) || size < 0) {
+      throw new KMeansError('ERR_KMEANS_INVALID_DATA', `${name}.${field} must be an integer >= 0 (got ${describe(size)})`);
+    }
+  }
+  checkNotEmpty(rows, cols, name);
+  if (data.length !== rows * cols) {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_DATA',
+      `${name}.data must hold rows * cols = ${rows * cols} values (got ${data.length})`,
+    );
+  }
+  return { data, rows, cols };
+}
+
+function checkNotEmpty(rows: number, cols: number, name: string): void {
+  if (rows === 0) throw new KMeansError('ERR_KMEANS_EMPTY_DATA', `${name} must have at least one row (got 0 rows)`);
+  if (cols === 0) throw new KMeansError('ERR_KMEANS_EMPTY_DATA', `${name} must have at least one column (got 0 columns)`);
+}
+
+function packRows(value: unknown, name: string): Matrix<Float64Array> {
+  if (!Array.isArray(value)) {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_DATA',
+      `${name} must be an array of rows (number[][]) or a matrix { data, rows, cols } (got ${describe(value)})`,
+    );
+  }
+  const rows = value.length;
+  if (rows > 0 && !Array.isArray(value[0]) && !ArrayBuffer.isView(value[0])) {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_DATA',
+      `${name} must be 2-D: an array of rows, each an array of numbers (row 0 is ${describe(value[0])}); ` +
+        'wrap a single sample as [row] or each value of a single feature as [value]',
+    );
+  }
+  const cols = rows > 0 ? (value[0] as ArrayLike<number>).length : 0;
+  checkNotEmpty(rows, cols, name);
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const row = value[i] as unknown;
+    if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
+      throw new KMeansError('ERR_KMEANS_INVALID_DATA', `${name}[${i}] must be an array of numbers (got ${describe(row)})`);
+    }
+    const cells = row as ArrayLike<unknown>;
+    if (cells.length !== cols) {
+      throw new KMeansError(
+        'ERR_KMEANS_INVALID_DATA',
+        `${name} has ragged rows: row ${i} has ${cells.length} values, row 0 has ${cols}`,
+      );
+    }
+    for (let j = 0; j < cols; j++) {
+      const cell = cells[j];
+      if (typeof cell !== 'number') {
+        throw new KMeansError(
+          'ERR_KMEANS_INVALID_DATA',
+          `${name}[${i}][${j}] must be a number (got ${describe(cell)})`,
+        );
+      }
+      data[i * cols + j] = cell;
+    }
+  }
+  return { data, rows, cols };
+}
+
+function checkFinite({ data, cols }: Matrix, name: string): void {
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const row = Math.floor(i / cols);
+      throw new KMeansError(
+        'ERR_KMEANS_NON_FINITE',
+        `${name} must contain only finite numbers: row ${row}, column ${i - row * cols} is ${data[i]}`,
+      );
+    }
+  }
+}
+
+/** The same matrix in the given dtype: the matrix itself if it already is, else a converted copy. */
+export function asDType(matrix: Matrix, dtype: DType): Matrix {
+  if (dtypeOf(matrix.data) === dtype) return matrix;
+  const data = dtype === 'float32' ? Float32Array.from(matrix.data) : Float64Array.from(matrix.data);
+  return { data, rows: matrix.rows, cols: matrix.cols };
+}
+
+/** A new zeroed array of the dtype. */
+export function allocate(dtype: DType, length: number): FloatArray {
+  return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+}
+
+/**
+ * Sample weights as a Float64Array of length n (a Float64Array argument is used in place).
+ * Weights must be finite and >= 0 with a positive sum. `undefined` means all ones (null).
+ */
+export function toSampleWeight(value: unknown, n: number): Float64Array | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) && !(value instanceof Float64Array) && !(value instanceof Float32Array)) {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_WEIGHTS',
+      `sampleWeight must be an array of numbers, a Float64Array or a Float32Array (got ${describe(value)})`,
+    );
+  }
+  const values = value as ArrayLike<unknown>;
+  if (values.length !== n) {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_WEIGHTS',
+      `sampleWeight must have one value per sample: expected ${n}, got ${values.length}`,
+    );
+  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const w = values[i];
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+      throw new KMeansError(
+        'ERR_KMEANS_INVALID_WEIGHTS',
+        `sampleWeight must hold finite numbers >= 0: sampleWeight[${i}] is ${describe(w)}`,
+      );
+    }
+    sum += w;
+  }
+  if (!(sum > 0)) throw new KMeansError('ERR_KMEANS_INVALID_WEIGHTS', 'sampleWeight must not be all zero');
+  return value instanceof Float64Array ? value : Float64Array.from(values as ArrayLike<number>);
+}

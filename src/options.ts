@@ -1,0 +1,191 @@
+/**
+ * KMeans options, in better-sqlite3's stages: defaults, type checks, derived values; the
+ * checks that need the data (nClusters <= samples, init shape) run at fit time (kmeans.ts).
+ * The output is a complete plain object with no `undefined` left but `seed` and `threads`.
+ */
+import { KMeansError, invalidOption } from './errors';
+import { type Matrix, type MatrixLike, toMatrix } from './matrix';
+
+export type InitMethod = 'k-means++' | 'random';
+
+export interface KMeansOptions {
+  /** Number of clusters k. Default 8, or the number of rows of an explicit `init`. */
+  nClusters?: number;
+  /**
+   * How initial centers are chosen: 'k-means++' (default; greedy k-means++ with 2 + ln k
+   * local trials, as scikit-learn), 'random' (k distinct rows, drawn by sample weight), or an
+   * explicit k×d matrix of centers.
+   */
+  init?: InitMethod | MatrixLike;
+  /**
+   * Number of runs from different initial centers; the run with the lowest inertia wins.
+   * 'auto' (default) means 1 for 'k-means++' or explicit centers and 10 for 'random'.
+   * An explicit init always runs once.
+   */
+  nInit?: 'auto' | number;
+  /** Maximum Lloyd iterations per run. Default 300. */
+  maxIter?: number;
+  /**
+   * Convergence tolerance, relative to the data: a run stops when the sum over clusters of
+   * the squared center shift is <= tol × (mean over features of the variance of X), as in
+   * scikit-learn. It also stops as soon as no label changes. Default 1e-4; 0 stops only then.
+   */
+  tol?: number;
+  /**
+   * Seed of the random generator (an integer 0 <= seed < 2^53). The same seed gives the same
+   * result on every platform, thread count and call style. Default: a fresh random seed.
+   */
+  seed?: number;
+  /** The k-means algorithm. Only 'lloyd' (the default) for now. */
+  algorithm?: 'lloyd';
+  /** Threads for the native work. Default: all cores. Results do not depend on it. */
+  threads?: number;
+}
+
+export interface ResolvedKMeansOptions {
+  nClusters: number;
+  init: InitMethod | Matrix;
+  nInit: 'auto' | number;
+  maxIter: number;
+  tol: number;
+  seed: number | undefined;
+  algorithm: 'lloyd';
+  threads: number | undefined;
+}
+
+export const kmeansDefaults = {
+  nClusters: 8,
+  init: 'k-means++',
+  nInit: 'auto',
+  maxIter: 300,
+  tol: 1e-4,
+  seed: undefined,
+  algorithm: 'lloyd',
+  threads: undefined,
+} as const satisfies Record<keyof KMeansOptions, unknown>;
+
+/** Throws for keys that are not options, suggesting the nearest valid name. */
+export function rejectUnknownKeys(options: object, known: readonly string[], what: string): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const suggestion = closest(key, known);
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_OPTION',
+      `Unknown ${what} option "${key}"` + (suggestion ? `; did you mean "${suggestion}"?` : `; valid options: ${known.join(', ')}`),
+    );
+  }
+}
+
+function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+export function checkInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
+    throw invalidOption(name, `an integer ${range}`, value);
+  }
+  return value;
+}
+
+export function checkSeed(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  return checkInteger('seed', value, 0);
+}
+
+export function checkThreads(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  return checkInteger('threads', value, 1, 4096);
+}
+
+/** Throws unless `options` is a plain object. */
+export function invalidOptionsObject(options: unknown, name: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidOption(name, 'an object', options);
+  }
+}
+
+export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOptions {
+  invalidOptionsObject(options, 'KMeans options');
+  rejectUnknownKeys(options, Object.keys(kmeansDefaults), 'KMeans');
+  const merged = { ...kmeansDefaults, ...dropUndefined(options) };
+
+  let init: InitMethod | Matrix;
+  if (merged.init === 'k-means++' || merged.init === 'random') {
+    init = merged.init;
+  } else if (typeof merged.init === 'string') {
+    throw invalidOption('init', '"k-means++", "random" or a k×d matrix of centers', merged.init);
+  } else {
+    init = toMatrix(merged.init, 'init');
+  }
+
+  const explicitK = options.nClusters !== undefined;
+  let nClusters = checkInteger('nClusters', merged.nClusters, 1);
+  if (typeof init === 'object') {
+    if (!explicitK) nClusters = init.rows;
+    else if (init.rows !== nClusters) {
+      throw new KMeansError(
+        'ERR_KMEANS_SHAPE_MISMATCH',
+        `init must have nClusters = ${nClusters} rows (got ${init.rows} rows)`,
+      );
+    }
+  }
+
+  const nInit = merged.nInit === 'auto' ? 'auto' : checkOption(() => checkInteger('nInit', merged.nInit, 1), '"auto" or an integer >= 1', 'nInit', merged.nInit);
+  const maxIter = checkInteger('maxIter', merged.maxIter, 1);
+  if (typeof merged.tol !== 'number' || !Number.isFinite(merged.tol) || merged.tol < 0) {
+    throw invalidOption('tol', 'a finite number >= 0', merged.tol);
+  }
+  if (merged.algorithm !== 'lloyd') throw invalidOption('algorithm', '"lloyd"', merged.algorithm);
+  if (typeof init === 'object' && typeof nInit === 'number' && nInit !== 1) {
+    // scikit-learn warns and runs once: other runs would start from the same centers.
+    process.emitWarning(`Explicit initial centers: performing only one init instead of nInit=${nInit}`, {
+      type: 'RuntimeWarning',
+      code: 'KMEANS_EXPLICIT_INIT_NINIT',
+    });
+  }
+
+  return {
+    nClusters,
+    init,
+    nInit,
+    maxIter,
+    tol: merged.tol,
+    seed: checkSeed(merged.seed),
+    algorithm: 'lloyd',
+    threads: checkThreads(merged.threads),
+  };
+}
+
+function checkOption<R>(check: () => R, expected: string, name: string, value: unknown): R {
+  try {
+    return check();
+  } catch {
+    throw invalidOption(name, expected, value);
+  }
+}
+
+function dropUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,49 @@
+/**
+ * A fit is written once, as a generator that yields the native operations it needs and
+ * receives their results. runSync drives it on the calling thread; runAsync drives it with
+ * the addon's Promise-returning twins, so the event loop stays free. Both feed the plan the
+ * same values in the same order, so sync and async results are identical bit for bit.
+ */
+import { type OperationName, type Operations, native } from './binding';
+import { fromNativeError } from './errors';
+
+export type NativeCall = { [K in OperationName]: { name: K; request: Operations[K][0] } }[OperationName];
+export type Plan<R> = Generator<NativeCall, R, unknown>;
+
+/** Inside a plan: `const result = yield* call('assign', request)`. */
+export function* call<K extends OperationName>(name: K, request: Operations[K][0]): Generator<NativeCall, Operations[K][1], unknown> {
+  return (yield { name, request } as NativeCall) as Operations[K][1];
+}
+
+export function runSync<R>(plan: Plan<R>): R {
+  const addon = native();
+  let step = plan.next();
+  while (!step.done) {
+    const { name, request } = step.value;
+    let result: unknown;
+    try {
+      result = (addon[name] as (r: typeof request) => unknown)(request);
+    } catch (error) {
+      throw fromNativeError(error);
+    }
+    step = plan.next(result);
+  }
+  return step.value;
+}
+
+/** `callSite` is an Error made before the first await, so failures point at the caller. */
+export async function runAsync<R>(plan: Plan<R>, callSite: Error): Promise<R> {
+  const addon = native();
+  let step = plan.next();
+  while (!step.done) {
+    const { name, request } = step.value;
+    let result: unknown;
+    try {
+      result = await (addon[`${name}Async`] as (r: typeof request) => Promise<unknown>)(request);
+    } catch (error) {
+      throw fromNativeError(error, callSite);
+    }
+    step = plan.next(result);
+  }
+  return step.value;
+}
