@@ -1,0 +1,175 @@
+// Behaviour that does not need a reference run: hand-computed cases, ties, weights, sizes
+// around the chunk boundaries, thread-count invariance and repeatability.
+import { describe, expect, it } from 'vitest';
+import { KMeans, kmeansPlusPlus } from '../src/index';
+import type { Matrix } from '../src/matrix';
+import { blobs, matrix } from './helpers';
+
+const dtypes = ['float64', 'float32'] as const;
+
+function sameFit(a: KMeans, b: KMeans): void {
+  expect(a.labels).toEqual(b.labels);
+  expect(a.clusterCenters.data).toEqual(b.clusterCenters.data);
+  expect(Object.is(a.inertia, b.inertia)).toBe(true);
+  expect(a.nIter).toBe(b.nIter);
+}
+
+describe.each(dtypes)('Lloyd (%s)', (dtype) => {
+  it('solves a hand-computed four-point case', () => {
+    // Two pairs, far apart: centers are the pair means, inertia is 4 * 0.5^2 = 1.
+    const X = matrix([[0, 0], [1, 0], [10, 10], [11, 10]], dtype);
+    const km = new KMeans({ init: matrix([[0, 0], [10, 10]], dtype) }).fit(X);
+    expect(Array.from(km.labels)).toEqual([0, 0, 1, 1]);
+    expect(Array.from(km.clusterCenters.data)).toEqual([0.5, 0, 10.5, 10]);
+    expect(km.inertia).toBe(1);
+    expect(km.nIter).toBe(2);  // the second pass changes no label: strict convergence
+    expect(km.converged).toBe(true);
+  });
+
+  it('breaks exact ties towards the lowest center index', () => {
+    // Every point is exactly equidistant from the two centers.
+    const X = matrix([[0, 1], [0, -1], [0, 3], [0, -3]], dtype);
+    const centers = matrix([[-1, 0], [1, 0]], dtype);
+    const km = new KMeans({ init: centers }).fit(centers);  // the centers stay where they are
+    expect(Array.from(km.predict(X))).toEqual([0, 0, 0, 0]);
+    // Two identical centers: the lower index takes every point.
+    const twinCenters = matrix([[5, 5], [5, 5], [-5, -5]], dtype);
+    const twins = new KMeans({ init: twinCenters }).fit(twinCenters);
+    expect(Array.from(twins.clusterCenters.data)).toEqual([5, 5, 5, 5, -5, -5]);
+    expect(Array.from(twins.predict(matrix([[5, 4], [-5, -4]], dtype)))).toEqual([0, 2]);
+  });
+
+  it('labels near-ties by the exact distance even with large offsets', () => {
+    // Points a hair closer to center 1 than to center 0, far from the origin: the norm
+    // trick's rounding cannot decide these, the exact re-check must.
+    const offset = dtype === 'float64' ? 1e6 : 1e3;
+    const eps = dtype === 'float64' ? 1e-7 : 1e-2;
+    const X = matrix([[offset + eps, offset], [offset - eps, offset]], dtype);
+    const centers = matrix([[offset - 1, offset], [offset + 1, offset]], dtype);
+    const km = new KMeans({ init: centers, maxIter: 1 }).fit(matrix([[offset - 1, offset], [offset + 1, offset]], dtype));
+    expect(Array.from(km.predict(X))).toEqual([1, 0]);
+  });
+
+  it('relocates an empty cluster to the farthest point', () => {
+    // Center 2 is far from everything, so it gets no point and takes the farthest one, (9, 0).
+    const X = matrix([[0, 0], [1, 0], [0, 1], [9, 0]], dtype);
+    const km = new KMeans({ init: matrix([[0, 0], [1, 1], [100, 100]], dtype), maxIter: 1 }).fit(X);
+    expect(km.history.relocated[0]).toBe(1);
+    expect(Array.from(km.clusterCenters.data.subarray(4, 6))).toEqual([9, 0]);
+    expect(new Set(km.labels).size).toBe(3);
+  });
+
+  it('handles k = 1 and k = n', () => {
+    const rows = blobs(37, 3, 3, 7);
+    const X = matrix(rows, dtype);
+    const one = new KMeans({ nClusters: 1, seed: 0 }).fit(X);
+    const mean = [0, 1, 2].map((f) => rows.reduce((s, r) => s + r[f]!, 0) / rows.length);
+    expect(Array.from(one.clusterCenters.data).map((v, f) => Math.abs(v - mean[f]!))).toSatisfy((diffs: number[]) =>
+      diffs.every((diff) => diff < (dtype === 'float64' ? 1e-12 : 1e-4)),
+    );
+    const all = new KMeans({ nClusters: 37, seed: 0 }).fit(X);
+    expect(all.inertia).toBe(0);
+    expect(new Set(all.labels).size).toBe(37);
+  });
+
+  it.each([1, 255, 256, 257, 513])('gives the same result on 1 and 2 threads for n = %i', (n) => {
+    const X = matrix(blobs(n, 5, 4, n), dtype);
+    const k = Math.min(4, n);
+    sameFit(new KMeans({ nClusters: k, seed: 3, threads: 1 }).fit(X), new KMeans({ nClusters: k, seed: 3, threads: 2 }).fit(X));
+  });
+
+  it('gives bitwise-identical results for any thread count on a larger problem', () => {
+    const X = matrix(blobs(20000, 8, 12, 11, 5, 2), dtype);
+    const fits = [1, 2, 3, 8].map((threads) => new KMeans({ nClusters: 12, seed: 5, threads }).fit(X));
+    for (const fit of fits.slice(1)) sameFit(fits[0]!, fit);
+  });
+
+  it('repeats exactly with the same seed and differs with another', () => {
+    const X = matrix(blobs(2000, 4, 10, 2, 3, 2), dtype);
+    sameFit(new KMeans({ nClusters: 10, seed: 9 }).fit(X), new KMeans({ nClusters: 10, seed: 9 }).fit(X));
+    const a = kmeansPlusPlus(X, 10, { seed: 1 }).indices;
+    const b = kmeansPlusPlus(X, 10, { seed: 2 }).indices;
+    expect(a).not.toEqual(b);
+  });
+
+  it('gives integer sample weights the result of repeated rows', () => {
+    const rows = blobs(300, 3, 4, 21);
+    const weights = rows.map((_, i) => 1 + (i % 3));
+    const repeated = rows.flatMap((row, i) => Array.from({ length: weights[i]! }, () => row));
+    const init = matrix(rows.slice(0, 4), dtype);
+    const weighted = new KMeans({ init }).fit(matrix(rows, dtype), { sampleWeight: weights });
+    const duplicated = new KMeans({ init }).fit(matrix(repeated, dtype));
+    const tolerance = dtype === 'float64' ? 1e-10 : 1e-4;
+    expect(maxAbsDiff(weighted.clusterCenters, duplicated.clusterCenters)).toBeLessThan(tolerance);
+    expect(Math.abs(weighted.inertia - duplicated.inertia) / duplicated.inertia).toBeLessThan(tolerance);
+    expect(weighted.nIter).toBe(duplicated.nIter);
+    const expanded = Array.from(weighted.labels).flatMap((label, i) => Array.from({ length: weights[i]! }, () => label));
+    expect(Array.from(duplicated.labels)).toEqual(expanded);
+  });
+
+  it('is unchanged when all weights are scaled', () => {
+    const X = matrix(blobs(500, 4, 5, 5), dtype);
+    const weights = Array.from({ length: 500 }, (_, i) => 0.5 + (i % 7) / 4);
+    const a = new KMeans({ nClusters: 5, seed: 4 }).fit(X, { sampleWeight: weights });
+    const b = new KMeans({ nClusters: 5, seed: 4 }).fit(X, { sampleWeight: weights.map((w) => w * 8) });
+    expect(a.labels).toEqual(b.labels);
+    expect(a.clusterCenters.data).toEqual(b.clusterCenters.data);  // a power of two scales exactly
+    expect(b.inertia).toBe(a.inertia * 8);
+  });
+
+  it('keeps the winning run of several (nInit) and beats a single run on average', () => {
+    const X = matrix(blobs(1500, 2, 15, 8, 10, 1.5), dtype);
+    const single = new KMeans({ nClusters: 15, seed: 1, init: 'random', nInit: 1 }).fit(X);
+    const many = new KMeans({ nClusters: 15, seed: 1, init: 'random', nInit: 10 }).fit(X);
+    expect(many.inertia).toBeLessThanOrEqual(single.inertia);
+    expect(new KMeans({ nClusters: 15, seed: 1, init: 'random' }).fit(X).inertia).toBe(many.inertia);  // 'auto' = 10
+  });
+
+  it('stops at maxIter and reports it', () => {
+    const X = matrix(blobs(3000, 6, 20, 31, 4, 3), dtype);
+    const km = new KMeans({ nClusters: 20, seed: 2, maxIter: 2, tol: 0 }).fit(X);
+    expect(km.nIter).toBe(2);
+    expect(km.converged).toBe(false);
+    expect(km.history.centerShift.length).toBe(2);
+    // The labels belong to the returned centers (a final assignment pass ran).
+    expect(km.predict(X)).toEqual(km.labels);
+  });
+
+  it('returns typed results in the input dtype', () => {
+    const km = new KMeans({ nClusters: 3, seed: 0 }).fit(matrix(blobs(100, 2, 3, 1), dtype));
+    const type = dtype === 'float32' ? Float32Array : Float64Array;
+    expect(km.clusterCenters.data).toBeInstanceOf(type);
+    expect(km.labels).toBeInstanceOf(Int32Array);
+    expect(km.transform(matrix([[0, 0]], dtype)).data).toBeInstanceOf(type);
+    expect(km.nFeaturesIn).toBe(2);
+    expect(km.fitPredict(matrix(blobs(100, 2, 3, 1), dtype))).toEqual(km.labels);
+  });
+});
+
+describe('inputs', () => {
+  it('treats number[][] and a Float64Array matrix alike', () => {
+    const rows = blobs(400, 3, 4, 3);
+    sameFit(new KMeans({ nClusters: 4, seed: 8 }).fit(rows), new KMeans({ nClusters: 4, seed: 8 }).fit(matrix(rows)));
+  });
+
+  it('reads typed arrays in place, including views at an offset', () => {
+    const rows = blobs(300, 2, 3, 4);
+    const backing = new Float64Array(10 + 600);
+    backing.set(rows.flat(), 10);
+    const view: Matrix = { data: backing.subarray(10), rows: 300, cols: 2 };
+    sameFit(new KMeans({ nClusters: 3, seed: 1 }).fit(view), new KMeans({ nClusters: 3, seed: 1 }).fit(rows));
+  });
+
+  it('predicts float64 data with a float32 model without downcasting the data', () => {
+    const rows = blobs(200, 2, 3, 6);
+    const km = new KMeans({ nClusters: 3, seed: 1 }).fit(matrix(rows, 'float32'));
+    expect(km.transform(rows).data).toBeInstanceOf(Float64Array);
+    expect(km.predict(rows)).toEqual(km.labels);
+  });
+});
+
+function maxAbsDiff(a: Matrix, b: Matrix): number {
+  let worst = 0;
+  for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs(a.data[i]! - b.data[i]!));
+  return worst;
+}
