@@ -18,7 +18,7 @@ namespace kmn {
 // Per-thread buffers for one chunk, allocated once per call.
 template <typename T>
 struct ChunkScratch {
-  std::vector<T> packed;        // kChunkSize*d
+  std::vector<T> packed;        // d*kChunkSize, transposed
   std::vector<double> x_norm;   // kChunkSize
   std::vector<int32_t> label;   // kChunkSize
   std::vector<T> best, second;  // kChunkSize
@@ -69,8 +69,8 @@ template <typename T>
 void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* centers /* IN k*d */,
                   const CenterPanels<T>& panels, const TileKernel<T>& kernel, ChunkScratch<T>& scratch) {
   const int64_t rows = end - begin, d = data.d;
-  pack_rows(data.x, d, begin, end, panels.shift.data(), scratch.packed.data(), scratch.x_norm.data());
-  kernel.nearest(scratch.packed.data(), rows, d, panels.panels.data(), panels.norms.data(), panels.k_padded,
+  pack_rows(data.x, d, begin, end, panels.shift.data(), kernel.tile_rows, scratch.packed.data(), scratch.x_norm.data());
+  kernel.nearest(scratch.packed.data(), rows, d, panels.centers.data(), panels.norms.data(), panels.k_padded,
                  scratch.label.data(), scratch.best.data(), scratch.second.data());
   for (int64_t r = 0; r < rows; ++r) {
     const double best = scratch.best[r], second = scratch.second[r];

@@ -8,13 +8,14 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "chunk_size.hpp"
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 namespace kmn {
 
-constexpr int64_t kChunkSize = 256;
 // Upper bound on blocks: enough to balance many threads, few enough that per-block
 // partial sums (blocks*k*d doubles) stay small.
 constexpr int64_t kMaxBlocks = 64;

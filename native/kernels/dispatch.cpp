@@ -11,8 +11,8 @@ namespace kmn {
   namespace isa {                     \
   NearestTileFn<double> nearest_tile_f64(); \
   NearestTileFn<float> nearest_tile_f32();  \
-  int64_t panel_width_f64();          \
-  int64_t panel_width_f32();          \
+  int64_t tile_rows_f64();          \
+  int64_t tile_rows_f32();          \
   DotTileFn dot_tile_f64();           \
   }
 KMN_DECLARE_VARIANT(portable)
@@ -76,7 +76,7 @@ const char* isa_name() {
 template <>
 const TileKernel<double>& tile_kernel<double>() {
   static const TileKernel<double> kernel = []() -> TileKernel<double> {
-    KMN_VARIANT_SWITCH((TileKernel<double>{isa_name(), v::panel_width_f64(), v::nearest_tile_f64()}))
+    KMN_VARIANT_SWITCH((TileKernel<double>{isa_name(), v::tile_rows_f64(), v::nearest_tile_f64()}))
   }();
   return kernel;
 }
@@ -84,14 +84,14 @@ const TileKernel<double>& tile_kernel<double>() {
 template <>
 const TileKernel<float>& tile_kernel<float>() {
   static const TileKernel<float> kernel = []() -> TileKernel<float> {
-    KMN_VARIANT_SWITCH((TileKernel<float>{isa_name(), v::panel_width_f32(), v::nearest_tile_f32()}))
+    KMN_VARIANT_SWITCH((TileKernel<float>{isa_name(), v::tile_rows_f32(), v::nearest_tile_f32()}))
   }();
   return kernel;
 }
 
 const DotKernel& dot_kernel() {
   static const DotKernel kernel = []() -> DotKernel {
-    KMN_VARIANT_SWITCH((DotKernel{v::panel_width_f64(), v::dot_tile_f64()}))
+    KMN_VARIANT_SWITCH((DotKernel{v::tile_rows_f64(), v::dot_tile_f64()}))
   }();
   return kernel;
 }

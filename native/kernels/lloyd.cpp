@@ -22,7 +22,7 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   const bool update = centers_new != nullptr;
   const TileKernel<T>& kernel = tile_kernel<T>();
   try {
-    ws.panels.prepare_centered(centers, k, d, kernel.panel_width);
+    ws.panels.prepare_centered(centers, k, d);
     ws.partials.reset(ws.plan.n_blocks, ws.partial_width());
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;
@@ -88,7 +88,7 @@ Status assign_nearest(const Dataset<T>& data, const T* centers, int64_t k, int t
     const BlockPlan plan = BlockPlan::make(data.n);
     const int t = effective_threads(threads, plan);
     CenterPanels<T> panels;
-    panels.prepare_centered(centers, k, d, kernel.panel_width);
+    panels.prepare_centered(centers, k, d);
     std::vector<ChunkScratch<T>> scratch;
     scratch.reserve(static_cast<size_t>(t));
     for (int i = 0; i < t; ++i) scratch.emplace_back(d);

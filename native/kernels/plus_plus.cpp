@@ -15,7 +15,7 @@ namespace {
 struct DotScratch {
   std::vector<double> packed, x_norm, dots;
   DotScratch(int64_t d, int64_t k_padded)
-      : packed(static_cast<size_t>(kChunkSize * d)), x_norm(kChunkSize), dots(static_cast<size_t>(kChunkSize * k_padded)) {}
+      : packed(static_cast<size_t>(d * kChunkSize)), x_norm(kChunkSize), dots(static_cast<size_t>(k_padded * kChunkSize)) {}
 };
 
 // Squared distances of one chunk's rows to the panel's centers: ||x'||^2 + ||c'||^2 - 2 x'.c',
@@ -23,13 +23,14 @@ struct DotScratch {
 template <typename T, typename Fn>
 void chunk_distances(const Dataset<T>& data, int64_t begin, int64_t end, const CenterPanels<double>& panels,
                      DotScratch& scratch, Fn&& fn) {
-  pack_rows(data.x, data.d, begin, end, panels.shift.data(), scratch.packed.data(), scratch.x_norm.data());
-  dot_kernel().dot(scratch.packed.data(), end - begin, data.d, panels.panels.data(), panels.k_padded,
-                   scratch.dots.data());
+  const DotKernel& kernel = dot_kernel();
+  pack_rows(data.x, data.d, begin, end, panels.shift.data(), kernel.tile_rows, scratch.packed.data(),
+            scratch.x_norm.data());
+  kernel.dot(scratch.packed.data(), end - begin, data.d, panels.centers.data(), panels.k_padded, scratch.dots.data());
   for (int64_t r = 0; r < end - begin; ++r) {
-    const double* dots = scratch.dots.data() + r * panels.k_padded;
     for (int64_t c = 0; c < panels.k; ++c) {
-      const double dist = scratch.x_norm[r] + static_cast<double>(panels.norms[c]) - 2 * dots[c];
+      const double dot = scratch.dots[c * kChunkSize + r];
+      const double dist = scratch.x_norm[r] + panels.norms[c] - 2 * dot;
       fn(begin + r, c, dist > 0 ? dist : 0.0);
     }
   }
@@ -49,11 +50,10 @@ Status plus_plus_step(const Dataset<T>& data, const double* shift, const int32_t
                       double* closest, PlusPlusStep* out) {
   const int64_t d = data.d;
   try {
-    const DotKernel& kernel = dot_kernel();
     std::vector<double> rows;
     gather_rows(data, candidates, m, rows);
     CenterPanels<double> panels;
-    panels.prepare(rows.data(), m, d, kernel.panel_width, shift);
+    panels.prepare(rows.data(), m, d, shift);
 
     const BlockPlan plan = BlockPlan::make(data.n, m * 8);
     const int t = effective_threads(threads, plan);
@@ -81,7 +81,7 @@ Status plus_plus_step(const Dataset<T>& data, const double* shift, const int32_t
 
     // Lower the running distances with the chosen candidate (same values as above).
     CenterPanels<double> chosen;
-    chosen.prepare(rows.data() + best * d, 1, d, kernel.panel_width, shift);
+    chosen.prepare(rows.data() + best * d, 1, d, shift);
     parallel_for_blocks(plan, t, [&](int64_t b, int thread) {
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
         chunk_distances(data, begin, end, chosen, scratch[thread], [&](int64_t i, int64_t, double dist) {

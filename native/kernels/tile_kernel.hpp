@@ -1,5 +1,6 @@
-// The distance kernels. A chunk of rows, shifted and packed (center_panels.hpp), is held
-// against a panel of `panel_width` centers at a time in registers.
+// The distance kernels. A chunk of rows, shifted and packed transposed (center_panels.hpp),
+// is held in registers a tile of `tile_rows` rows at a time, against kTileCenters centers at
+// a time; vector lanes hold rows.
 //  - nearest: fuses the argmin in, so no distance matrix is ever written out; gives the
 //    nearest and second-nearest value of ||c'||^2 - 2 x'.c' per row.
 //  - dot: writes x'.c' for every (row, center) pair; used by seeding, whose candidate set is
@@ -12,37 +13,41 @@
 
 #include <cstdint>
 
+#include "chunk_size.hpp"
+
 namespace kmn {
 
-// Rows per register tile; packed chunks have their row count rounded up to this.
-constexpr int64_t kTileRows = 4;
+// Centers per register tile; center sets are padded to a multiple of it.
+constexpr int64_t kTileCenters = 4;
 
+// x_packed holds feature f of row r at [f * kChunkSize + r] (shifted), rows padded with
+// zeros up to a multiple of tile_rows; centers are k_padded*d, row-major (shifted).
 template <typename T>
-using NearestTileFn = void (*)(const T* x_packed,  // IN  rows_padded*d, row-major, shifted
-                               int64_t rows,        // rows to label (<= rows_padded)
+using NearestTileFn = void (*)(const T* x_packed,  // IN  d*kChunkSize
+                               int64_t rows,        // rows to label
                                int64_t d,
-                               const T* panels,     // IN  k_padded/panel_width panels of d*panel_width
+                               const T* centers,    // IN  k_padded*d
                                const T* norms,      // IN  k_padded ||c'||^2, +inf for padding
                                int64_t k_padded,
-                               int32_t* label,      // OUT rows: argmin (lowest index on a tie)
-                               T* best,             // OUT rows: smallest value
-                               T* second);          // OUT rows: second smallest value
+                               int32_t* label,      // OUT rows (padded): argmin, lowest index on a tie
+                               T* best,             // OUT rows (padded): smallest value
+                               T* second);          // OUT rows (padded): second smallest value
 
-using DotTileFn = void (*)(const double* x_packed,  // IN  rows_padded*d, row-major, shifted
+using DotTileFn = void (*)(const double* x_packed,  // IN  d*kChunkSize, as for NearestTileFn
                            int64_t rows, int64_t d,
-                           const double* panels,     // IN  as for NearestTileFn
+                           const double* centers,    // IN  k_padded*d
                            int64_t k_padded,
-                           double* out);             // OUT rows*k_padded: x'.c'
+                           double* out);             // OUT k_padded*kChunkSize: x'.c' at [j * kChunkSize + r]
 
 template <typename T>
 struct TileKernel {
-  const char* isa;       // "avx512", "avx2" or "portable"
-  int64_t panel_width;   // centers per panel
+  const char* isa;     // "avx512", "avx2" or "portable"
+  int64_t tile_rows;   // rows per register tile
   NearestTileFn<T> nearest;
 };
 
 struct DotKernel {
-  int64_t panel_width;
+  int64_t tile_rows;
   DotTileFn dot;
 };
 

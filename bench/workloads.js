@@ -1,0 +1,27 @@
+// Benchmark workloads as data: Gaussian blobs of n rows, d columns, clustered into k centers.
+// Entries with `default: false` run only when named with --workloads, or with --all.
+
+export const workloads = [
+  { name: 'n200k-d16-k16', n: 200_000, d: 16, k: 16 },
+  { name: 'n100k-d64-k256', n: 100_000, d: 64, k: 256 },
+  { name: 'n1m-d4-k8', n: 1_000_000, d: 4, k: 8, default: false },
+  { name: 'n100k-d2-k500', n: 100_000, d: 2, k: 500, default: false },
+  // Shaped like MNIST (60000 images of 28x28 pixels, 10 classes).
+  { name: 'n60k-d784-k10', n: 60_000, d: 784, k: 10, default: false },
+];
+
+export const dtypes = ['float64', 'float32'];
+
+// Returns the workloads to run: all of them, the named ones (in the order given), or the default set.
+export function selectWorkloads({ names, all = false } = {}) {
+  if (all) return workloads.slice();
+  if (!names || names.length === 0) return workloads.filter((w) => w.default !== false);
+  return names.map((name) => {
+    const workload = workloads.find((w) => w.name === name);
+    if (!workload) {
+      const known = workloads.map((w) => w.name).join(', ');
+      throw new Error(`unknown workload '${name}' (known: ${known})`);
+    }
+    return workload;
+  });
+}
