@@ -23,6 +23,8 @@ export type KMeansErrorCode =
   | 'ERR_KMEANS_ALLOC'
   /** A buffer size would overflow. */
   | 'ERR_KMEANS_TOO_LARGE'
+  /** An input's ArrayBuffer was detached (transferred) while a call was using it. */
+  | 'ERR_KMEANS_DETACHED_BUFFER'
   /** The native addon could not be loaded. */
   | 'ERR_KMEANS_ADDON_NOT_FOUND'
   /** A bug in this library: please report it. */
@@ -41,11 +43,16 @@ export class KMeansError extends Error {
 /** Describes a value for an error message: `(got 0)`, `(got "lloid")`, `(got an object)`. */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (ArrayBuffer.isView(value)) return withArticle(value.constructor.name);
   return `${typeof value === 'function' ? 'a function' : 'an object'}`;
+}
+
+function withArticle(noun: string): string {
+  return `${/^([AEIO]|U(?!int))/i.test(noun) ? 'an' : 'a'} ${noun}`;  // a Uint8Array, an Int32Array
 }
 
 /** `name must be <expected> (got <actual>)`, as an ERR_KMEANS_INVALID_OPTION error. */
@@ -53,7 +60,7 @@ export function invalidOption(name: string, expected: string, actual: unknown): 
   return new KMeansError('ERR_KMEANS_INVALID_OPTION', `${name} must be ${expected} (got ${describe(actual)})`);
 }
 
-const nativeCodes = new Set<string>(['ERR_KMEANS_ALLOC', 'ERR_KMEANS_TOO_LARGE']);
+const nativeCodes = new Set<string>(['ERR_KMEANS_ALLOC', 'ERR_KMEANS_TOO_LARGE', 'ERR_KMEANS_DETACHED_BUFFER']);
 
 /**
  * Turns an error from the addon into a KMeansError whose stack is `callSite`'s, so that it

@@ -5,7 +5,13 @@
 import { type FitLloydResponse, type FloatArray, native } from './binding';
 import { KMeansError } from './errors';
 import { type Matrix, type MatrixLike, allocate, asDType, dtypeOf, toMatrix, toSampleWeight } from './matrix';
-import { type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, rejectUnknownKeys } from './options';
+import {
+  type KMeansOptions,
+  type ResolvedKMeansOptions,
+  invalidOptionsObject,
+  rejectUnknownKeys,
+  resolveKMeansOptions,
+} from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
 import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
@@ -91,7 +97,7 @@ export class KMeans {
   transform(X: MatrixLike): Matrix {
     const state = this.state();
     const data = this.prepareQuery(X);
-    const centers = asDType(state.clusterCenters, dtypeOf(data.X.data));
+    const centers = asDType(state.clusterCenters, dtypeOf(data.X.data), 'clusterCenters');
     const k = centers.rows;
     const out = allocate(dtypeOf(data.X.data), data.X.rows * k);
     runSync(
@@ -147,6 +153,7 @@ export class KMeans {
   }
 
   private prepare(X: MatrixLike, options: FitOptions): PreparedData {
+    invalidOptionsObject(options, 'fit options');
     rejectUnknownKeys(options, ['sampleWeight'], 'fit');
     const matrix = toMatrix(X, 'X');
     const { nClusters, init, threads } = this.params;
@@ -171,6 +178,7 @@ export class KMeans {
 
   private prepareQuery(X: MatrixLike, options: FitOptions = {}): PreparedData {
     const state = this.state();
+    invalidOptionsObject(options, 'score options');
     rejectUnknownKeys(options, ['sampleWeight'], 'score');
     const matrix = toMatrix(X, 'X');
     if (matrix.cols !== state.clusterCenters.cols) {
@@ -188,7 +196,7 @@ export class KMeans {
 
   private *assignPlan(X: MatrixLike, options: FitOptions | undefined): Plan<{ labels: Int32Array; inertia: number }> {
     const data = this.prepareQuery(X, options);
-    const centers = asDType(this.state().clusterCenters, dtypeOf(data.X.data));
+    const centers = asDType(this.state().clusterCenters, dtypeOf(data.X.data), 'clusterCenters');
     const labels = new Int32Array(data.X.rows);
     const inertia = yield* call('assign', { ...request(data), centers: centers.data, k: centers.rows, labels });
     return { labels, inertia };
@@ -206,7 +214,7 @@ export class KMeans {
     let best: { run: FitLloydResponse; centers: FloatArray; labels: Int32Array } | undefined;
     for (let run = 0; run < this.runs(); run++) {
       let centers: FloatArray;
-      if (typeof init === 'object') centers = asDType(init, dtypeOf(X.data)).data.slice();
+      if (typeof init === 'object') centers = asDType(init, dtypeOf(X.data), 'init').data.slice();
       else if (init === 'random') centers = randomRows(context).centers.data;
       else centers = (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
 

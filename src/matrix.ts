@@ -120,16 +120,36 @@ function checkFinite({ data, cols }: Matrix, name: string): void {
   }
 }
 
-/** The same matrix in the given dtype: the matrix itself if it already is, else a converted copy. */
-export function asDType(matrix: Matrix, dtype: DType): Matrix {
+/**
+ * The same matrix in the given dtype: the matrix itself if it already is, else a converted
+ * copy. `name` names it in the error thrown if a value overflows float32.
+ */
+export function asDType(matrix: Matrix, dtype: DType, name: string): Matrix {
   if (dtypeOf(matrix.data) === dtype) return matrix;
   const data = dtype === 'float32' ? Float32Array.from(matrix.data) : Float64Array.from(matrix.data);
-  return { data, rows: matrix.rows, cols: matrix.cols };
+  const converted = { data, rows: matrix.rows, cols: matrix.cols };
+  if (dtype === 'float32') {
+    try {
+      checkFinite(converted, name);
+    } catch {
+      throw new KMeansError(
+        'ERR_KMEANS_NON_FINITE',
+        `${name} has values beyond the float32 range, so it cannot be used with float32 data: pass the data as float64`,
+      );
+    }
+  }
+  return converted;
 }
 
 /** A new zeroed array of the dtype. */
 export function allocate(dtype: DType, length: number): FloatArray {
-  return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+  try {
+    return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+  } catch (error) {
+    throw new KMeansError('ERR_KMEANS_TOO_LARGE', `The result would hold ${length} values, more than a typed array can`, {
+      cause: error,
+    });
+  }
 }
 
 /**
@@ -163,5 +183,11 @@ export function toSampleWeight(value: unknown, n: number): Float64Array | null {
     sum += w;
   }
   if (!(sum > 0)) throw new KMeansError('ERR_KMEANS_INVALID_WEIGHTS', 'sampleWeight must not be all zero');
+  if (!Number.isFinite(sum)) {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_WEIGHTS',
+      `sampleWeight must have a finite sum (the total overflows to ${sum}): scale the weights down`,
+    );
+  }
   return value instanceof Float64Array ? value : Float64Array.from(values as ArrayLike<number>);
 }

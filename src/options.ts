@@ -76,17 +76,24 @@ export function rejectUnknownKeys(options: object, known: readonly string[], wha
   }
 }
 
+// scikit-learn names whose camelCase spelling differs from ours.
+const referenceNames: Record<string, string> = { random_state: 'seed', n_jobs: 'threads' };
+
 function closest(key: string, known: readonly string[]): string | undefined {
+  const alias = referenceNames[key];
+  if (alias && known.includes(alias)) return alias;
+  // Compare without case and underscores, so that n_clusters finds nClusters.
+  const normalise = (name: string) => name.toLowerCase().replace(/_/g, '');
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    const distance = editDistance(normalise(key), normalise(candidate));
     if (distance < bestDistance) {
       bestDistance = distance;
       best = candidate;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+  return bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {
@@ -103,7 +110,8 @@ function editDistance(a: string, b: string): number {
 
 export function checkInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
+    const tooLarge = typeof value === 'number' && value > max;
+    const range = max === Number.MAX_SAFE_INTEGER && !tooLarge ? `>= ${min}` : `between ${min} and ${max}`;
     throw invalidOption(name, `an integer ${range}`, value);
   }
   return value;
@@ -134,10 +142,12 @@ export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOpti
   let init: InitMethod | Matrix;
   if (merged.init === 'k-means++' || merged.init === 'random') {
     init = merged.init;
-  } else if (typeof merged.init === 'string') {
+  } else if (typeof merged.init !== 'object' || merged.init === null) {
     throw invalidOption('init', '"k-means++", "random" or a k×d matrix of centers', merged.init);
   } else {
-    init = toMatrix(merged.init, 'init');
+    // A copy: centers changed by the caller after construction must not reach fit unchecked.
+    const centers = toMatrix(merged.init, 'init');
+    init = { ...centers, data: centers.data.slice() };
   }
 
   const explicitK = options.nClusters !== undefined;

@@ -33,6 +33,7 @@ export interface SeedingContext {
 export function* plusPlusPlan(context: SeedingContext, nLocalTrials: number): Plan<Seeding> {
   const { X, k, sampleWeight, rng, threads, means } = context;
   const n = X.rows;
+  requirePositiveWeights(sampleWeight, k, 'k-means++');
   const data = { x: X.data, n, d: X.cols, sampleWeight, threads, shift: means };
   const closest = new Float64Array(n).fill(Infinity);
   const indices = new Int32Array(k);
@@ -58,23 +59,29 @@ export function* plusPlusPlan(context: SeedingContext, nLocalTrials: number): Pl
  */
 export function randomRows({ X, k, sampleWeight, rng }: SeedingContext): Seeding {
   const n = X.rows;
+  requirePositiveWeights(sampleWeight, k, 'random');
   const keys = new Float64Array(n);
-  let positive = 0;
   for (let i = 0; i < n; i++) {
     const w = sampleWeight ? sampleWeight[i]! : 1;
     const u = rng.nextDouble();
     keys[i] = w > 0 ? Math.log(1 - u) / w : -Infinity;
-    if (w > 0) positive++;
-  }
-  if (positive < k) {
-    throw new KMeansError(
-      'ERR_KMEANS_TOO_FEW_SAMPLES',
-      `init "random" needs nClusters = ${k} samples with positive weight (got ${positive})`,
-    );
   }
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[b]! - keys[a]! || a - b);
   const indices = order.slice(0, k);
   return { centers: gatherRows(X, indices), indices };
+}
+
+/** Seeding draws rows by weight: it needs k rows whose weight is not zero. */
+function requirePositiveWeights(sampleWeight: Float64Array | null, k: number, method: string): void {
+  if (!sampleWeight) return;
+  let positive = 0;
+  for (let i = 0; i < sampleWeight.length; i++) if (sampleWeight[i]! > 0) positive++;
+  if (positive < k) {
+    throw new KMeansError(
+      'ERR_KMEANS_TOO_FEW_SAMPLES',
+      `init "${method}" needs nClusters = ${k} samples with positive weight (got ${positive})`,
+    );
+  }
 }
 
 /** Number of local trials scikit-learn uses by default: 2 + floor(ln k). */

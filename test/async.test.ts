@@ -1,7 +1,7 @@
 // fitAsync and friends run on the libuv thread pool: same results as the sync calls, and the
 // event loop keeps turning while they run.
 import { describe, expect, it } from 'vitest';
-import { KMeans, kmeansPlusPlus, kmeansPlusPlusAsync } from '../src/index';
+import { KMeans, KMeansError, kmeansPlusPlus, kmeansPlusPlusAsync } from '../src/index';
 import { blobs, matrix } from './helpers';
 
 describe('async calls', () => {
@@ -49,5 +49,22 @@ describe('async calls', () => {
       expect(result.clusterCenters.data).toEqual(expected.clusterCenters.data);
       expect(result.inertia).toBe(expected.inertia);
     });
+  });
+
+  it('reject with ERR_KMEANS_DETACHED_BUFFER when the data is transferred between native steps', async () => {
+    const X = matrix(blobs(20_000, 8, 16, 4), 'float64');
+    const pending = new KMeans({ nClusters: 16, seed: 1 }).fitAsync(X);
+    // The first native step is already queued and keeps reading the memory, which the clone
+    // keeps alive; the next step finds the buffer detached.
+    const buffer = X.data.buffer as ArrayBuffer;
+    const moved = structuredClone(buffer, { transfer: [buffer] });
+    const error = await pending.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(KMeansError);
+    expect(error).toMatchObject({ code: 'ERR_KMEANS_DETACHED_BUFFER' });
+    expect((error as Error).message).toMatch(/detached/);
+    expect(moved.byteLength).toBe(20_000 * 8 * 8);
   });
 });

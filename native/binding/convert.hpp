@@ -38,6 +38,13 @@ class Request {
     Napi::TypedArray array = value.As<Napi::TypedArray>();
     KMN_REQUIRE(env_, array.TypedArrayType() == typed_array_type<T>(),
                 std::string("request field ") + key + " has the wrong element type");
+    if (array.ArrayBuffer().IsDetached()) {
+      make_error(env_, "ERR_KMEANS_DETACHED_BUFFER",
+                 "An input array's ArrayBuffer was detached (transferred, e.g. by postMessage or structuredClone) "
+                 "while a call was using it: keep the arrays in place until the call has settled")
+          .ThrowAsJavaScriptException();
+      return false;
+    }
     *data = array.As<Napi::TypedArrayOf<T>>().Data();
     *length = array.ElementLength();
     keep_alive_.push_back(Napi::Persistent(value));
