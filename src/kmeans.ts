@@ -4,7 +4,7 @@
  */
 import { type FitLloydResponse, type FloatArray, native } from './binding';
 import { KMeansError } from './errors';
-import { type Matrix, type MatrixLike, allocate, asDType, dtypeOf, toMatrix, toSampleWeight } from './matrix';
+import { type Matrix, type MatrixLike, allocate, asDType, dtypeOf, requireFinite, toMatrix, toSampleWeight } from './matrix';
 import {
   type KMeansOptions,
   type ResolvedKMeansOptions,
@@ -178,6 +178,8 @@ export class KMeans {
 
   private prepareQuery(X: MatrixLike, options: FitOptions = {}): PreparedData {
     const state = this.state();
+    // clusterCenters is the model's own array: catch a caller who wrote NaN or Infinity into it.
+    requireFinite(state.clusterCenters, 'clusterCenters');
     invalidOptionsObject(options, 'score options');
     rejectUnknownKeys(options, ['sampleWeight'], 'score');
     const matrix = toMatrix(X, 'X');
@@ -226,6 +228,14 @@ export class KMeans {
       }
     }
     if (!best) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no k-means run was made');
+    const distinct = new Set(best.labels).size;
+    if (distinct < k) {
+      // As scikit-learn's ConvergenceWarning: usually duplicate points in X.
+      process.emitWarning(
+        `Number of distinct clusters (${distinct}) found smaller than nClusters (${k}). Possibly due to duplicate points in X.`,
+        { type: 'ConvergenceWarning', code: 'KMEANS_FEWER_DISTINCT_CLUSTERS' },
+      );
+    }
     return {
       clusterCenters: { data: best.centers, rows: k, cols: X.cols },
       labels: best.labels,

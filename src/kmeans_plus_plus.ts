@@ -50,8 +50,11 @@ function* plan(X: MatrixLike, nClusters: number, options: KMeansPlusPlusOptions)
       `nClusters must be <= the number of samples: n_samples = ${matrix.rows}, nClusters = ${k}`,
     );
   }
+  // More trials than rows would only repeat rows (and could exhaust memory).
   const nLocalTrials =
-    options.nLocalTrials === undefined ? defaultLocalTrials(k) : checkInteger('nLocalTrials', options.nLocalTrials, 1);
+    options.nLocalTrials === undefined
+      ? defaultLocalTrials(k)
+      : checkInteger('nLocalTrials', options.nLocalTrials, 1, matrix.rows);
   const seed = checkSeed(options.seed) ?? randomSeed();
   const sampleWeight = toSampleWeight(options.sampleWeight, matrix.rows);
   const threads = checkThreads(options.threads) ?? native().info().maxThreads;

@@ -28,11 +28,12 @@ function isTypedMatrix(value: unknown): value is Matrix {
 
 /**
  * Checks and normalises a matrix argument. `name` is used in messages ("X", "init").
- * Rows are checked to be finite; the first bad value is reported by row and column.
+ * Unless requireFinite is false, values are checked to be finite; the first bad value is
+ * reported by row and column.
  */
-export function toMatrix(value: unknown, name: string): Matrix {
+export function toMatrix(value: unknown, name: string, requireFinite = true): Matrix {
   const matrix = isTypedMatrix(value) ? checkTypedMatrix(value, name) : packRows(value, name);
-  checkFinite(matrix, name);
+  if (requireFinite) checkFinite(matrix, name);
   return matrix;
 }
 
@@ -50,6 +51,7 @@ function checkTypedMatrix(value: Matrix, name: string): Matrix {
     }
   }
   checkNotEmpty(rows, cols, name);
+  checkFixedBuffer(data, `${name}.data`);
   if (data.length !== rows * cols) {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_DATA',
@@ -57,6 +59,20 @@ function checkTypedMatrix(value: Matrix, name: string): Matrix {
     );
   }
   return { data, rows, cols };
+}
+
+/**
+ * A resizable ArrayBuffer can shrink under a running async call, which the native code could
+ * not survive: such arrays are refused (a copy, `array.slice()`, is fine).
+ */
+function checkFixedBuffer(array: ArrayBufferView, name: string): void {
+  const buffer = array.buffer as { resizable?: boolean; growable?: boolean };
+  if (buffer.resizable || buffer.growable) {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_DATA',
+      `${name} is a view of a resizable ArrayBuffer, which could shrink while the native code reads it: pass a copy (${name}.slice())`,
+    );
+  }
 }
 
 function checkNotEmpty(rows: number, cols: number, name: string): void {
@@ -106,6 +122,11 @@ function packRows(value: unknown, name: string): Matrix<Float64Array> {
     }
   }
   return { data, rows, cols };
+}
+
+/** Throws ERR_KMEANS_NON_FINITE unless every value of the matrix is finite. */
+export function requireFinite(matrix: Matrix, name: string): void {
+  checkFinite(matrix, name);
 }
 
 function checkFinite({ data, cols }: Matrix, name: string): void {
@@ -165,6 +186,7 @@ export function toSampleWeight(value: unknown, n: number): Float64Array | null {
     );
   }
   const values = value as ArrayLike<unknown>;
+  if (ArrayBuffer.isView(values)) checkFixedBuffer(values, 'sampleWeight');
   if (values.length !== n) {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_WEIGHTS',

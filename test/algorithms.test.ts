@@ -1,7 +1,7 @@
 // Behaviour that does not need a reference run: hand-computed cases, ties, weights, sizes
 // around the chunk boundaries, thread-count invariance and repeatability.
 import { describe, expect, it } from 'vitest';
-import { KMeans, kmeansPlusPlus } from '../src/index';
+import { KMeans, kmeansPlusPlus, vq } from '../src/index';
 import type { Matrix } from '../src/matrix';
 import { blobs, matrix } from './helpers';
 
@@ -143,6 +143,76 @@ describe.each(dtypes)('Lloyd (%s)', (dtype) => {
     expect(km.transform(matrix([[0, 0]], dtype)).data).toBeInstanceOf(type);
     expect(km.nFeaturesIn).toBe(2);
     expect(km.fitPredict(matrix(blobs(100, 2, 3, 1), dtype))).toEqual(km.labels);
+  });
+});
+
+describe('extreme magnitudes in float32', () => {
+  const exactLabels = (rows: number[][], centers: number[][]) =>
+    rows.map((row) => {
+      const dist = centers.map((c) => c.reduce((sum, v, f) => sum + (row[f]! - v) ** 2, 0));
+      return dist.indexOf(Math.min(...dist));
+    });
+
+  it('labels correctly when ||c||^2 overflows float32 (the exact path takes over)', () => {
+    const rows = blobs(200, 3, 2, 17, 1, 0.2).map((row, i) => row.map((v) => (i % 2 ? 3e19 : -3e19) * (1 + v / 10)));
+    const centers = [rows[0]!, rows[1]!];
+    const km = new KMeans({ init: matrix(centers, 'float32'), maxIter: 1 }).fit(matrix(centers, 'float32'));
+    const X = matrix(rows, 'float32');
+    const rounded = Array.from({ length: 200 }, (_, i) => Array.from(X.data.subarray(i * 3, i * 3 + 3)));
+    const fitted = [0, 1].map((j) => Array.from(km.clusterCenters.data.subarray(j * 3, j * 3 + 3)));
+    expect(Array.from(km.predict(X))).toEqual(exactLabels(rounded, fitted));
+  });
+
+  it('labels correctly when the products fall into the subnormal range', () => {
+    const rows = blobs(3000, 2, 5, 23, 1, 0.5).map((row) => row.map((v) => v * 1e-22));
+    const X = matrix(rows, 'float32');
+    const km = new KMeans({ nClusters: 5, seed: 1, maxIter: 3 }).fit(X);
+    const centers = [0, 1, 2, 3, 4].map((j) => Array.from(km.clusterCenters.data.subarray(j * 2, j * 2 + 2)));
+    const rounded = Array.from({ length: 3000 }, (_, i) => Array.from(X.data.subarray(i * 2, i * 2 + 2)));
+    expect(Array.from(km.predict(X))).toEqual(exactLabels(rounded, centers));
+  });
+
+  it('reports each iteration\'s inertia exactly, even where the kernel values cancel', () => {
+    const rows = blobs(400, 16, 2, 29, 1000, 1);
+    const X = matrix(rows, 'float32');
+    const init = matrix([rows[0]!, rows[1]!], 'float32');
+    const km = new KMeans({ init, maxIter: 1 }).fit(X);
+    let exact = 0;
+    for (let i = 0; i < 400; i++) {
+      const row = Array.from(X.data.subarray(i * 16, i * 16 + 16));
+      const dist = [0, 1].map((j) => row.reduce((sum, v, f) => sum + (v - init.data[j * 16 + f]!) ** 2, 0));
+      exact += Math.min(...dist);
+    }
+    expect(Math.abs(km.history.inertia[0]! - exact) / exact).toBeLessThan(1e-12);
+  });
+});
+
+describe('large k·d', () => {
+  it('sums clusters over fewer blocks than it labels, with the same result on any thread count', () => {
+    // (256 * 2048 + 256) doubles per block: only 15 blocks fit the 64 MiB budget for the sums,
+    // while the 4096 rows make 16 blocks for labelling, so the pass is split in two.
+    const n = 4096;
+    const d = 2048;
+    const k = 256;
+    let state = 12345;
+    const data = Float64Array.from({ length: n * d }, () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648));
+    const X: Matrix = { data, rows: n, cols: d };
+    const init: Matrix = { data: data.slice(0, k * d), rows: k, cols: d };
+    const fits = [1, 2].map((threads) => new KMeans({ init, maxIter: 1, tol: 0, threads }).fit(X));
+    sameFit(fits[0]!, fits[1]!);
+
+    // One pass: the new centers are the means of the rows by their nearest initial center.
+    const { code } = vq.vq(X, init);
+    const sums = new Float64Array(k * d);
+    const counts = new Float64Array(k);
+    code.forEach((label, i) => {
+      counts[label]!++;
+      for (let f = 0; f < d; f++) sums[label * d + f]! += data[i * d + f]!;
+    });
+    const centers = fits[0]!.clusterCenters.data;
+    let worst = 0;
+    for (let j = 0; j < k; j++) for (let f = 0; f < d; f++) worst = Math.max(worst, Math.abs(centers[j * d + f]! - sums[j * d + f]! / counts[j]!));
+    expect(worst).toBeLessThan(1e-12);
   });
 });
 

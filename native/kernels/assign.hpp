@@ -56,11 +56,13 @@ inline int32_t nearest_exact(const T* x, const T* centers /* IN k*d */, int64_t 
 }
 
 // Bound on the error of one kernel value ||c'||^2 - 2 x'.c' (rounding of x', c', the norm and
-// a d-term dot product), with a safety factor of two.
+// a d-term dot product), with a safety factor of two; the absolute term covers products that
+// fall into T's subnormal range.
 template <typename T>
 inline double tie_margin(int64_t d, double x_norm, double max_center_norm) {
   const double unit_roundoff = std::numeric_limits<T>::epsilon() / 2;
-  return 2.0 * static_cast<double>(d + 8) * unit_roundoff * (x_norm + max_center_norm);
+  const double subnormal_step = std::numeric_limits<T>::denorm_min();
+  return 2.0 * static_cast<double>(d + 8) * (unit_roundoff * (x_norm + max_center_norm) + 2 * subnormal_step);
 }
 
 // Labels rows [begin, end) into scratch.label, with squared distances in scratch.sq_dist
@@ -75,7 +77,8 @@ void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* c
   for (int64_t r = 0; r < rows; ++r) {
     const double best = scratch.best[r], second = scratch.second[r];
     const double margin = tie_margin<T>(d, scratch.x_norm[r], panels.max_norm);
-    if (second - best <= 2 * margin) {
+    // Written so that NaN (values overflowing T) also takes the exact path.
+    if (!(second - best > 2 * margin)) {
       scratch.label[r] = nearest_exact(data.row(begin + r), centers, panels.k, d, &scratch.sq_dist[r]);
     } else {
       const double dist = scratch.x_norm[r] + best;

@@ -2,80 +2,117 @@
 
 #include <new>
 
+#include "cluster_sums.hpp"
 #include "empty_clusters.hpp"
 
 namespace kmn {
 
 template <typename T>
 LloydWorkspace<T>::LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads) : k(k_), d(d_) {
-  plan = BlockPlan::make(n, (k * d + k + 2) * static_cast<int64_t>(sizeof(double)));
-  threads = effective_threads(requested_threads, plan);
+  assign_plan = BlockPlan::make(n);
+  sum_plan = BlockPlan::make(n, (k * d + k) * static_cast<int64_t>(sizeof(double)));
+  threads = effective_threads(requested_threads, assign_plan);
   scratch.reserve(static_cast<size_t>(threads));
   for (int t = 0; t < threads; ++t) scratch.emplace_back(d);
-  merged.resize(static_cast<size_t>(partial_width()));
+  pass_stats.reset(assign_plan.n_blocks, 2);
+  cluster_sums.reset(sum_plan.n_blocks, k * d + k);
+  merged_stats.resize(2);
+  merged_sums.resize(static_cast<size_t>(k * d + k));
 }
+
+namespace {
+
+// Labels the rows of one assign block; adds label changes and (exact) inertia to stats, and,
+// when sums is not null, the rows to their clusters' sums.
+template <typename T>
+void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, LloydWorkspace<T>& ws,
+                  ChunkScratch<T>& scratch, int64_t block, bool exact_inertia, double* stats, double* sums) {
+  const int64_t k = ws.k, d = ws.d;
+  const TileKernel<T>& kernel = tile_kernel<T>();
+  double changes = 0, inertia = 0;
+  for_each_chunk_in_block(ws.assign_plan, block, [&](int64_t, int64_t begin, int64_t end) {
+    assign_chunk(data, begin, end, centers, ws.panels, kernel, scratch);
+    for (int64_t r = 0; r < end - begin; ++r) {
+      const int64_t i = begin + r;
+      const int32_t label = scratch.label[r];
+      const double w = data.weight(i);
+      changes += label != labels[i];
+      labels[i] = label;
+      inertia += w * (exact_inertia ? squared_distance(data.row(i), centers + label * d, d) : scratch.sq_dist[r]);
+      if (sums) add_to_cluster(data.row(i), d, w, label, sums, sums + k * d);
+    }
+  });
+  stats[0] = changes;
+  stats[1] = inertia;
+}
+
+}  // namespace
 
 template <typename T>
 Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int32_t* labels, LloydWorkspace<T>& ws,
                   IterationStats* stats) {
   const int64_t k = ws.k, d = ws.d;
   const bool update = centers_new != nullptr;
-  const TileKernel<T>& kernel = tile_kernel<T>();
   try {
     ws.panels.prepare_centered(centers, k, d);
-    ws.partials.reset(ws.plan.n_blocks, ws.partial_width());
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;
   }
+  ws.pass_stats.reset(ws.assign_plan.n_blocks, 2);
+  if (update) ws.cluster_sums.reset(ws.sum_plan.n_blocks, k * d + k);
 
-  parallel_for_blocks(ws.plan, ws.threads, [&](int64_t b, int thread) {
-    ChunkScratch<T>& scratch = ws.scratch[thread];
-    double* sums = ws.partials.block(b);
-    double* weights = sums + k * d;
-    double changes = 0, inertia = 0;
-    for_each_chunk_in_block(ws.plan, b, [&](int64_t, int64_t begin, int64_t end) {
-      assign_chunk(data, begin, end, centers, ws.panels, kernel, scratch);
-      for (int64_t r = 0; r < end - begin; ++r) {
-        const int64_t i = begin + r;
-        const int32_t label = scratch.label[r];
-        const double w = data.weight(i);
-        changes += label != labels[i];
-        labels[i] = label;
-        inertia += w * scratch.sq_dist[r];
-        if (!update) continue;
-        double* sum = sums + label * d;
-        const T* row = data.row(i);
-        for (int64_t f = 0; f < d; ++f) sum[f] += w * static_cast<double>(row[f]);
-        weights[label] += w;
-      }
-    });
-    weights[k] = changes;
-    weights[k + 1] = inertia;
+  const bool fused = update && ws.fused();
+  parallel_for_blocks(ws.assign_plan, ws.threads, [&](int64_t b, int thread) {
+    assign_block(data, centers, labels, ws, ws.scratch[thread], b, update, ws.pass_stats.block(b),
+                 fused ? ws.cluster_sums.block(b) : nullptr);
   });
-  ws.partials.merge(ws.merged.data(), ws.threads);
-
-  double* sums = ws.merged.data();
-  double* weights = sums + k * d;
-  stats->label_changes = static_cast<int64_t>(weights[k]);
-  stats->inertia = weights[k + 1];
+  if (update && !fused) {
+    // k*d too large for one partial sum per assign block: sum over the fewer sum blocks.
+    parallel_for_blocks(ws.sum_plan, effective_threads(ws.threads, ws.sum_plan), [&](int64_t b, int) {
+      double* sums = ws.cluster_sums.block(b);
+      for_each_chunk_in_block(ws.sum_plan, b, [&](int64_t, int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) add_to_cluster(data.row(i), d, data.weight(i), labels[i], sums, sums + k * d);
+      });
+    });
+  }
+  ws.pass_stats.merge(ws.merged_stats.data(), 1);
+  stats->label_changes = static_cast<int64_t>(ws.merged_stats[0]);
+  stats->inertia = ws.merged_stats[1];
   stats->relocated = 0;
   stats->center_shift = 0;
   if (!update) return Status::kOk;
 
+  ws.cluster_sums.merge(ws.merged_sums.data(), ws.threads);
+  double* sums = ws.merged_sums.data();
+  double* weights = sums + k * d;
   const Status status = relocate_empty_clusters(data, centers, labels, k, ws.threads, sums, weights, &stats->relocated);
   if (status != Status::kOk) return status;
-  double shift = 0;
-  for (int64_t j = 0; j < k; ++j) {
-    // Multiply by the reciprocal, as scikit-learn's _average_centers does.
-    const double scale = weights[j] > 0 ? 1.0 / weights[j] : 1.0;
-    for (int64_t f = 0; f < d; ++f) {
-      const T value = static_cast<T>(sums[j * d + f] * scale);
-      const double diff = static_cast<double>(value) - static_cast<double>(centers[j * d + f]);
-      centers_new[j * d + f] = value;
-      shift += diff * diff;
-    }
+  stats->center_shift = average_centers(sums, weights, k, d, EmptyCluster::kZero, centers, centers_new);
+  return Status::kOk;
+}
+
+template <typename T>
+Status cluster_means(const Dataset<T>& data, const int32_t* labels, int64_t k, int threads, T* centers,
+                     double* weights) {
+  const int64_t d = data.d;
+  try {
+    const BlockPlan plan = BlockPlan::make(data.n, (k * d + k) * static_cast<int64_t>(sizeof(double)));
+    const int t = effective_threads(threads, plan);
+    BlockPartials partials;
+    partials.reset(plan.n_blocks, k * d + k);
+    parallel_for_blocks(plan, t, [&](int64_t b, int) {
+      double* sums = partials.block(b);
+      for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) add_to_cluster(data.row(i), d, data.weight(i), labels[i], sums, sums + k * d);
+      });
+    });
+    std::vector<double> merged(static_cast<size_t>(k * d + k));
+    partials.merge(merged.data(), t);
+    for (int64_t j = 0; j < k; ++j) weights[j] = merged[k * d + j];
+    average_centers(merged.data(), weights, k, d, EmptyCluster::kUnchanged, centers, centers);
+  } catch (const std::bad_alloc&) {
+    return Status::kAllocFailed;
   }
-  stats->center_shift = shift;
   return Status::kOk;
 }
 
@@ -118,7 +155,8 @@ Status assign_nearest(const Dataset<T>& data, const T* centers, int64_t k, int t
 #define KMN_INSTANTIATE(T)                                                                                   \
   template struct LloydWorkspace<T>;                                                                        \
   template Status lloyd_pass<T>(const Dataset<T>&, const T*, T*, int32_t*, LloydWorkspace<T>&, IterationStats*); \
-  template Status assign_nearest<T>(const Dataset<T>&, const T*, int64_t, int, int32_t*, double*, double*);
+  template Status assign_nearest<T>(const Dataset<T>&, const T*, int64_t, int, int32_t*, double*, double*);     \
+  template Status cluster_means<T>(const Dataset<T>&, const int32_t*, int64_t, int, T*, double*);
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)
 #undef KMN_INSTANTIATE

@@ -17,7 +17,7 @@
 namespace kmn {
 
 struct IterationStats {
-  double inertia = 0;          // weighted sum of squared distances to the centers used for assignment
+  double inertia = 0;          // weighted sum of squared distances to the centers used for assignment (exact)
   double center_shift = 0;     // sum over clusters of ||new - old||^2
   int64_t label_changes = 0;   // rows whose label changed in this pass
   int64_t relocated = 0;       // empty clusters given a new center
@@ -26,16 +26,20 @@ struct IterationStats {
 // Buffers for all passes of one fit, allocated once (may throw std::bad_alloc).
 template <typename T>
 struct LloydWorkspace {
-  BlockPlan plan;
+  // Labels are computed over as many blocks as the data has (that sets the parallelism);
+  // per-cluster sums over blocks capped so that their partial sums fit a memory budget.
+  // When the two plans coincide (k*d small enough), one fused pass does both.
+  BlockPlan assign_plan, sum_plan;
   int threads = 1;
   int64_t k = 0, d = 0;
   CenterPanels<T> panels;
   std::vector<ChunkScratch<T>> scratch;  // one per thread
-  BlockPartials partials;                // per block: k*d sums, k weights, changes, inertia
-  std::vector<double> merged;            // the same layout, merged over blocks
+  BlockPartials pass_stats;              // per assign block: label changes, inertia
+  BlockPartials cluster_sums;            // per sum block: k*d sums, then k weights
+  std::vector<double> merged_stats, merged_sums;
 
   LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads);
-  int64_t partial_width() const { return k * d + k + 2; }
+  bool fused() const { return assign_plan.n_blocks == sum_plan.n_blocks; }
 };
 
 // Assigns labels against `centers`; with update, also writes the new centers (empty
@@ -48,5 +52,11 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers /* IN k*d */, T* cent
 template <typename T>
 Status assign_nearest(const Dataset<T>& data, const T* centers /* IN k*d */, int64_t k, int threads,
                       int32_t* labels /* OUT n */, double* sq_dist /* OUT n, or null */, double* weighted_sum /* OUT */);
+
+// Weighted means of the rows of each cluster (SciPy's update_cluster_means): clusters with
+// positive weight get their mean in `centers`, the others keep the center already there.
+template <typename T>
+Status cluster_means(const Dataset<T>& data, const int32_t* labels /* IN n, each in [0, k) */, int64_t k, int threads,
+                     T* centers /* INOUT k*d */, double* weights /* OUT k: total weight per cluster */);
 
 }  // namespace kmn
