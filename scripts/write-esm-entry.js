@@ -1,13 +1,16 @@
 'use strict';
-// Writes dist/index.mjs, the ES module entry: it re-exports the CommonJS build by name, so
-// `import { KMeans } from 'kmeans-native'` and `require('kmeans-native')` share one instance.
+// Writes the ES module entries (dist/index.mjs, dist/vq.mjs): each re-exports its CommonJS
+// build by name, so `import { KMeans } from 'kmeans-native'` and `require('kmeans-native')`
+// share one instance.
 const fs = require('node:fs');
 const path = require('node:path');
 
 const dist = path.join(__dirname, '..', 'dist');
-const names = Object.keys(require(path.join(dist, 'index.js'))).filter((name) => name !== '__esModule');
-const source =
-  "import cjs from './index.js';\n\n" +
-  names.map((name) => `export const ${name} = cjs.${name};`).join('\n') +
-  '\nexport default cjs;\n';
-fs.writeFileSync(path.join(dist, 'index.mjs'), source);
+for (const entry of ['index', 'vq']) {
+  const names = Object.keys(require(path.join(dist, `${entry}.js`))).filter((name) => name !== '__esModule');
+  const source =
+    `import cjs from './${entry}.js';\n\n` +
+    names.map((name) => `export const ${name} = cjs.${name};`).join('\n') +
+    '\nexport default cjs;\n';
+  fs.writeFileSync(path.join(dist, `${entry}.mjs`), source);
+}

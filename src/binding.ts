@@ -55,6 +55,16 @@ export interface TransformRequest extends DataRequest {
   out: FloatArray;
 }
 
+export interface ClusterMeansRequest extends DataRequest {
+  /** IN n: the cluster of each row, in [0, k). */
+  labels: Int32Array;
+  k: number;
+  /** IN/OUT k*d: clusters with members get their weighted mean, the others keep their row. */
+  centers: FloatArray;
+  /** OUT k: total weight of each cluster. */
+  weights: Float64Array;
+}
+
 export interface ColumnStatsRequest extends DataRequest {
   /** OUT d */
   means: Float64Array;
@@ -79,6 +89,7 @@ export interface Operations {
   fitLloyd: [FitLloydRequest, FitLloydResponse];
   assign: [AssignRequest, number];
   transform: [TransformRequest, undefined];
+  clusterMeans: [ClusterMeansRequest, undefined];
   columnStats: [ColumnStatsRequest, number];
   plusPlusStep: [PlusPlusRequest, PlusPlusResponse];
 }

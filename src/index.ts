@@ -13,6 +13,8 @@ export { KMeansError } from './errors';
 export type { KMeansErrorCode } from './errors';
 export type { DType, Matrix, MatrixLike } from './matrix';
 export type { InitMethod, KMeansOptions, ResolvedKMeansOptions } from './options';
+/** scipy.cluster.vq's functions, also importable from 'kmeans-native/vq'. */
+export * as vq from './vq';
 
 /** How the native core was built and what it runs on this CPU. */
 export function info(): { simd: string; openmp: boolean; maxThreads: number } {

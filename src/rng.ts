@@ -3,7 +3,8 @@
  * xoshiro128** (Blackman & Vigna, 2018) on 32-bit words, so it needs no BigInt and gives the
  * same stream on every platform. A seed (an integer 0 <= seed < 2^53) is split into its low
  * and high 32-bit words, and each word seeds two state words through SplitMix32.
- * Doubles in [0, 1) take 53 random bits from two outputs.
+ * Doubles in [0, 1) take 53 random bits from two outputs; normal deviates take two doubles
+ * (Box–Muller).
  */
 export class Random {
   private s0: number;
@@ -41,6 +42,12 @@ export class Random {
     const high = this.nextUint32() >>> 5;  // 27 bits
     const low = this.nextUint32() >>> 6;  // 26 bits
     return (high * 67108864 + low) / 9007199254740992;
+  }
+
+  /** A standard normal deviate (Box–Muller, the cosine branch; two doubles per deviate). */
+  nextNormal(): number {
+    const radius = Math.sqrt(-2 * Math.log(1 - this.nextDouble()));
+    return radius * Math.cos(2 * Math.PI * this.nextDouble());
   }
 }
 

@@ -37,6 +37,21 @@ describe('package entry points', () => {
   });
 });
 
+describe('kmeans-native/vq entry point', () => {
+  it('works with import and require, and is the main entry\'s vq namespace', () => {
+    const esm = node(
+      "import { kmeans2 } from 'kmeans-native/vq'; import { vq } from 'kmeans-native';" +
+        "const { label } = kmeans2([[0], [1], [10], [11]], [[0], [10]], { minit: 'matrix' });" +
+        'console.log(JSON.stringify({ label: Array.from(label), same: vq.kmeans2 === kmeans2 }));',
+      {},
+      'module',
+    );
+    expect(JSON.parse(esm)).toEqual({ label: [0, 0, 1, 1], same: true });
+    const cjs = node("console.log(typeof require('kmeans-native/vq').whiten)");
+    expect(cjs.trim()).toBe('function');
+  });
+});
+
 describe('instruction-set variants', () => {
   // The same fit under each kernel variant this CPU supports: labels, centers, inertia and
   // k-means++ choices must agree bit for bit (the portable variant runs on any CPU).

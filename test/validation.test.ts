@@ -3,7 +3,7 @@
  * says what to fix; nothing crashes, hangs or modifies the caller's arrays.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { KMeans, KMeansError, kmeansPlusPlus, kmeansPlusPlusAsync } from '../src/index';
+import { KMeans, KMeansError, kmeansPlusPlus, kmeansPlusPlusAsync, vq } from '../src/index';
 import type { KMeansErrorCode, Matrix } from '../src/index';
 import { matrix } from './helpers';
 
@@ -789,9 +789,42 @@ describe('kmeansPlusPlus', () => {
     expectKMeansError(() => kmeansPlusPlus(X, untyped(undefined)), 'ERR_KMEANS_INVALID_OPTION', 'nClusters must be an integer >= 1 (got undefined)');
   });
 
-  it('rejects nLocalTrials 0', () => {
-    expectKMeansError(() => kmeansPlusPlus(X, 2, { nLocalTrials: 0 }), 'ERR_KMEANS_INVALID_OPTION', 'nLocalTrials must be an integer >= 1 (got 0)');
-    expectKMeansError(() => kmeansPlusPlus(X, 2, { nLocalTrials: 1.5 }), 'ERR_KMEANS_INVALID_OPTION', 'nLocalTrials must be an integer >= 1 (got 1.5)');
+  it('rejects nLocalTrials outside 1..n', () => {
+    const range = `nLocalTrials must be an integer between 1 and ${X.length}`;
+    expectKMeansError(() => kmeansPlusPlus(X, 2, { nLocalTrials: 0 }), 'ERR_KMEANS_INVALID_OPTION', `${range} (got 0)`);
+    expectKMeansError(() => kmeansPlusPlus(X, 2, { nLocalTrials: 1.5 }), 'ERR_KMEANS_INVALID_OPTION', `${range} (got 1.5)`);
+    expectKMeansError(() => kmeansPlusPlus(X, 2, { nLocalTrials: 2 ** 31 }), 'ERR_KMEANS_INVALID_OPTION', `${range} (got 2147483648)`);
+  });
+
+  it('refuses views of resizable ArrayBuffers, which could shrink under an async call', () => {
+    const buffer = new (ArrayBuffer as unknown as new (n: number, o: object) => ArrayBuffer)(6 * 2 * 8, { maxByteLength: 1024 });
+    const data = new Float64Array(buffer);
+    data.set(X.flat());
+    expectKMeansError(
+      () => new KMeans({ nClusters: 2 }).fit({ data, rows: 6, cols: 2 }),
+      'ERR_KMEANS_INVALID_DATA',
+      'X.data is a view of a resizable ArrayBuffer, which could shrink while the native code reads it: pass a copy (X.data.slice())',
+    );
+    expectKMeansError(
+      () => new KMeans({ nClusters: 2 }).fit(X, { sampleWeight: new Float64Array(buffer, 0, 6) }),
+      'ERR_KMEANS_INVALID_DATA',
+      /^sampleWeight is a view of a resizable ArrayBuffer/,
+    );
+  });
+
+  it('refuses to predict with centers that were overwritten with NaN', () => {
+    const model = new KMeans({ nClusters: 2, seed: 1 }).fit(X);
+    model.clusterCenters.data[1] = NaN;
+    expectKMeansError(() => model.predict(X), 'ERR_KMEANS_NON_FINITE', 'clusterCenters must contain only finite numbers: row 0, column 1 is NaN');
+  });
+
+  it('warns, as scikit-learn, when fewer distinct clusters than nClusters are found', () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    new KMeans({ nClusters: 3, seed: 1 }).fit([[1, 1], [1, 1], [1, 1], [2, 2]]);
+    expect(warn).toHaveBeenCalledWith(
+      'Number of distinct clusters (2) found smaller than nClusters (3). Possibly due to duplicate points in X.',
+      { type: 'ConvergenceWarning', code: 'KMEANS_FEWER_DISTINCT_CLUSTERS' },
+    );
   });
 
   it('rejects unknown options, with a suggestion when one is close', () => {
@@ -1008,6 +1041,7 @@ describe('error codes', () => {
     ERR_KMEANS_TOO_FEW_SAMPLES: () => new KMeans({ nClusters: 7 }).fit(X),
     ERR_KMEANS_INVALID_WEIGHTS: () => new KMeans({ nClusters: 2 }).fit(X, { sampleWeight: [] }),
     ERR_KMEANS_NOT_FITTED: () => new KMeans().predict(X),
+    ERR_KMEANS_EMPTY_CLUSTER: () => vq.kmeans2(X, [[0, 0], [100, 100]], { minit: 'matrix', missing: 'raise' }),
   };
 
   it.each(Object.entries(triggers))('%s is thrown as a KMeansError', (code, trigger) => {

@@ -103,6 +103,29 @@ Napi::Value AssignOperation<T>::result(Napi::Env env) {
   return Napi::Number::New(env, weighted_sum);
 }
 
+// --- clusterMeans ----------------------------------------------------------------------
+
+template <typename T>
+bool ClusterMeansOperation<T>::parse(Request& request) {
+  int32_t* writable_labels = nullptr;
+  if (!this->parse_data(request) || !centers_field(request, this->data.d, &k, &centers)) return false;
+  if (!sized_array(request, "labels", this->data.n, 1, &writable_labels)) return false;
+  for (int64_t i = 0; i < this->data.n; ++i)
+    KMN_REQUIRE(request.env(), writable_labels[i] >= 0 && writable_labels[i] < k, "labels must be in [0, k)");
+  labels = writable_labels;
+  return sized_array(request, "weights", k, 1, &weights);
+}
+
+template <typename T>
+Status ClusterMeansOperation<T>::execute() {
+  return cluster_means(this->data, labels, k, this->threads, centers, weights);
+}
+
+template <typename T>
+Napi::Value ClusterMeansOperation<T>::result(Napi::Env env) {
+  return env.Undefined();
+}
+
 // --- transform ---------------------------------------------------------------------------
 
 template <typename T>
@@ -178,6 +201,7 @@ Napi::Value PlusPlusOperation<T>::result(Napi::Env env) {
   template struct FitLloydOperation<T>;     \
   template struct AssignOperation<T>;       \
   template struct TransformOperation<T>;    \
+  template struct ClusterMeansOperation<T>; \
   template struct ColumnStatsOperation<T>;  \
   template struct PlusPlusOperation<T>;
 KMN_INSTANTIATE(float)

@@ -56,6 +56,21 @@ struct AssignOperation : DataOperation<T> {
   Napi::Value result(Napi::Env env);
 };
 
+// clusterMeans: labels (IN n, each in [0, k)), k, centers (INOUT k*d: clusters with members
+// get their weighted mean, the others keep their center), weights (OUT k, float64).
+// Result: undefined.
+template <typename T>
+struct ClusterMeansOperation : DataOperation<T> {
+  const int32_t* labels = nullptr;
+  int64_t k = 0;
+  T* centers = nullptr;
+  double* weights = nullptr;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env);
+};
+
 // transform: centers (IN k*d), k, out (OUT n*k, same type as x). Result: undefined.
 template <typename T>
 struct TransformOperation : DataOperation<T> {
