@@ -82,6 +82,21 @@ describe.each(fixtures.kmeans)('kmeans with an initial codebook matches current 
   });
 });
 
+describe("SciPy's docstring examples", () => {
+  it('whiten', () => {
+    const result = whiten([[1.9, 2.3, 1.7], [1.5, 2.5, 2.2], [0.8, 0.6, 1.7]]);
+    expect(values(result).map((v) => +v.toFixed(8))).toEqual([
+      4.17944278, 2.69811351, 7.21248917, 3.29956009, 2.93273208, 9.33380951, 1.75976538, 0.7038557, 7.21248917,
+    ]);
+  });
+
+  it('vq', () => {
+    const { code, dist } = vq([[1.9, 2.3, 1.7], [1.5, 2.5, 2.2], [0.8, 0.6, 1.7]], [[1, 1, 1], [2, 2, 2]]);
+    expect(Array.from(code)).toEqual([1, 1, 0]);
+    expect(Array.from(dist, (v) => +v.toFixed(8))).toEqual([0.43588989, 0.73484692, 0.83066239]);
+  });
+});
+
 describe('kmeans', () => {
   it("reproduces SciPy's documentation example (with the numbers SciPy computes)", () => {
     const features = [[1.9, 2.3], [1.5, 2.5], [0.8, 0.6], [0.4, 1.8], [0.1, 0.1], [0.2, 1.8], [2.0, 0.5], [0.3, 1.5], [1.0, 1.0]];
