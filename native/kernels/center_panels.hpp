@@ -58,22 +58,34 @@ struct CenterPanels {
 
 // Packs rows [begin, end) of x, shifted, transposed: feature f of row r at
 // [f * kChunkSize + r]; rows up to the next multiple of tile_rows are zero. Also gives the
-// squared norms ||x'||^2 (in double, from the rounded values).
+// squared norms ||x'||^2 (in double, from the rounded values). The transpose goes in 8x8
+// blocks so that both the rows read and the feature lines written stay in a few cache lines.
 template <typename T, typename U>
 void pack_rows(const T* x /* IN n*d */, int64_t d, int64_t begin, int64_t end, const double* shift /* IN d */,
                int64_t tile_rows, U* packed /* OUT d*kChunkSize */, double* norms /* OUT kChunkSize */) {
+  constexpr int64_t kBlock = 8;
   const int64_t rows = end - begin;
   const int64_t padded = (rows + tile_rows - 1) / tile_rows * tile_rows;
-  for (int64_t r = 0; r < rows; ++r) norms[r] = 0;
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* row = x + (begin + r) * d;
-    double norm = 0;
-    for (int64_t f = 0; f < d; ++f) {
-      const U value = static_cast<U>(static_cast<double>(row[f]) - shift[f]);
-      packed[f * kChunkSize + r] = value;
-      norm += static_cast<double>(value) * value;
+  const T* source = x + begin * d;
+  // Ask for the next chunk's rows while this one is packed: the data streams from memory, and
+  // without the hint a pass waits on it.
+  const char* ahead = reinterpret_cast<const char*>(source + kChunkSize * d);
+  const int64_t ahead_bytes = rows * d * static_cast<int64_t>(sizeof(T));
+  for (int64_t r0 = 0; r0 < rows; r0 += kBlock) {
+    for (int64_t byte = r0 * d * static_cast<int64_t>(sizeof(T)); byte < (r0 + kBlock) * d * static_cast<int64_t>(sizeof(T)) && byte < ahead_bytes; byte += 64)
+      __builtin_prefetch(ahead + byte);
+    const int64_t r1 = r0 + kBlock < rows ? r0 + kBlock : rows;
+    for (int64_t f0 = 0; f0 < d; f0 += kBlock) {
+      const int64_t f1 = f0 + kBlock < d ? f0 + kBlock : d;
+      for (int64_t r = r0; r < r1; ++r)
+        for (int64_t f = f0; f < f1; ++f)
+          packed[f * kChunkSize + r] = static_cast<U>(static_cast<double>(source[r * d + f]) - shift[f]);
     }
-    norms[r] = norm;
+  }
+  for (int64_t r = 0; r < rows; ++r) norms[r] = 0;
+  for (int64_t f = 0; f < d; ++f) {
+    const U* line = packed + f * kChunkSize;
+    for (int64_t r = 0; r < rows; ++r) norms[r] += static_cast<double>(line[r]) * static_cast<double>(line[r]);
   }
   for (int64_t f = 0; f < d; ++f)
     for (int64_t r = rows; r < padded; ++r) packed[f * kChunkSize + r] = U(0);

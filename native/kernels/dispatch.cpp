@@ -14,6 +14,8 @@ namespace kmn {
   int64_t tile_rows_f64();          \
   int64_t tile_rows_f32();          \
   DotTileFn dot_tile_f64();           \
+  AccumulateRowsFn<double> accumulate_rows_f64(); \
+  AccumulateRowsFn<float> accumulate_rows_f32();  \
   }
 KMN_DECLARE_VARIANT(portable)
 #ifdef KMN_HAVE_X86_VARIANTS
@@ -76,7 +78,8 @@ const char* isa_name() {
 template <>
 const TileKernel<double>& tile_kernel<double>() {
   static const TileKernel<double> kernel = []() -> TileKernel<double> {
-    KMN_VARIANT_SWITCH((TileKernel<double>{isa_name(), v::tile_rows_f64(), v::nearest_tile_f64()}))
+    KMN_VARIANT_SWITCH(
+        (TileKernel<double>{isa_name(), v::tile_rows_f64(), v::nearest_tile_f64(), v::accumulate_rows_f64()}))
   }();
   return kernel;
 }
@@ -84,7 +87,8 @@ const TileKernel<double>& tile_kernel<double>() {
 template <>
 const TileKernel<float>& tile_kernel<float>() {
   static const TileKernel<float> kernel = []() -> TileKernel<float> {
-    KMN_VARIANT_SWITCH((TileKernel<float>{isa_name(), v::tile_rows_f32(), v::nearest_tile_f32()}))
+    KMN_VARIANT_SWITCH(
+        (TileKernel<float>{isa_name(), v::tile_rows_f32(), v::nearest_tile_f32(), v::accumulate_rows_f32()}))
   }();
   return kernel;
 }

@@ -33,13 +33,18 @@ void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, Llo
   for_each_chunk_in_block(ws.assign_plan, block, [&](int64_t, int64_t begin, int64_t end) {
     assign_chunk(data, begin, end, centers, ws.panels, kernel, scratch);
     for (int64_t r = 0; r < end - begin; ++r) {
-      const int64_t i = begin + r;
-      const int32_t label = scratch.label[r];
-      const double w = data.weight(i);
-      changes += label != labels[i];
-      labels[i] = label;
-      inertia += w * (exact_inertia ? squared_distance(data.row(i), centers + label * d, d) : scratch.sq_dist[r]);
-      if (sums) add_to_cluster(data.row(i), d, w, label, sums, sums + k * d);
+      changes += scratch.label[r] != labels[begin + r];
+      labels[begin + r] = scratch.label[r];
+    }
+    const double* weights = data.weights ? data.weights + begin : nullptr;
+    if (sums) {
+      inertia += kernel.accumulate(data.row(begin), end - begin, d, scratch.label.data(), weights, centers, sums,
+                                   sums + k * d);
+    } else if (exact_inertia) {
+      for (int64_t r = 0; r < end - begin; ++r)
+        inertia += data.weight(begin + r) * squared_distance(data.row(begin + r), centers + scratch.label[r] * d, d);
+    } else {
+      for (int64_t r = 0; r < end - begin; ++r) inertia += data.weight(begin + r) * scratch.sq_dist[r];
     }
   });
   stats[0] = changes;

@@ -39,11 +39,23 @@ using DotTileFn = void (*)(const double* x_packed,  // IN  d*kChunkSize, as for 
                            int64_t k_padded,
                            double* out);             // OUT k_padded*kChunkSize: x'.c' at [j * kChunkSize + r]
 
+// Adds each row (weighted) to its cluster's sums and weight, and returns the weighted sum of the
+// rows' exact squared distances to their centers. The same bits on every instruction set.
+template <typename T>
+using AccumulateRowsFn = double (*)(const T* x,                // IN  rows*d, row-major
+                                    int64_t rows, int64_t d,
+                                    const int32_t* labels,      // IN  rows
+                                    const double* weights,      // IN  rows, or null for all ones
+                                    const T* centers,           // IN  k*d
+                                    double* sums,               // INOUT k*d
+                                    double* cluster_weights);   // INOUT k
+
 template <typename T>
 struct TileKernel {
   const char* isa;     // "avx512", "avx2" or "portable"
   int64_t tile_rows;   // rows per register tile
   NearestTileFn<T> nearest;
+  AccumulateRowsFn<T> accumulate;
 };
 
 struct DotKernel {

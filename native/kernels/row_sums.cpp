@@ -1,0 +1,78 @@
+// The update half of a Lloyd pass over one chunk, vectorised: each row's weighted values go to
+// its cluster's sums, and its exact squared distance to its center to the inertia. Built like
+// nearest_tile.cpp, once per instruction set, but with -ffp-contract=off and a vector type of
+// fixed width (8 doubles, split by the compiler into what the instruction set has), so every
+// CPU rounds the same operations in the same order: the centers a fit returns are the same bits
+// everywhere.
+#include "tile_kernel.hpp"
+
+namespace kmn {
+namespace KMN_ISA {
+namespace {
+
+typedef double Lanes8 __attribute__((vector_size(64)));
+constexpr int64_t kLanes = 8;
+
+template <typename T>
+inline Lanes8 load_lanes(const T* p, int64_t count) {
+  Lanes8 v = {};
+  for (int64_t i = 0; i < count; ++i) v[i] = static_cast<double>(p[i]);
+  return v;
+}
+
+template <typename T>
+inline Lanes8 load_full(const T* p) {
+  if constexpr (sizeof(T) == sizeof(double)) {
+    Lanes8 v;
+    __builtin_memcpy(&v, p, sizeof(v));
+    return v;
+  } else {
+    typedef T Narrow __attribute__((vector_size(kLanes * sizeof(T))));
+    Narrow narrow;
+    __builtin_memcpy(&narrow, p, sizeof(narrow));
+    return __builtin_convertvector(narrow, Lanes8);
+  }
+}
+
+template <typename T>
+double accumulate_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
+                       const T* centers, double* sums, double* cluster_weights) {
+  double inertia = 0;
+  const int64_t full = d / kLanes * kLanes;
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* row = x + r * d;
+    const int32_t label = labels[r];
+    const T* center = centers + static_cast<int64_t>(label) * d;
+    double* sum = sums + static_cast<int64_t>(label) * d;
+    const double w = weights ? weights[r] : 1.0;
+    Lanes8 squares = {};
+    for (int64_t f = 0; f < full; f += kLanes) {
+      const Lanes8 value = load_full(row + f);
+      const Lanes8 diff = value - load_full(center + f);
+      squares += diff * diff;
+      Lanes8 total;
+      __builtin_memcpy(&total, sum + f, sizeof(total));
+      total += value * w;
+      __builtin_memcpy(sum + f, &total, sizeof(total));
+    }
+    if (full < d) {
+      const Lanes8 value = load_lanes(row + full, d - full);
+      const Lanes8 diff = value - load_lanes(center + full, d - full);
+      squares += diff * diff;
+      for (int64_t f = full; f < d; ++f) sum[f] += value[f - full] * w;
+    }
+    double dist = 0;
+    for (int64_t lane = 0; lane < kLanes; ++lane) dist += squares[lane];
+    inertia += w * dist;
+    cluster_weights[label] += w;
+  }
+  return inertia;
+}
+
+}  // namespace
+
+AccumulateRowsFn<double> accumulate_rows_f64() { return &accumulate_rows<double>; }
+AccumulateRowsFn<float> accumulate_rows_f32() { return &accumulate_rows<float>; }
+
+}  // namespace KMN_ISA
+}  // namespace kmn
