@@ -71,7 +71,7 @@ template <typename T>
 void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* centers /* IN k*d */,
                   const CenterPanels<T>& panels, const TileKernel<T>& kernel, ChunkScratch<T>& scratch) {
   const int64_t rows = end - begin, d = data.d;
-  pack_rows(data.x, d, begin, end, panels.shift.data(), kernel.tile_rows, scratch.packed.data(), scratch.x_norm.data());
+  kernel.pack(data.x, d, begin, end, panels.shift_t.data(), kernel.tile_rows, scratch.packed.data(), scratch.x_norm.data());
   kernel.nearest(scratch.packed.data(), rows, d, panels.centers.data(), panels.norms.data(), panels.k_padded,
                  scratch.label.data(), scratch.best.data(), scratch.second.data());
   for (int64_t r = 0; r < rows; ++r) {

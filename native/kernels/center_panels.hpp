@@ -19,7 +19,8 @@ namespace kmn {
 template <typename T>
 struct CenterPanels {
   int64_t k = 0, d = 0, k_padded = 0;
-  std::vector<double> shift;  // d
+  std::vector<double> shift;  // d, each value representable in T
+  std::vector<T> shift_t;     // the same, as T
   std::vector<T> centers;     // k_padded*d: c' = c - s, rounded to T
   std::vector<T> norms;       // k_padded: ||c'||^2 of the rounded c', +inf for padding
   double max_norm = 0;        // largest ||c'||^2 over real centers
@@ -29,7 +30,13 @@ struct CenterPanels {
     k = k_;
     d = d_;
     k_padded = (k + kTileCenters - 1) / kTileCenters * kTileCenters;
-    shift.assign(shift_, shift_ + d);
+    // A shift representable in T makes c - s and x - s single roundings of exact differences.
+    shift_t.resize(static_cast<size_t>(d));
+    shift.resize(static_cast<size_t>(d));
+    for (int64_t f = 0; f < d; ++f) {
+      shift_t[f] = static_cast<T>(shift_[f]);
+      shift[f] = shift_t[f];
+    }
     centers.assign(static_cast<size_t>(k_padded * d), T(0));
     norms.assign(static_cast<size_t>(k_padded), std::numeric_limits<T>::infinity());
     max_norm = 0;

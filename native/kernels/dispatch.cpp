@@ -15,6 +15,8 @@ namespace kmn {
   int64_t tile_rows_f32();          \
   DotTileFn dot_tile_f64();           \
   AccumulateRowsFn<double> accumulate_rows_f64(); \
+  PackRowsFn<double> pack_rows_f64(); \
+  PackRowsFn<float> pack_rows_f32();  \
   AccumulateRowsFn<float> accumulate_rows_f32();  \
   }
 KMN_DECLARE_VARIANT(portable)
@@ -79,7 +81,8 @@ template <>
 const TileKernel<double>& tile_kernel<double>() {
   static const TileKernel<double> kernel = []() -> TileKernel<double> {
     KMN_VARIANT_SWITCH(
-        (TileKernel<double>{isa_name(), v::tile_rows_f64(), v::nearest_tile_f64(), v::accumulate_rows_f64()}))
+        (TileKernel<double>{isa_name(), v::tile_rows_f64(), v::pack_rows_f64(), v::nearest_tile_f64(),
+                            v::accumulate_rows_f64()}))
   }();
   return kernel;
 }
@@ -88,7 +91,8 @@ template <>
 const TileKernel<float>& tile_kernel<float>() {
   static const TileKernel<float> kernel = []() -> TileKernel<float> {
     KMN_VARIANT_SWITCH(
-        (TileKernel<float>{isa_name(), v::tile_rows_f32(), v::nearest_tile_f32(), v::accumulate_rows_f32()}))
+        (TileKernel<float>{isa_name(), v::tile_rows_f32(), v::pack_rows_f32(), v::nearest_tile_f32(),
+                           v::accumulate_rows_f32()}))
   }();
   return kernel;
 }

@@ -55,8 +55,79 @@ void nearest_tile(const T* x_packed, int64_t rows, int64_t d, const T* centers, 
   }
 }
 
+// 8x8 blocks moved through registers: rows are read whole and features written whole.
+template <typename T> struct Block8;
+template <> struct Block8<double> {
+  typedef double type __attribute__((vector_size(64)));
+  typedef int64_t mask __attribute__((vector_size(64)));
+};
+template <> struct Block8<float> {
+  typedef float type __attribute__((vector_size(32)));
+  typedef int32_t mask __attribute__((vector_size(32)));
+};
+
+template <typename T>
+inline void transpose8(typename Block8<T>::type (&r)[8]) {
+  using V = typename Block8<T>::type;
+  using M = typename Block8<T>::mask;
+  V a[8], b[8];
+  for (int i = 0; i < 4; ++i) {
+    a[2 * i] = __builtin_shuffle(r[2 * i], r[2 * i + 1], M{0, 8, 2, 10, 4, 12, 6, 14});
+    a[2 * i + 1] = __builtin_shuffle(r[2 * i], r[2 * i + 1], M{1, 9, 3, 11, 5, 13, 7, 15});
+  }
+  for (int o = 0; o < 8; o += 4) {
+    b[o + 0] = __builtin_shuffle(a[o + 0], a[o + 2], M{0, 1, 8, 9, 4, 5, 12, 13});
+    b[o + 1] = __builtin_shuffle(a[o + 1], a[o + 3], M{0, 1, 8, 9, 4, 5, 12, 13});
+    b[o + 2] = __builtin_shuffle(a[o + 0], a[o + 2], M{2, 3, 10, 11, 6, 7, 14, 15});
+    b[o + 3] = __builtin_shuffle(a[o + 1], a[o + 3], M{2, 3, 10, 11, 6, 7, 14, 15});
+  }
+  for (int j = 0; j < 4; ++j) {
+    r[j] = __builtin_shuffle(b[j], b[j + 4], M{0, 1, 2, 3, 8, 9, 10, 11});
+    r[j + 4] = __builtin_shuffle(b[j], b[j + 4], M{4, 5, 6, 7, 12, 13, 14, 15});
+  }
+}
+
+template <typename T>
+void pack_rows(const T* x, int64_t d, int64_t begin, int64_t end, const T* shift, int64_t tile_rows, T* packed,
+               double* norms) {
+  using V = typename Block8<T>::type;
+  const int64_t rows = end - begin;
+  const int64_t padded = (rows + tile_rows - 1) / tile_rows * tile_rows;
+  const int64_t full_rows = rows / 8 * 8, full_features = d / 8 * 8;
+  const T* source = x + begin * d;
+  // Ask for the next chunk's rows while this one is packed: the data streams from memory.
+  const char* ahead = reinterpret_cast<const char*>(source + kChunkSize * d);
+  const int64_t row_bytes = d * static_cast<int64_t>(sizeof(T));
+  for (int64_t r0 = 0; r0 < full_rows; r0 += 8) {
+    for (int64_t byte = r0 * row_bytes; byte < (r0 + 8) * row_bytes; byte += 64) __builtin_prefetch(ahead + byte);
+    for (int64_t f0 = 0; f0 < full_features; f0 += 8) {
+      V block[8], offset;
+      __builtin_memcpy(&offset, shift + f0, sizeof(V));
+      for (int i = 0; i < 8; ++i) {
+        __builtin_memcpy(&block[i], source + (r0 + i) * d + f0, sizeof(V));
+        block[i] -= offset;
+      }
+      transpose8<T>(block);
+      for (int j = 0; j < 8; ++j) __builtin_memcpy(packed + (f0 + j) * kChunkSize + r0, &block[j], sizeof(V));
+    }
+    for (int64_t f = full_features; f < d; ++f)
+      for (int64_t r = r0; r < r0 + 8; ++r) packed[f * kChunkSize + r] = source[r * d + f] - shift[f];
+  }
+  for (int64_t r = full_rows; r < rows; ++r)
+    for (int64_t f = 0; f < d; ++f) packed[f * kChunkSize + r] = source[r * d + f] - shift[f];
+  for (int64_t f = 0; f < d; ++f)
+    for (int64_t r = rows; r < padded; ++r) packed[f * kChunkSize + r] = T(0);
+  for (int64_t r = 0; r < rows; ++r) norms[r] = 0;
+  for (int64_t f = 0; f < d; ++f) {
+    const T* line = packed + f * kChunkSize;
+    for (int64_t r = 0; r < rows; ++r) norms[r] += static_cast<double>(line[r]) * static_cast<double>(line[r]);
+  }
+}
+
 }  // namespace
 
+PackRowsFn<double> pack_rows_f64() { return &pack_rows<double>; }
+PackRowsFn<float> pack_rows_f32() { return &pack_rows<float>; }
 NearestTileFn<double> nearest_tile_f64() { return &nearest_tile<double>; }
 NearestTileFn<float> nearest_tile_f32() { return &nearest_tile<float>; }
 int64_t tile_rows_f64() { return tile_rows<double>(); }

@@ -50,10 +50,22 @@ using AccumulateRowsFn = double (*)(const T* x,                // IN  rows*d, ro
                                     double* sums,               // INOUT k*d
                                     double* cluster_weights);   // INOUT k
 
+// Packs rows [begin, end) of x into the transposed layout the tiles read, minus `shift` (a
+// vector of T, so that x - shift is one rounding, as c - shift is for the centers), with rows up
+// to a multiple of tile_rows zeroed, and gives each row's ||x'||^2 (double).
+template <typename T>
+using PackRowsFn = void (*)(const T* x,           // IN  n*d, row-major
+                            int64_t d, int64_t begin, int64_t end,
+                            const T* shift,        // IN  d
+                            int64_t tile_rows,
+                            T* packed,             // OUT d*kChunkSize
+                            double* norms);        // OUT kChunkSize
+
 template <typename T>
 struct TileKernel {
   const char* isa;     // "avx512", "avx2" or "portable"
   int64_t tile_rows;   // rows per register tile
+  PackRowsFn<T> pack;
   NearestTileFn<T> nearest;
   AccumulateRowsFn<T> accumulate;
 };
