@@ -87,12 +87,45 @@ inline void transpose8(typename Block8<T>::type (&r)[8]) {
   }
 }
 
+// Zeroes the padding rows and computes each row's squared norm from the packed values.
+template <typename T>
+void finish_packing(int64_t rows, int64_t d, int64_t tile_rows, T* packed, double* norms) {
+  const int64_t padded = (rows + tile_rows - 1) / tile_rows * tile_rows;
+  for (int64_t f = 0; f < d; ++f)
+    for (int64_t r = rows; r < padded; ++r) packed[f * kChunkSize + r] = T(0);
+  for (int64_t r = 0; r < rows; ++r) norms[r] = 0;
+  for (int64_t f = 0; f < d; ++f) {
+    const T* line = packed + f * kChunkSize;
+    for (int64_t r = 0; r < rows; ++r) norms[r] += static_cast<double>(line[r]) * static_cast<double>(line[r]);
+  }
+}
+
+// d < 8: rows are shorter than one block; a loop of fixed length lets the compiler keep the
+// shift in registers and unroll the row.
+template <typename T, int D>
+void pack_short_rows(const T* source, int64_t rows, const T* shift, T* packed) {
+  T offset[D];
+  for (int f = 0; f < D; ++f) offset[f] = shift[f];
+  for (int64_t r = 0; r < rows; ++r)
+    for (int f = 0; f < D; ++f) packed[f * kChunkSize + r] = source[r * D + f] - offset[f];
+}
+
 template <typename T>
 void pack_rows(const T* x, int64_t d, int64_t begin, int64_t end, const T* shift, int64_t tile_rows, T* packed,
                double* norms) {
   using V = typename Block8<T>::type;
   const int64_t rows = end - begin;
-  const int64_t padded = (rows + tile_rows - 1) / tile_rows * tile_rows;
+  if (d < 8) {
+    switch (d) {
+#define KMN_SHORT(D) \
+  case D: pack_short_rows<T, D>(x + begin * D, rows, shift, packed); break;
+      KMN_SHORT(1) KMN_SHORT(2) KMN_SHORT(3) KMN_SHORT(4) KMN_SHORT(5) KMN_SHORT(6) KMN_SHORT(7)
+#undef KMN_SHORT
+      default: break;
+    }
+    finish_packing(rows, d, tile_rows, packed, norms);
+    return;
+  }
   const int64_t full_rows = rows / 8 * 8, full_features = d / 8 * 8;
   const T* source = x + begin * d;
   // Ask for the next chunk's rows while this one is packed: the data streams from memory.
@@ -115,13 +148,7 @@ void pack_rows(const T* x, int64_t d, int64_t begin, int64_t end, const T* shift
   }
   for (int64_t r = full_rows; r < rows; ++r)
     for (int64_t f = 0; f < d; ++f) packed[f * kChunkSize + r] = source[r * d + f] - shift[f];
-  for (int64_t f = 0; f < d; ++f)
-    for (int64_t r = rows; r < padded; ++r) packed[f * kChunkSize + r] = T(0);
-  for (int64_t r = 0; r < rows; ++r) norms[r] = 0;
-  for (int64_t f = 0; f < d; ++f) {
-    const T* line = packed + f * kChunkSize;
-    for (int64_t r = 0; r < rows; ++r) norms[r] += static_cast<double>(line[r]) * static_cast<double>(line[r]);
-  }
+  finish_packing(rows, d, tile_rows, packed, norms);
 }
 
 }  // namespace

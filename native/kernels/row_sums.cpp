@@ -34,9 +34,41 @@ inline Lanes8 load_full(const T* p) {
   }
 }
 
+// d < 8: the whole row is the tail of one 8-lane vector, whose lanes would be summed in order;
+// a plain loop of fixed length adds the same products in the same order, without the vector.
+template <typename T, int D>
+double accumulate_short_rows(const T* x, int64_t rows, const int32_t* labels, const double* weights,
+                             const T* centers, double* sums, double* cluster_weights) {
+  double inertia = 0;
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* row = x + r * D;
+    const int32_t label = labels[r];
+    const T* center = centers + static_cast<int64_t>(label) * D;
+    double* sum = sums + static_cast<int64_t>(label) * D;
+    const double w = weights ? weights[r] : 1.0;
+    double dist = 0;
+    for (int f = 0; f < D; ++f) {
+      const double value = static_cast<double>(row[f]);
+      const double diff = value - static_cast<double>(center[f]);
+      dist += diff * diff;
+      sum[f] += value * w;
+    }
+    inertia += w * dist;
+    cluster_weights[label] += w;
+  }
+  return inertia;
+}
+
 template <typename T>
 double accumulate_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
                        const T* centers, double* sums, double* cluster_weights) {
+  switch (d) {
+#define KMN_SHORT(D) \
+  case D: return accumulate_short_rows<T, D>(x, rows, labels, weights, centers, sums, cluster_weights);
+    KMN_SHORT(1) KMN_SHORT(2) KMN_SHORT(3) KMN_SHORT(4) KMN_SHORT(5) KMN_SHORT(6) KMN_SHORT(7)
+#undef KMN_SHORT
+    default: break;
+  }
   double inertia = 0;
   const int64_t full = d / kLanes * kLanes;
   for (int64_t r = 0; r < rows; ++r) {
