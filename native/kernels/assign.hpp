@@ -24,6 +24,7 @@ struct ChunkScratch {
   std::vector<T> best, second;  // kChunkSize
   std::vector<double> sq_dist;  // kChunkSize: squared distance to the chosen center
 
+  // The label, best and second arrays have room for padding rows up to the next tile.
   explicit ChunkScratch(int64_t d)
       : packed(static_cast<size_t>(kChunkSize * d)), x_norm(kChunkSize), label(kChunkSize), best(kChunkSize),
         second(kChunkSize), sq_dist(kChunkSize) {}
@@ -65,25 +66,46 @@ inline double tie_margin(int64_t d, double x_norm, double max_center_norm) {
   return 2.0 * static_cast<double>(d + 8) * (unit_roundoff * (x_norm + max_center_norm) + 2 * subnormal_step);
 }
 
-// Labels rows [begin, end) into scratch.label, with squared distances in scratch.sq_dist
-// (exact for re-checked rows, from the kernel's values otherwise).
+// Rows packed and labelled at a time: the whole chunk while its packed copy stays small, fewer
+// rows for wide data so that the packed rows stay in cache (kept a multiple of the tile and of
+// the 8-row transpose).
 template <typename T>
+inline int64_t rows_per_step(int64_t d, int64_t tile_rows) {
+  constexpr int64_t kTargetBytes = 128 << 10;
+  const int64_t unit = tile_rows > 8 ? tile_rows : 8;
+  const int64_t fit = kTargetBytes / (d * static_cast<int64_t>(sizeof(T))) / unit * unit;
+  return fit < unit ? unit : (fit > kChunkSize ? kChunkSize : fit);
+}
+
+// Labels rows [begin, end) into scratch.label (chunk-relative), with squared distances in
+// scratch.sq_dist (exact for re-checked rows, from the kernel's values otherwise). After each
+// step of rows is labelled, on_rows(first, last) is called (chunk-relative bounds), while those
+// rows are still in cache.
+template <typename T, typename OnRows>
 void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* centers /* IN k*d */,
-                  const CenterPanels<T>& panels, const TileKernel<T>& kernel, ChunkScratch<T>& scratch) {
+                  const CenterPanels<T>& panels, const TileKernel<T>& kernel, ChunkScratch<T>& scratch,
+                  OnRows&& on_rows) {
   const int64_t rows = end - begin, d = data.d;
-  kernel.pack(data.x, d, begin, end, panels.shift_t.data(), kernel.tile_rows, scratch.packed.data(), scratch.x_norm.data());
-  kernel.nearest(scratch.packed.data(), rows, d, panels.centers.data(), panels.norms.data(), panels.k_padded,
-                 scratch.label.data(), scratch.best.data(), scratch.second.data());
-  for (int64_t r = 0; r < rows; ++r) {
-    const double best = scratch.best[r], second = scratch.second[r];
-    const double margin = tie_margin<T>(d, scratch.x_norm[r], panels.max_norm);
-    // Written so that NaN (values overflowing T) also takes the exact path.
-    if (!(second - best > 2 * margin)) {
-      scratch.label[r] = nearest_exact(data.row(begin + r), centers, panels.k, d, &scratch.sq_dist[r]);
-    } else {
-      const double dist = scratch.x_norm[r] + best;
-      scratch.sq_dist[r] = dist > 0 ? dist : 0;
+  const int64_t step = rows_per_step<T>(d, kernel.tile_rows);
+  for (int64_t first = 0; first < rows; first += step) {
+    const int64_t last = first + step < rows ? first + step : rows;
+    kernel.pack(data.x, d, begin + first, begin + last, panels.shift_t.data(), kernel.tile_rows,
+                scratch.packed.data() + first, scratch.x_norm.data() + first);
+    kernel.nearest(scratch.packed.data() + first, last - first, d, panels.centers.data(), panels.norms.data(),
+                   panels.k_padded, scratch.label.data() + first, scratch.best.data() + first,
+                   scratch.second.data() + first);
+    for (int64_t r = first; r < last; ++r) {
+      const double best = scratch.best[r], second = scratch.second[r];
+      const double margin = tie_margin<T>(d, scratch.x_norm[r], panels.max_norm);
+      // Written so that NaN (values overflowing T) also takes the exact path.
+      if (!(second - best > 2 * margin)) {
+        scratch.label[r] = nearest_exact(data.row(begin + r), centers, panels.k, d, &scratch.sq_dist[r]);
+      } else {
+        const double dist = scratch.x_norm[r] + best;
+        scratch.sq_dist[r] = dist > 0 ? dist : 0;
+      }
     }
+    on_rows(first, last);
   }
 }
 

@@ -31,21 +31,23 @@ void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, Llo
   const TileKernel<T>& kernel = tile_kernel<T>();
   double changes = 0, inertia = 0;
   for_each_chunk_in_block(ws.assign_plan, block, [&](int64_t, int64_t begin, int64_t end) {
-    assign_chunk(data, begin, end, centers, ws.panels, kernel, scratch);
-    for (int64_t r = 0; r < end - begin; ++r) {
-      changes += scratch.label[r] != labels[begin + r];
-      labels[begin + r] = scratch.label[r];
-    }
-    const double* weights = data.weights ? data.weights + begin : nullptr;
-    if (sums) {
-      inertia += kernel.accumulate(data.row(begin), end - begin, d, scratch.label.data(), weights, centers, sums,
-                                   sums + k * d);
-    } else if (exact_inertia) {
-      for (int64_t r = 0; r < end - begin; ++r)
-        inertia += data.weight(begin + r) * squared_distance(data.row(begin + r), centers + scratch.label[r] * d, d);
-    } else {
-      for (int64_t r = 0; r < end - begin; ++r) inertia += data.weight(begin + r) * scratch.sq_dist[r];
-    }
+    assign_chunk(data, begin, end, centers, ws.panels, kernel, scratch, [&](int64_t first, int64_t last) {
+      for (int64_t r = first; r < last; ++r) {
+        changes += scratch.label[r] != labels[begin + r];
+        labels[begin + r] = scratch.label[r];
+      }
+      const int64_t i0 = begin + first, count = last - first;
+      const double* weights = data.weights ? data.weights + i0 : nullptr;
+      if (sums) {
+        inertia += kernel.accumulate(data.row(i0), count, d, scratch.label.data() + first, weights, centers, sums,
+                                     sums + k * d);
+      } else if (exact_inertia) {
+        for (int64_t r = first; r < last; ++r)
+          inertia += data.weight(begin + r) * squared_distance(data.row(begin + r), centers + scratch.label[r] * d, d);
+      } else {
+        for (int64_t r = first; r < last; ++r) inertia += data.weight(begin + r) * scratch.sq_dist[r];
+      }
+    });
   });
   stats[0] = changes;
   stats[1] = inertia;
@@ -139,14 +141,15 @@ Status assign_nearest(const Dataset<T>& data, const T* centers, int64_t k, int t
     parallel_for_blocks(plan, t, [&](int64_t b, int thread) {
       double sum = 0;
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
-        assign_chunk(data, begin, end, centers, panels, kernel, scratch[thread]);
-        for (int64_t i = begin; i < end; ++i) {
-          const int32_t label = scratch[thread].label[i - begin];
-          const double dist = squared_distance(data.row(i), centers + label * d, d);
-          labels[i] = label;
-          if (sq_dist) sq_dist[i] = dist;
-          sum += data.weight(i) * dist;
-        }
+        assign_chunk(data, begin, end, centers, panels, kernel, scratch[thread], [&](int64_t first, int64_t last) {
+          for (int64_t i = begin + first; i < begin + last; ++i) {
+            const int32_t label = scratch[thread].label[i - begin];
+            const double dist = squared_distance(data.row(i), centers + label * d, d);
+            labels[i] = label;
+            if (sq_dist) sq_dist[i] = dist;
+            sum += data.weight(i) * dist;
+          }
+        });
       });
       *partials.block(b) = sum;
     });

@@ -128,24 +128,32 @@ void pack_rows(const T* x, int64_t d, int64_t begin, int64_t end, const T* shift
   }
   const int64_t full_rows = rows / 8 * 8, full_features = d / 8 * 8;
   const T* source = x + begin * d;
-  // Ask for the next chunk's rows while this one is packed: the data streams from memory.
-  const char* ahead = reinterpret_cast<const char*>(source + kChunkSize * d);
-  const int64_t row_bytes = d * static_cast<int64_t>(sizeof(T));
-  for (int64_t r0 = 0; r0 < full_rows; r0 += 8) {
-    for (int64_t byte = r0 * row_bytes; byte < (r0 + 8) * row_bytes; byte += 64) __builtin_prefetch(ahead + byte);
-    for (int64_t f0 = 0; f0 < full_features; f0 += 8) {
-      V block[8], offset;
-      __builtin_memcpy(&offset, shift + f0, sizeof(V));
-      for (int i = 0; i < 8; ++i) {
-        __builtin_memcpy(&block[i], source + (r0 + i) * d + f0, sizeof(V));
-        block[i] -= offset;
+  // Ask for the next rows while these are packed: the data streams from memory.
+  const char* ahead = reinterpret_cast<const char*>(source + rows * d);
+  const int64_t ahead_bytes = rows * d * static_cast<int64_t>(sizeof(T));
+  int64_t prefetched = 0;
+  // Features in groups of 64, so that the lines written for one group stay in L1 until full.
+  constexpr int64_t kFeatureGroup = 64;
+  const int64_t lines_per_block = ahead_bytes / 64 / ((full_rows / 8) * ((full_features + 7) / 8) + 1) + 1;
+  for (int64_t g0 = 0; g0 < full_features; g0 += kFeatureGroup) {
+    const int64_t g1 = g0 + kFeatureGroup < full_features ? g0 + kFeatureGroup : full_features;
+    for (int64_t r0 = 0; r0 < full_rows; r0 += 8) {
+      for (int64_t f0 = g0; f0 < g1; f0 += 8) {
+        for (int64_t line = 0; line < lines_per_block && prefetched < ahead_bytes; ++line, prefetched += 64)
+          __builtin_prefetch(ahead + prefetched);
+        V block[8], offset;
+        __builtin_memcpy(&offset, shift + f0, sizeof(V));
+        for (int i = 0; i < 8; ++i) {
+          __builtin_memcpy(&block[i], source + (r0 + i) * d + f0, sizeof(V));
+          block[i] -= offset;
+        }
+        transpose8<T>(block);
+        for (int j = 0; j < 8; ++j) __builtin_memcpy(packed + (f0 + j) * kChunkSize + r0, &block[j], sizeof(V));
       }
-      transpose8<T>(block);
-      for (int j = 0; j < 8; ++j) __builtin_memcpy(packed + (f0 + j) * kChunkSize + r0, &block[j], sizeof(V));
     }
-    for (int64_t f = full_features; f < d; ++f)
-      for (int64_t r = r0; r < r0 + 8; ++r) packed[f * kChunkSize + r] = source[r * d + f] - shift[f];
   }
+  for (int64_t f = full_features; f < d; ++f)
+    for (int64_t r = 0; r < full_rows; ++r) packed[f * kChunkSize + r] = source[r * d + f] - shift[f];
   for (int64_t r = full_rows; r < rows; ++r)
     for (int64_t f = 0; f < d; ++f) packed[f * kChunkSize + r] = source[r * d + f] - shift[f];
   finish_packing(rows, d, tile_rows, packed, norms);
