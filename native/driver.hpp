@@ -17,6 +17,7 @@ struct FitOptions {
   int64_t max_iter = 300;
   double tol = 0;      // absolute: the caller has already scaled it by the data's variance
   int threads = 1;
+  Algorithm algorithm = Algorithm::kLloyd;
 };
 
 struct FitResult {

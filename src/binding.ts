@@ -25,6 +25,7 @@ export interface FitLloydRequest extends DataRequest {
   maxIter: number;
   /** Absolute tolerance on the total squared center shift. */
   tol: number;
+  algorithm: 'lloyd' | 'hamerly';
 }
 
 export interface FitLloydResponse {
@@ -36,6 +37,7 @@ export interface FitLloydResponse {
     centerShift: Float64Array;
     labelChanges: Float64Array;
     relocated: Float64Array;
+    distanceEvals: Float64Array;
   };
 }
 

@@ -12,7 +12,7 @@ export type { Seeding } from './seeding';
 export { KMeansError } from './errors';
 export type { KMeansErrorCode } from './errors';
 export type { DType, Matrix, MatrixLike } from './matrix';
-export type { InitMethod, KMeansOptions, ResolvedKMeansOptions } from './options';
+export type { Algorithm, InitMethod, KMeansOptions, ResolvedKMeansOptions } from './options';
 /** scipy.cluster.vq's functions, also importable from 'kmeans-native/vq'. */
 export * as vq from './vq';
 

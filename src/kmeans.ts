@@ -6,6 +6,7 @@ import { type FitLloydResponse, type FloatArray, native } from './binding';
 import { KMeansError } from './errors';
 import { type Matrix, type MatrixLike, allocate, asDType, dtypeOf, requireFinite, toMatrix, toSampleWeight } from './matrix';
 import {
+  type Algorithm,
   type KMeansOptions,
   type ResolvedKMeansOptions,
   invalidOptionsObject,
@@ -33,6 +34,8 @@ export interface IterationHistory {
   labelChanges: Float64Array;
   /** Empty clusters relocated in that iteration. */
   relocated: Float64Array;
+  /** Sample-to-center distances computed in that iteration (n·k for Lloyd, fewer for Hamerly). */
+  distanceEvals: Float64Array;
 }
 
 interface FittedState {
@@ -221,7 +224,15 @@ export class KMeans {
       else centers = (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
 
       const labels = new Int32Array(X.rows);
-      const result = yield* call('fitLloyd', { ...request(data), centers, k, labels, maxIter, tol: absoluteTol });
+      const result = yield* call('fitLloyd', {
+        ...request(data),
+        centers,
+        k,
+        labels,
+        maxIter,
+        tol: absoluteTol,
+        algorithm: resolveAlgorithm(this.params.algorithm, X.rows, X.cols, k),
+      });
       // As scikit-learn: a better inertia wins unless it is the same clustering (rounding).
       if (!best || (result.inertia < best.run.inertia && !isSameClustering(labels, best.labels, k))) {
         best = { run: result, centers, labels };
@@ -253,6 +264,15 @@ export class KMeans {
     if (nInit === 'auto') return init === 'random' ? 10 : 1;
     return nInit;
   }
+}
+
+/**
+ * 'auto': Hamerly's bounds pay when a pass computes many distances per sample that they can
+ * skip, that is, with more than a few clusters in low to moderate dimension; Lloyd otherwise.
+ */
+export function resolveAlgorithm(algorithm: Algorithm, n: number, d: number, k: number): 'lloyd' | 'hamerly' {
+  if (algorithm !== 'auto') return algorithm;
+  return k >= 8 && d <= 64 ? 'hamerly' : 'lloyd';
 }
 
 function request({ X, sampleWeight, threads }: PreparedData) {

@@ -7,6 +7,8 @@ import { KMeansError, invalidOption } from './errors';
 import { type Matrix, type MatrixLike, toMatrix } from './matrix';
 
 export type InitMethod = 'k-means++' | 'random';
+export type Algorithm = 'lloyd' | 'hamerly' | 'auto';
+const algorithms: readonly Algorithm[] = ['lloyd', 'hamerly', 'auto'];
 
 export interface KMeansOptions {
   /** Number of clusters k. Default 8, or the number of rows of an explicit `init`. */
@@ -36,8 +38,13 @@ export interface KMeansOptions {
    * result on every platform, thread count and call style. Default: a fresh random seed.
    */
   seed?: number;
-  /** The k-means algorithm. Only 'lloyd' (the default) for now. */
-  algorithm?: 'lloyd';
+  /**
+   * The k-means algorithm; all give the same labels and centers from the same start.
+   * 'lloyd' computes every distance in every iteration; 'hamerly' (Hamerly 2010) keeps two
+   * bounds per sample and skips the distances they prove unnecessary; 'auto' (default)
+   * picks by the shape of the problem.
+   */
+  algorithm?: Algorithm;
   /** Threads for the native work. Default: all cores. Results do not depend on it. */
   threads?: number;
 }
@@ -49,7 +56,7 @@ export interface ResolvedKMeansOptions {
   maxIter: number;
   tol: number;
   seed: number | undefined;
-  algorithm: 'lloyd';
+  algorithm: Algorithm;
   threads: number | undefined;
 }
 
@@ -60,7 +67,7 @@ export const kmeansDefaults = {
   maxIter: 300,
   tol: 1e-4,
   seed: undefined,
-  algorithm: 'lloyd',
+  algorithm: 'auto',
   threads: undefined,
 } as const satisfies Record<keyof KMeansOptions, unknown>;
 
@@ -167,7 +174,9 @@ export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOpti
   if (typeof merged.tol !== 'number' || !Number.isFinite(merged.tol) || merged.tol < 0) {
     throw invalidOption('tol', 'a finite number >= 0', merged.tol);
   }
-  if (merged.algorithm !== 'lloyd') throw invalidOption('algorithm', '"lloyd"', merged.algorithm);
+  if (!algorithms.includes(merged.algorithm as Algorithm)) {
+    throw invalidOption('algorithm', '"lloyd", "hamerly" or "auto"', merged.algorithm);
+  }
   if (typeof init === 'object' && typeof nInit === 'number' && nInit !== 1) {
     // scikit-learn warns and runs once: other runs would start from the same centers.
     process.emitWarning(`Explicit initial centers: performing only one init instead of nInit=${nInit}`, {
@@ -183,7 +192,7 @@ export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOpti
     maxIter,
     tol: merged.tol,
     seed: checkSeed(merged.seed),
-    algorithm: 'lloyd',
+    algorithm: merged.algorithm as Algorithm,
     threads: checkThreads(merged.threads),
   };
 }

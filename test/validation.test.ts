@@ -430,9 +430,10 @@ describe('KMeans options', () => {
     expect(Array.from(model.clusterCenters.data)).toEqual(Array.from(expected));
   });
 
-  it('rejects an algorithm other than "lloyd"', () => {
-    expectKMeansError(make({ algorithm: 'elkan' }), 'ERR_KMEANS_INVALID_OPTION', 'algorithm must be "lloyd" (got "elkan")');
-    expectKMeansError(make({ algorithm: 'auto' }), 'ERR_KMEANS_INVALID_OPTION', 'algorithm must be "lloyd" (got "auto")');
+  it('rejects an unknown algorithm', () => {
+    const expected = 'algorithm must be "lloyd", "hamerly" or "auto"';
+    expectKMeansError(make({ algorithm: 'full' }), 'ERR_KMEANS_INVALID_OPTION', `${expected} (got "full")`);
+    expectKMeansError(make({ algorithm: 'LLOYD' }), 'ERR_KMEANS_INVALID_OPTION', `${expected} (got "LLOYD")`);
   });
 
   it('rejects seed that is negative, fractional or not a number', () => {

@@ -80,6 +80,13 @@ class Request {
     return true;
   }
 
+  bool string(const char* key, std::string* out) {
+    Napi::Value value = object_.Get(key);
+    KMN_REQUIRE(env_, value.IsString(), std::string("request field ") + key + " must be a string");
+    *out = value.As<Napi::String>().Utf8Value();
+    return true;
+  }
+
   bool threads(int* out) {
     int64_t threads = 1;
     if (!integer("threads", 1, &threads)) return false;

@@ -47,6 +47,10 @@ bool FitLloydOperation<T>::parse(Request& request) {
   if (!sized_array(request, "labels", this->data.n, 1, &labels)) return false;
   if (!request.integer("maxIter", 1, &options.max_iter) || !request.number("tol", &options.tol)) return false;
   options.threads = this->threads;
+  std::string algorithm = "lloyd";
+  if (request.has("algorithm") && !request.string("algorithm", &algorithm)) return false;
+  KMN_REQUIRE(request.env(), algorithm == "lloyd" || algorithm == "hamerly", "algorithm must be lloyd or hamerly");
+  options.algorithm = algorithm == "hamerly" ? Algorithm::kHamerly : Algorithm::kLloyd;
   return true;
 }
 
@@ -62,17 +66,20 @@ Napi::Value FitLloydOperation<T>::result(Napi::Env env) {
   Napi::Float64Array shift = Napi::Float64Array::New(env, iterations);
   Napi::Float64Array changes = Napi::Float64Array::New(env, iterations);
   Napi::Float64Array relocated = Napi::Float64Array::New(env, iterations);
+  Napi::Float64Array evals = Napi::Float64Array::New(env, iterations);
   for (size_t i = 0; i < iterations; ++i) {
     inertia[i] = fit.history[i].inertia;
     shift[i] = fit.history[i].center_shift;
     changes[i] = static_cast<double>(fit.history[i].label_changes);
     relocated[i] = static_cast<double>(fit.history[i].relocated);
+    evals[i] = static_cast<double>(fit.history[i].distance_evals);
   }
   Napi::Object history = Napi::Object::New(env);
   history.Set("inertia", inertia);
   history.Set("centerShift", shift);
   history.Set("labelChanges", changes);
   history.Set("relocated", relocated);
+  history.Set("distanceEvals", evals);
   Napi::Object out = Napi::Object::New(env);
   out.Set("nIter", Napi::Number::New(env, static_cast<double>(fit.n_iter)));
   out.Set("converged", Napi::Boolean::New(env, fit.converged));

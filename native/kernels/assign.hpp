@@ -23,11 +23,16 @@ struct ChunkScratch {
   std::vector<int32_t> label;   // kChunkSize
   std::vector<T> best, second;  // kChunkSize
   std::vector<double> sq_dist;  // kChunkSize: squared distance to the chosen center
+  std::vector<double> second_sq_lower;  // kChunkSize: a lower bound of the squared distance to the second nearest
+  std::vector<int32_t> pending;         // kChunkSize: rows an accelerated pass must label in full
+  std::vector<int32_t> final_label;     // kChunkSize: the labels of an accelerated pass
+  std::vector<T> gathered;              // kChunkSize*d: those rows, gathered
 
   // The label, best and second arrays have room for padding rows up to the next tile.
   explicit ChunkScratch(int64_t d)
       : packed(static_cast<size_t>(kChunkSize * d)), x_norm(kChunkSize), label(kChunkSize), best(kChunkSize),
-        second(kChunkSize), sq_dist(kChunkSize) {}
+        second(kChunkSize), sq_dist(kChunkSize), second_sq_lower(kChunkSize), pending(kChunkSize),
+        final_label(kChunkSize), gathered(static_cast<size_t>(kChunkSize * d)) {}
 };
 
 template <typename T>
@@ -40,19 +45,25 @@ inline double squared_distance(const T* a, const T* b, int64_t d) {
   return sum;
 }
 
-// Index of the nearest of k centers by exact distance (lowest index on a tie).
+// Index of the nearest of k centers by exact distance (lowest index on a tie), with the squared
+// distances to it and to the second nearest.
 template <typename T>
-inline int32_t nearest_exact(const T* x, const T* centers /* IN k*d */, int64_t k, int64_t d, double* sq_dist) {
+inline int32_t nearest_exact(const T* x, const T* centers /* IN k*d */, int64_t k, int64_t d, double* sq_dist,
+                             double* second_sq_dist) {
   int32_t best = 0;
-  double best_dist = std::numeric_limits<double>::infinity();
+  double best_dist = std::numeric_limits<double>::infinity(), second_dist = best_dist;
   for (int64_t j = 0; j < k; ++j) {
     const double dist = squared_distance(x, centers + j * d, d);
     if (dist < best_dist) {
+      second_dist = best_dist;
       best_dist = dist;
       best = static_cast<int32_t>(j);
+    } else if (dist < second_dist) {
+      second_dist = dist;
     }
   }
   *sq_dist = best_dist;
+  *second_sq_dist = second_dist;
   return best;
 }
 
@@ -99,10 +110,16 @@ void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* c
       const double margin = tie_margin<T>(d, scratch.x_norm[r], panels.max_norm);
       // Written so that NaN (values overflowing T) also takes the exact path.
       if (!(second - best > 2 * margin)) {
-        scratch.label[r] = nearest_exact(data.row(begin + r), centers, panels.k, d, &scratch.sq_dist[r]);
+        scratch.label[r] = nearest_exact(data.row(begin + r), centers, panels.k, d, &scratch.sq_dist[r],
+                                         &scratch.second_sq_lower[r]);
       } else {
         const double dist = scratch.x_norm[r] + best;
         scratch.sq_dist[r] = dist > 0 ? dist : 0;
+        // The true value of the second nearest is at least `second - margin`, and ||x - s||^2 is
+        // ||x'||^2 up to the rounding of x' (a relative 4 units of T's roundoff, generously).
+        const double unit_roundoff = std::numeric_limits<T>::epsilon() / 2;
+        const double lower = scratch.x_norm[r] * (1 - 4 * unit_roundoff) + second - 2 * margin;
+        scratch.second_sq_lower[r] = lower > 0 ? lower : 0;
       }
     }
     on_rows(first, last);

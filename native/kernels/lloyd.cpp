@@ -8,49 +8,61 @@
 namespace kmn {
 
 template <typename T>
-LloydWorkspace<T>::LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads) : k(k_), d(d_) {
+LloydWorkspace<T>::LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads, Algorithm algorithm_)
+    : k(k_), d(d_), algorithm(algorithm_) {
   assign_plan = BlockPlan::make(n);
   sum_plan = BlockPlan::make(n, (k * d + k) * static_cast<int64_t>(sizeof(double)));
   threads = effective_threads(requested_threads, assign_plan);
   scratch.reserve(static_cast<size_t>(threads));
   for (int t = 0; t < threads; ++t) scratch.emplace_back(d);
-  pass_stats.reset(assign_plan.n_blocks, 2);
+  pass_stats.reset(assign_plan.n_blocks, 3);
   cluster_sums.reset(sum_plan.n_blocks, k * d + k);
-  merged_stats.resize(2);
+  merged_stats.resize(3);
+  if (algorithm == Algorithm::kHamerly) bounds.resize(n, k);
   merged_sums.resize(static_cast<size_t>(k * d + k));
 }
 
 namespace {
 
-// Labels the rows of one assign block; adds label changes and (exact) inertia to stats, and,
-// when sums is not null, the rows to their clusters' sums.
+// Labels the rows of one assign block; adds label changes, exact inertia (when update) and
+// distance evaluations to stats, and, when sums is not null, the rows to their clusters' sums.
 template <typename T>
 void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, LloydWorkspace<T>& ws,
-                  ChunkScratch<T>& scratch, int64_t block, bool exact_inertia, double* stats, double* sums) {
+                  ChunkScratch<T>& scratch, int64_t block, bool update, double* stats, double* sums) {
   const int64_t k = ws.k, d = ws.d;
   const TileKernel<T>& kernel = tile_kernel<T>();
   double changes = 0, inertia = 0;
+  int64_t evals = 0;
   for_each_chunk_in_block(ws.assign_plan, block, [&](int64_t, int64_t begin, int64_t end) {
-    assign_chunk(data, begin, end, centers, ws.panels, kernel, scratch, [&](int64_t first, int64_t last) {
+    const int32_t* chunk_labels = nullptr;
+    const auto on_rows = [&](int64_t first, int64_t last) {
       for (int64_t r = first; r < last; ++r) {
-        changes += scratch.label[r] != labels[begin + r];
-        labels[begin + r] = scratch.label[r];
+        changes += chunk_labels[r] != labels[begin + r];
+        labels[begin + r] = chunk_labels[r];
       }
-      const int64_t i0 = begin + first, count = last - first;
-      const double* weights = data.weights ? data.weights + i0 : nullptr;
+      if (!update) return;
+      const int64_t i0 = begin + first;
       if (sums) {
-        inertia += kernel.accumulate(data.row(i0), count, d, scratch.label.data() + first, weights, centers, sums,
+        const double* weights = data.weights ? data.weights + i0 : nullptr;
+        inertia += kernel.accumulate(data.row(i0), last - first, d, chunk_labels + first, weights, centers, sums,
                                      sums + k * d);
-      } else if (exact_inertia) {
-        for (int64_t r = first; r < last; ++r)
-          inertia += data.weight(begin + r) * squared_distance(data.row(begin + r), centers + scratch.label[r] * d, d);
       } else {
-        for (int64_t r = first; r < last; ++r) inertia += data.weight(begin + r) * scratch.sq_dist[r];
+        for (int64_t r = first; r < last; ++r)
+          inertia += data.weight(begin + r) * squared_distance(data.row(begin + r), centers + chunk_labels[r] * d, d);
       }
-    });
+    };
+    if (ws.algorithm == Algorithm::kHamerly) {
+      chunk_labels = scratch.final_label.data();
+      hamerly_chunk(data, begin, end, centers, ws.panels, kernel, scratch, ws.bounds, labels, &evals, on_rows);
+    } else {
+      chunk_labels = scratch.label.data();
+      assign_chunk(data, begin, end, centers, ws.panels, kernel, scratch, on_rows);
+      evals += (end - begin) * k;
+    }
   });
   stats[0] = changes;
   stats[1] = inertia;
+  stats[2] = static_cast<double>(evals);
 }
 
 }  // namespace
@@ -65,7 +77,8 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;
   }
-  ws.pass_stats.reset(ws.assign_plan.n_blocks, 2);
+  ws.pass_stats.reset(ws.assign_plan.n_blocks, 3);
+  if (ws.algorithm == Algorithm::kHamerly) ws.bounds.prepare_pass(centers, k, d);
   if (update) ws.cluster_sums.reset(ws.sum_plan.n_blocks, k * d + k);
 
   const bool fused = update && ws.fused();
@@ -85,6 +98,8 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   ws.pass_stats.merge(ws.merged_stats.data(), 1);
   stats->label_changes = static_cast<int64_t>(ws.merged_stats[0]);
   stats->inertia = ws.merged_stats[1];
+  stats->distance_evals = static_cast<int64_t>(ws.merged_stats[2]);
+  if (ws.algorithm == Algorithm::kHamerly) ws.bounds.valid = true;
   stats->relocated = 0;
   stats->center_shift = 0;
   if (!update) return Status::kOk;
@@ -95,6 +110,7 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   const Status status = relocate_empty_clusters(data, centers, labels, k, ws.threads, sums, weights, &stats->relocated);
   if (status != Status::kOk) return status;
   stats->center_shift = average_centers(sums, weights, k, d, EmptyCluster::kZero, centers, centers_new);
+  if (ws.algorithm == Algorithm::kHamerly) ws.bounds.record_moves(centers, centers_new, k, d);
   return Status::kOk;
 }
 

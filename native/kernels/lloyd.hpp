@@ -12,6 +12,7 @@
 #include "center_panels.hpp"
 #include "chunking.hpp"
 #include "dataset.hpp"
+#include "hamerly.hpp"
 #include "status.hpp"
 
 namespace kmn {
@@ -21,6 +22,12 @@ struct IterationStats {
   double center_shift = 0;     // sum over clusters of ||new - old||^2
   int64_t label_changes = 0;   // rows whose label changed in this pass
   int64_t relocated = 0;       // empty clusters given a new center
+  int64_t distance_evals = 0;  // sample-to-center distances computed (n*k per Lloyd pass)
+};
+
+enum class Algorithm {
+  kLloyd,    // every distance, every pass
+  kHamerly,  // bounds skip most distances (hamerly.hpp); the same labels and centers
 };
 
 // Buffers for all passes of one fit, allocated once (may throw std::bad_alloc).
@@ -34,16 +41,19 @@ struct LloydWorkspace {
   int64_t k = 0, d = 0;
   CenterPanels<T> panels;
   std::vector<ChunkScratch<T>> scratch;  // one per thread
-  BlockPartials pass_stats;              // per assign block: label changes, inertia
+  BlockPartials pass_stats;              // per assign block: label changes, inertia, distance evaluations
   BlockPartials cluster_sums;            // per sum block: k*d sums, then k weights
   std::vector<double> merged_stats, merged_sums;
+  Algorithm algorithm = Algorithm::kLloyd;
+  HamerlyBounds bounds;                  // Hamerly only: sized n
 
-  LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads);
+  LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads, Algorithm algorithm_ = Algorithm::kLloyd);
   bool fused() const { return assign_plan.n_blocks == sum_plan.n_blocks; }
 };
 
 // Assigns labels against `centers`; with update, also writes the new centers (empty
-// clusters relocated as scikit-learn does) to centers_new.
+// clusters relocated as scikit-learn does) to centers_new. With Hamerly's algorithm the
+// passes must follow one another on the same workspace (the bounds carry over).
 template <typename T>
 Status lloyd_pass(const Dataset<T>& data, const T* centers /* IN k*d */, T* centers_new /* OUT k*d, or null */,
                   int32_t* labels /* INOUT n */, LloydWorkspace<T>& ws, IterationStats* stats);
