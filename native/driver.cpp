@@ -8,12 +8,14 @@
 
 namespace kmn {
 
-template <typename T>
-Status fit_lloyd(const Dataset<T>& data, int64_t k, T* centers, int32_t* labels, const FitOptions& options,
-                 FitResult* result) {
+namespace {
+
+template <typename T, typename K>
+Status fit_in(const Dataset<T>& data, int64_t k, T* centers, int32_t* labels, const FitOptions& options,
+              FitResult* result) {
   const int64_t d = data.d;
   try {
-    LloydWorkspace<T> ws(data.n, k, d, options.threads, options.algorithm);
+    LloydWorkspace<T, K> ws(data.n, k, d, options.threads, options.algorithm);
     std::vector<T> spare(static_cast<size_t>(k * d));
     result->history.reserve(static_cast<size_t>(std::min<int64_t>(options.max_iter, 1024)));
     std::fill(labels, labels + data.n, -1);  // every label counts as changed in the first pass
@@ -37,7 +39,7 @@ Status fit_lloyd(const Dataset<T>& data, int64_t k, T* centers, int32_t* labels,
     result->converged = strict || (!result->history.empty() && result->history.back().center_shift <= options.tol);
     if (!strict) {
       IterationStats stats;
-      const Status status = lloyd_pass<T>(data, current, nullptr, labels, ws, &stats);
+      const Status status = lloyd_pass<T, K>(data, current, nullptr, labels, ws, &stats);
       if (status != Status::kOk) return status;
     }
     if (current != centers) std::copy(current, current + k * d, centers);
@@ -45,6 +47,17 @@ Status fit_lloyd(const Dataset<T>& data, int64_t k, T* centers, int32_t* labels,
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;
   }
+}
+
+}  // namespace
+
+template <typename T>
+Status fit_lloyd(const Dataset<T>& data, int64_t k, T* centers, int32_t* labels, const FitOptions& options,
+                 FitResult* result) {
+  if constexpr (sizeof(T) == sizeof(double)) {
+    if (options.mixed_precision) return fit_in<T, float>(data, k, centers, labels, options, result);
+  }
+  return fit_in<T, T>(data, k, centers, labels, options, result);
 }
 
 template Status fit_lloyd<float>(const Dataset<float>&, int64_t, float*, int32_t*, const FitOptions&, FitResult*);

@@ -18,6 +18,7 @@ struct FitOptions {
   double tol = 0;      // absolute: the caller has already scaled it by the data's variance
   int threads = 1;
   Algorithm algorithm = Algorithm::kLloyd;
+  bool mixed_precision = false;  // float64 data: distances in float, near-ties re-checked exactly
 };
 
 struct FitResult {

@@ -26,6 +26,8 @@ export interface FitLloydRequest extends DataRequest {
   /** Absolute tolerance on the total squared center shift. */
   tol: number;
   algorithm: 'lloyd' | 'hamerly';
+  /** float64 data: compute distances in float, re-check near-ties exactly (same labels). */
+  mixedPrecision: boolean;
 }
 
 export interface FitLloydResponse {
@@ -48,6 +50,7 @@ export interface AssignRequest extends DataRequest {
   labels: Int32Array;
   /** OUT n: exact squared distance of each row to its center (optional). */
   sqDistances?: Float64Array;
+  mixedPrecision?: boolean;
 }
 
 export interface TransformRequest extends DataRequest {

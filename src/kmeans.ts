@@ -12,6 +12,7 @@ import {
   invalidOptionsObject,
   rejectUnknownKeys,
   resolveKMeansOptions,
+  resolveMixedPrecision,
 } from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
@@ -203,7 +204,8 @@ export class KMeans {
     const data = this.prepareQuery(X, options);
     const centers = asDType(this.state().clusterCenters, dtypeOf(data.X.data), 'clusterCenters');
     const labels = new Int32Array(data.X.rows);
-    const inertia = yield* call('assign', { ...request(data), centers: centers.data, k: centers.rows, labels });
+    const mixedPrecision = resolveMixedPrecision(this.params.mixedPrecision, dtypeOf(data.X.data));
+    const inertia = yield* call('assign', { ...request(data), centers: centers.data, k: centers.rows, labels, mixedPrecision });
     return { labels, inertia };
   }
 
@@ -232,6 +234,7 @@ export class KMeans {
         maxIter,
         tol: absoluteTol,
         algorithm: resolveAlgorithm(this.params.algorithm, X.rows, X.cols, k),
+        mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, dtypeOf(X.data)),
       });
       // As scikit-learn: a better inertia wins unless it is the same clustering (rounding).
       if (!best || (result.inertia < best.run.inertia && !isSameClustering(labels, best.labels, k))) {

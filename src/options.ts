@@ -47,6 +47,15 @@ export interface KMeansOptions {
   algorithm?: Algorithm;
   /** Threads for the native work. Default: all cores. Results do not depend on it. */
   threads?: number;
+  /**
+   * float64 data only: compute distances in float32 and re-compute in float64 only the rows
+   * whose two nearest centers float32 cannot tell apart (a proven rounding bound), so labels,
+   * centers and inertia are exactly those of the float64 computation. 'auto' (default) uses it
+   * for float64 data, where it was faster on every shape measured (up to 2×); false turns it
+   * off, for data whose clusters float32 cannot tell apart (tiny clusters far from each
+   * other), where most rows would need the re-check.
+   */
+  mixedPrecision?: boolean | 'auto';
 }
 
 export interface ResolvedKMeansOptions {
@@ -58,6 +67,7 @@ export interface ResolvedKMeansOptions {
   seed: number | undefined;
   algorithm: Algorithm;
   threads: number | undefined;
+  mixedPrecision: boolean | 'auto';
 }
 
 export const kmeansDefaults = {
@@ -69,6 +79,7 @@ export const kmeansDefaults = {
   seed: undefined,
   algorithm: 'auto',
   threads: undefined,
+  mixedPrecision: 'auto',
 } as const satisfies Record<keyof KMeansOptions, unknown>;
 
 /** Throws for keys that are not options, suggesting the nearest valid name. */
@@ -127,6 +138,16 @@ export function checkInteger(name: string, value: unknown, min: number, max = Nu
 export function checkSeed(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   return checkInteger('seed', value, 0);
+}
+
+export function checkMixedPrecision(value: unknown): boolean | 'auto' {
+  if (value === 'auto' || typeof value === 'boolean') return value;
+  throw invalidOption('mixedPrecision', 'true, false or "auto"', value);
+}
+
+/** Float32 distances with exact re-checks, for float64 data (see KMeansOptions.mixedPrecision). */
+export function resolveMixedPrecision(setting: boolean | 'auto', dtype: 'float64' | 'float32'): boolean {
+  return dtype === 'float64' && setting !== false;
 }
 
 export function checkThreads(value: unknown): number | undefined {
@@ -194,6 +215,7 @@ export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOpti
     seed: checkSeed(merged.seed),
     algorithm: merged.algorithm as Algorithm,
     threads: checkThreads(merged.threads),
+    mixedPrecision: checkMixedPrecision(merged.mixedPrecision),
   };
 }
 

@@ -148,6 +148,7 @@ function* assignPlan(data: Matrix, book: Matrix): Plan<VqResult> {
     k: book.rows,
     labels: code,
     sqDistances,
+    mixedPrecision: dtypeOf(data.data) === 'float64',
   });
   const dist = allocate(dtypeOf(data.data), data.rows);
   for (let i = 0; i < data.rows; i++) dist[i] = Math.sqrt(sqDistances[i]!);

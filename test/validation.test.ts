@@ -67,7 +67,7 @@ async function expectKMeansRejection(
 }
 
 const notFitted = 'This KMeans instance is not fitted yet: call fit(X) or await fitAsync(X) first';
-const allOptions = 'nClusters, init, nInit, maxIter, tol, seed, algorithm, threads';
+const allOptions = 'nClusters, init, nInit, maxIter, tol, seed, algorithm, threads, mixedPrecision';
 
 function fitted(): KMeans {
   return new KMeans({ nClusters: 2, seed: 7 }).fit(X);

@@ -87,6 +87,15 @@ class Request {
     return true;
   }
 
+  // Absent (or undefined) leaves *out unchanged.
+  bool optional_boolean(const char* key, bool* out) {
+    Napi::Value value = object_.Get(key);
+    if (value.IsUndefined()) return true;
+    KMN_REQUIRE(env_, value.IsBoolean(), std::string("request field ") + key + " must be a boolean");
+    *out = value.As<Napi::Boolean>().Value();
+    return true;
+  }
+
   bool threads(int* out) {
     int64_t threads = 1;
     if (!integer("threads", 1, &threads)) return false;

@@ -51,7 +51,7 @@ bool FitLloydOperation<T>::parse(Request& request) {
   if (request.has("algorithm") && !request.string("algorithm", &algorithm)) return false;
   KMN_REQUIRE(request.env(), algorithm == "lloyd" || algorithm == "hamerly", "algorithm must be lloyd or hamerly");
   options.algorithm = algorithm == "hamerly" ? Algorithm::kHamerly : Algorithm::kLloyd;
-  return true;
+  return request.optional_boolean("mixedPrecision", &options.mixed_precision);
 }
 
 template <typename T>
@@ -97,12 +97,12 @@ bool AssignOperation<T>::parse(Request& request) {
   centers = writable_centers;
   if (!sized_array(request, "labels", this->data.n, 1, &labels)) return false;
   if (request.has("sqDistances") && !sized_array(request, "sqDistances", this->data.n, 1, &sq_distances)) return false;
-  return true;
+  return request.optional_boolean("mixedPrecision", &mixed_precision);
 }
 
 template <typename T>
 Status AssignOperation<T>::execute() {
-  return assign_nearest(this->data, centers, k, this->threads, labels, sq_distances, &weighted_sum);
+  return assign_nearest(this->data, centers, k, this->threads, mixed_precision, labels, sq_distances, &weighted_sum);
 }
 
 template <typename T>

@@ -49,6 +49,7 @@ struct AssignOperation : DataOperation<T> {
   int64_t k = 0;
   int32_t* labels = nullptr;
   double* sq_distances = nullptr;
+  bool mixed_precision = false;
   double weighted_sum = 0;
 
   bool parse(Request& request);

@@ -15,13 +15,14 @@
 
 namespace kmn {
 
-// Per-thread buffers for one chunk, allocated once per call.
-template <typename T>
+// Per-thread buffers for one chunk, allocated once per call. T is the data's type, K the type
+// the kernel computes in (T, or float for float64 data in mixed precision).
+template <typename T, typename K = T>
 struct ChunkScratch {
-  std::vector<T> packed;        // d*kChunkSize, transposed
+  std::vector<K> packed;        // d*kChunkSize, transposed
   std::vector<double> x_norm;   // kChunkSize
   std::vector<int32_t> label;   // kChunkSize
-  std::vector<T> best, second;  // kChunkSize
+  std::vector<K> best, second;  // kChunkSize
   std::vector<double> sq_dist;  // kChunkSize: squared distance to the chosen center
   std::vector<double> second_sq_lower;  // kChunkSize: a lower bound of the squared distance to the second nearest
   std::vector<int32_t> pending;         // kChunkSize: rows an accelerated pass must label in full
@@ -92,22 +93,23 @@ inline int64_t rows_per_step(int64_t d, int64_t tile_rows) {
 // scratch.sq_dist (exact for re-checked rows, from the kernel's values otherwise). After each
 // step of rows is labelled, on_rows(first, last) is called (chunk-relative bounds), while those
 // rows are still in cache.
-template <typename T, typename OnRows>
+template <typename T, typename K, typename OnRows>
 void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* centers /* IN k*d */,
-                  const CenterPanels<T>& panels, const TileKernel<T>& kernel, ChunkScratch<T>& scratch,
+                  const CenterPanels<K>& panels, const TileKernel<K>& kernel, ChunkScratch<T, K>& scratch,
                   OnRows&& on_rows) {
   const int64_t rows = end - begin, d = data.d;
-  const int64_t step = rows_per_step<T>(d, kernel.tile_rows);
+  const int64_t step = rows_per_step<K>(d, kernel.tile_rows);
+  const PackRowsFn<T, K> pack = pack_kernel<T, K>();
   for (int64_t first = 0; first < rows; first += step) {
     const int64_t last = first + step < rows ? first + step : rows;
-    kernel.pack(data.x, d, begin + first, begin + last, panels.shift_t.data(), kernel.tile_rows,
-                scratch.packed.data() + first, scratch.x_norm.data() + first);
+    pack(data.x, d, begin + first, begin + last, panels.shift_t.data(), kernel.tile_rows,
+         scratch.packed.data() + first, scratch.x_norm.data() + first);
     kernel.nearest(scratch.packed.data() + first, last - first, d, panels.centers.data(), panels.norms.data(),
                    panels.k_padded, scratch.label.data() + first, scratch.best.data() + first,
                    scratch.second.data() + first);
     for (int64_t r = first; r < last; ++r) {
       const double best = scratch.best[r], second = scratch.second[r];
-      const double margin = tie_margin<T>(d, scratch.x_norm[r], panels.max_norm);
+      const double margin = tie_margin<K>(d, scratch.x_norm[r], panels.max_norm);
       // Written so that NaN (values overflowing T) also takes the exact path.
       if (!(second - best > 2 * margin)) {
         scratch.label[r] = nearest_exact(data.row(begin + r), centers, panels.k, d, &scratch.sq_dist[r],
@@ -117,7 +119,7 @@ void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* c
         scratch.sq_dist[r] = dist > 0 ? dist : 0;
         // The true value of the second nearest is at least `second - margin`, and ||x - s||^2 is
         // ||x'||^2 up to the rounding of x' (a relative 4 units of T's roundoff, generously).
-        const double unit_roundoff = std::numeric_limits<T>::epsilon() / 2;
+        const double unit_roundoff = std::numeric_limits<K>::epsilon() / 2;
         const double lower = scratch.x_norm[r] * (1 - 4 * unit_roundoff) + second - 2 * margin;
         scratch.second_sq_lower[r] = lower > 0 ? lower : 0;
       }

@@ -25,8 +25,10 @@ struct CenterPanels {
   std::vector<T> norms;       // k_padded: ||c'||^2 of the rounded c', +inf for padding
   double max_norm = 0;        // largest ||c'||^2 over real centers
 
-  // Allocates; may throw std::bad_alloc (callers prepare outside parallel regions).
-  void prepare(const T* source /* IN k*d */, int64_t k_, int64_t d_, const double* shift_ /* IN d */) {
+  // Allocates; may throw std::bad_alloc (callers prepare outside parallel regions). S is the
+  // type of the centers: T, or float64 when T is float in mixed precision.
+  template <typename S>
+  void prepare(const S* source /* IN k*d */, int64_t k_, int64_t d_, const double* shift_ /* IN d */) {
     k = k_;
     d = d_;
     k_padded = (k + kTileCenters - 1) / kTileCenters * kTileCenters;
@@ -54,7 +56,8 @@ struct CenterPanels {
 
   // Shift = mean of the centers: close to the data, and a function of the centers alone, so
   // a row's label never depends on which other rows are in the same call.
-  void prepare_centered(const T* source /* IN k*d */, int64_t k_, int64_t d_) {
+  template <typename S>
+  void prepare_centered(const S* source /* IN k*d */, int64_t k_, int64_t d_) {
     std::vector<double> mean(static_cast<size_t>(d_), 0.0);
     for (int64_t j = 0; j < k_; ++j)
       for (int64_t f = 0; f < d_; ++f) mean[f] += source[j * d_ + f];

@@ -17,6 +17,7 @@ namespace kmn {
   AccumulateRowsFn<double> accumulate_rows_f64(); \
   PackRowsFn<double> pack_rows_f64(); \
   PackRowsFn<float> pack_rows_f32();  \
+  PackRowsFn<double, float> pack_rows_f64_to_f32(); \
   AccumulateRowsFn<float> accumulate_rows_f32();  \
   }
 KMN_DECLARE_VARIANT(portable)
@@ -95,6 +96,24 @@ const TileKernel<float>& tile_kernel<float>() {
                            v::accumulate_rows_f32()}))
   }();
   return kernel;
+}
+
+template <>
+PackRowsFn<double, double> pack_kernel<double, double>() {
+  return tile_kernel<double>().pack;
+}
+
+template <>
+PackRowsFn<float, float> pack_kernel<float, float>() {
+  return tile_kernel<float>().pack;
+}
+
+template <>
+PackRowsFn<double, float> pack_kernel<double, float>() {
+  static const PackRowsFn<double, float> pack = []() -> PackRowsFn<double, float> {
+    KMN_VARIANT_SWITCH((v::pack_rows_f64_to_f32()))
+  }();
+  return pack;
 }
 
 const DotKernel& dot_kernel() {

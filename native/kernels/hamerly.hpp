@@ -74,9 +74,9 @@ struct HamerlyBounds {
 // Labels rows [begin, end) into scratch.final_label, keeping bounds, and calls
 // on_rows(first, last, labels) step by step as assign_chunk does. `labels` holds each row's
 // label from the previous pass.
-template <typename T, typename OnRows>
+template <typename T, typename K, typename OnRows>
 void hamerly_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* centers /* IN k*d */,
-                   const CenterPanels<T>& panels, const TileKernel<T>& kernel, ChunkScratch<T>& scratch,
+                   const CenterPanels<K>& panels, const TileKernel<K>& kernel, ChunkScratch<T, K>& scratch,
                    HamerlyBounds& bounds, const int32_t* labels /* IN n */, int64_t* distance_evals, OnRows&& on_rows) {
   const int64_t rows = end - begin, d = data.d, k = panels.k;
   int32_t* final_label = scratch.final_label.data();
@@ -124,7 +124,7 @@ void hamerly_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* 
     }
     *distance_evals += pending * k;
   }
-  const int64_t step = rows_per_step<T>(d, kernel.tile_rows);
+  const int64_t step = rows_per_step<K>(d, kernel.tile_rows);
   for (int64_t first = 0; first < rows; first += step) on_rows(first, first + step < rows ? first + step : rows);
 }
 

@@ -7,8 +7,8 @@
 
 namespace kmn {
 
-template <typename T>
-LloydWorkspace<T>::LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads, Algorithm algorithm_)
+template <typename T, typename K>
+LloydWorkspace<T, K>::LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads, Algorithm algorithm_)
     : k(k_), d(d_), algorithm(algorithm_) {
   assign_plan = BlockPlan::make(n);
   sum_plan = BlockPlan::make(n, (k * d + k) * static_cast<int64_t>(sizeof(double)));
@@ -26,11 +26,12 @@ namespace {
 
 // Labels the rows of one assign block; adds label changes, exact inertia (when update) and
 // distance evaluations to stats, and, when sums is not null, the rows to their clusters' sums.
-template <typename T>
-void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, LloydWorkspace<T>& ws,
-                  ChunkScratch<T>& scratch, int64_t block, bool update, double* stats, double* sums) {
+template <typename T, typename K>
+void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, LloydWorkspace<T, K>& ws,
+                  ChunkScratch<T, K>& scratch, int64_t block, bool update, double* stats, double* sums) {
   const int64_t k = ws.k, d = ws.d;
-  const TileKernel<T>& kernel = tile_kernel<T>();
+  const TileKernel<K>& kernel = tile_kernel<K>();
+  const AccumulateRowsFn<T> accumulate = tile_kernel<T>().accumulate;
   double changes = 0, inertia = 0;
   int64_t evals = 0;
   for_each_chunk_in_block(ws.assign_plan, block, [&](int64_t, int64_t begin, int64_t end) {
@@ -44,8 +45,7 @@ void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, Llo
       const int64_t i0 = begin + first;
       if (sums) {
         const double* weights = data.weights ? data.weights + i0 : nullptr;
-        inertia += kernel.accumulate(data.row(i0), last - first, d, chunk_labels + first, weights, centers, sums,
-                                     sums + k * d);
+        inertia += accumulate(data.row(i0), last - first, d, chunk_labels + first, weights, centers, sums, sums + k * d);
       } else {
         for (int64_t r = first; r < last; ++r)
           inertia += data.weight(begin + r) * squared_distance(data.row(begin + r), centers + chunk_labels[r] * d, d);
@@ -67,8 +67,8 @@ void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, Llo
 
 }  // namespace
 
-template <typename T>
-Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int32_t* labels, LloydWorkspace<T>& ws,
+template <typename T, typename K>
+Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int32_t* labels, LloydWorkspace<T, K>& ws,
                   IterationStats* stats) {
   const int64_t k = ws.k, d = ws.d;
   const bool update = centers_new != nullptr;
@@ -139,17 +139,19 @@ Status cluster_means(const Dataset<T>& data, const int32_t* labels, int64_t k, i
   return Status::kOk;
 }
 
-template <typename T>
-Status assign_nearest(const Dataset<T>& data, const T* centers, int64_t k, int threads, int32_t* labels, double* sq_dist,
-                      double* weighted_sum) {
+namespace {
+
+template <typename T, typename K>
+Status assign_nearest_in(const Dataset<T>& data, const T* centers, int64_t k, int threads, int32_t* labels,
+                         double* sq_dist, double* weighted_sum) {
   try {
     const int64_t d = data.d;
-    const TileKernel<T>& kernel = tile_kernel<T>();
+    const TileKernel<K>& kernel = tile_kernel<K>();
     const BlockPlan plan = BlockPlan::make(data.n);
     const int t = effective_threads(threads, plan);
-    CenterPanels<T> panels;
+    CenterPanels<K> panels;
     panels.prepare_centered(centers, k, d);
-    std::vector<ChunkScratch<T>> scratch;
+    std::vector<ChunkScratch<T, K>> scratch;
     scratch.reserve(static_cast<size_t>(t));
     for (int i = 0; i < t; ++i) scratch.emplace_back(d);
     BlockPartials partials;
@@ -176,10 +178,28 @@ Status assign_nearest(const Dataset<T>& data, const T* centers, int64_t k, int t
   return Status::kOk;
 }
 
-#define KMN_INSTANTIATE(T)                                                                                   \
-  template struct LloydWorkspace<T>;                                                                        \
-  template Status lloyd_pass<T>(const Dataset<T>&, const T*, T*, int32_t*, LloydWorkspace<T>&, IterationStats*); \
-  template Status assign_nearest<T>(const Dataset<T>&, const T*, int64_t, int, int32_t*, double*, double*);     \
+}  // namespace
+
+template <typename T>
+Status assign_nearest(const Dataset<T>& data, const T* centers, int64_t k, int threads, bool mixed, int32_t* labels,
+                      double* sq_dist, double* weighted_sum) {
+  if constexpr (sizeof(T) == sizeof(double)) {
+    if (mixed) return assign_nearest_in<T, float>(data, centers, k, threads, labels, sq_dist, weighted_sum);
+  }
+  return assign_nearest_in<T, T>(data, centers, k, threads, labels, sq_dist, weighted_sum);
+}
+
+#define KMN_INSTANTIATE_PASS(T, K)                                                                    \
+  template struct LloydWorkspace<T, K>;                                                               \
+  template Status lloyd_pass<T, K>(const Dataset<T>&, const T*, T*, int32_t*, LloydWorkspace<T, K>&, \
+                                   IterationStats*);
+KMN_INSTANTIATE_PASS(float, float)
+KMN_INSTANTIATE_PASS(double, double)
+KMN_INSTANTIATE_PASS(double, float)
+#undef KMN_INSTANTIATE_PASS
+
+#define KMN_INSTANTIATE(T)                                                                                           \
+  template Status assign_nearest<T>(const Dataset<T>&, const T*, int64_t, int, bool, int32_t*, double*, double*); \
   template Status cluster_means<T>(const Dataset<T>&, const int32_t*, int64_t, int, T*, double*);
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)

@@ -30,8 +30,10 @@ enum class Algorithm {
   kHamerly,  // bounds skip most distances (hamerly.hpp); the same labels and centers
 };
 
-// Buffers for all passes of one fit, allocated once (may throw std::bad_alloc).
-template <typename T>
+// Buffers for all passes of one fit, allocated once (may throw std::bad_alloc). T is the data's
+// type; K the type distances are computed in: T, or float for float64 data in mixed precision
+// (Lloyd's labels are unchanged: rows the float values cannot decide are re-checked exactly).
+template <typename T, typename K = T>
 struct LloydWorkspace {
   // Labels are computed over as many blocks as the data has (that sets the parallelism);
   // per-cluster sums over blocks capped so that their partial sums fit a memory budget.
@@ -39,8 +41,8 @@ struct LloydWorkspace {
   BlockPlan assign_plan, sum_plan;
   int threads = 1;
   int64_t k = 0, d = 0;
-  CenterPanels<T> panels;
-  std::vector<ChunkScratch<T>> scratch;  // one per thread
+  CenterPanels<K> panels;
+  std::vector<ChunkScratch<T, K>> scratch;  // one per thread
   BlockPartials pass_stats;              // per assign block: label changes, inertia, distance evaluations
   BlockPartials cluster_sums;            // per sum block: k*d sums, then k weights
   std::vector<double> merged_stats, merged_sums;
@@ -54,13 +56,14 @@ struct LloydWorkspace {
 // Assigns labels against `centers`; with update, also writes the new centers (empty
 // clusters relocated as scikit-learn does) to centers_new. With Hamerly's algorithm the
 // passes must follow one another on the same workspace (the bounds carry over).
-template <typename T>
+template <typename T, typename K>
 Status lloyd_pass(const Dataset<T>& data, const T* centers /* IN k*d */, T* centers_new /* OUT k*d, or null */,
-                  int32_t* labels /* INOUT n */, LloydWorkspace<T>& ws, IterationStats* stats);
+                  int32_t* labels /* INOUT n */, LloydWorkspace<T, K>& ws, IterationStats* stats);
 
-// Labels and exact squared distances of each row to its nearest center (predict, vq).
+// Labels and exact squared distances of each row to its nearest center (predict, vq); with
+// mixed (float64 data only), the kernel computes in float and near-ties are re-checked.
 template <typename T>
-Status assign_nearest(const Dataset<T>& data, const T* centers /* IN k*d */, int64_t k, int threads,
+Status assign_nearest(const Dataset<T>& data, const T* centers /* IN k*d */, int64_t k, int threads, bool mixed,
                       int32_t* labels /* OUT n */, double* sq_dist /* OUT n, or null */, double* weighted_sum /* OUT */);
 
 // Weighted means of the rows of each cluster (SciPy's update_cluster_means): clusters with

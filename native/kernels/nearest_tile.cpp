@@ -88,37 +88,45 @@ inline void transpose8(typename Block8<T>::type (&r)[8]) {
 }
 
 // Zeroes the padding rows and computes each row's squared norm from the packed values.
-template <typename T>
-void finish_packing(int64_t rows, int64_t d, int64_t tile_rows, T* packed, double* norms) {
+template <typename K>
+void finish_packing(int64_t rows, int64_t d, int64_t tile_rows, K* packed, double* norms) {
   const int64_t padded = (rows + tile_rows - 1) / tile_rows * tile_rows;
   for (int64_t f = 0; f < d; ++f)
-    for (int64_t r = rows; r < padded; ++r) packed[f * kChunkSize + r] = T(0);
+    for (int64_t r = rows; r < padded; ++r) packed[f * kChunkSize + r] = K(0);
   for (int64_t r = 0; r < rows; ++r) norms[r] = 0;
   for (int64_t f = 0; f < d; ++f) {
-    const T* line = packed + f * kChunkSize;
+    const K* line = packed + f * kChunkSize;
     for (int64_t r = 0; r < rows; ++r) norms[r] += static_cast<double>(line[r]) * static_cast<double>(line[r]);
   }
 }
 
 // d < 8: rows are shorter than one block; a loop of fixed length lets the compiler keep the
 // shift in registers and unroll the row.
-template <typename T, int D>
-void pack_short_rows(const T* source, int64_t rows, const T* shift, T* packed) {
-  T offset[D];
-  for (int f = 0; f < D; ++f) offset[f] = shift[f];
-  for (int64_t r = 0; r < rows; ++r)
-    for (int f = 0; f < D; ++f) packed[f * kChunkSize + r] = source[r * D + f] - offset[f];
+// One packed value: x - s rounded once to K (from float64 to float: the exact difference in
+// double, then rounded, which the tie margin covers).
+template <typename T, typename K>
+inline K shifted(T value, K shift) {
+  return static_cast<K>(static_cast<T>(value) - static_cast<T>(shift));
 }
 
-template <typename T>
-void pack_rows(const T* x, int64_t d, int64_t begin, int64_t end, const T* shift, int64_t tile_rows, T* packed,
+template <typename T, typename K, int D>
+void pack_short_rows(const T* source, int64_t rows, const K* shift, K* packed) {
+  K offset[D];
+  for (int f = 0; f < D; ++f) offset[f] = shift[f];
+  for (int64_t r = 0; r < rows; ++r)
+    for (int f = 0; f < D; ++f) packed[f * kChunkSize + r] = shifted<T, K>(source[r * D + f], offset[f]);
+}
+
+template <typename T, typename K>
+void pack_rows(const T* x, int64_t d, int64_t begin, int64_t end, const K* shift, int64_t tile_rows, K* packed,
                double* norms) {
   using V = typename Block8<T>::type;
+  using W = typename Block8<K>::type;
   const int64_t rows = end - begin;
   if (d < 8) {
     switch (d) {
 #define KMN_SHORT(D) \
-  case D: pack_short_rows<T, D>(x + begin * D, rows, shift, packed); break;
+  case D: pack_short_rows<T, K, D>(x + begin * D, rows, shift, packed); break;
       KMN_SHORT(1) KMN_SHORT(2) KMN_SHORT(3) KMN_SHORT(4) KMN_SHORT(5) KMN_SHORT(6) KMN_SHORT(7)
 #undef KMN_SHORT
       default: break;
@@ -141,28 +149,31 @@ void pack_rows(const T* x, int64_t d, int64_t begin, int64_t end, const T* shift
       for (int64_t f0 = g0; f0 < g1; f0 += 8) {
         for (int64_t line = 0; line < lines_per_block && prefetched < ahead_bytes; ++line, prefetched += 64)
           __builtin_prefetch(ahead + prefetched);
-        V block[8], offset;
-        __builtin_memcpy(&offset, shift + f0, sizeof(V));
+        W narrow_offset, block[8];
+        __builtin_memcpy(&narrow_offset, shift + f0, sizeof(W));
+        const V offset = __builtin_convertvector(narrow_offset, V);
         for (int i = 0; i < 8; ++i) {
-          __builtin_memcpy(&block[i], source + (r0 + i) * d + f0, sizeof(V));
-          block[i] -= offset;
+          V row;
+          __builtin_memcpy(&row, source + (r0 + i) * d + f0, sizeof(V));
+          block[i] = __builtin_convertvector(row - offset, W);
         }
-        transpose8<T>(block);
-        for (int j = 0; j < 8; ++j) __builtin_memcpy(packed + (f0 + j) * kChunkSize + r0, &block[j], sizeof(V));
+        transpose8<K>(block);
+        for (int j = 0; j < 8; ++j) __builtin_memcpy(packed + (f0 + j) * kChunkSize + r0, &block[j], sizeof(W));
       }
     }
   }
   for (int64_t f = full_features; f < d; ++f)
-    for (int64_t r = 0; r < full_rows; ++r) packed[f * kChunkSize + r] = source[r * d + f] - shift[f];
+    for (int64_t r = 0; r < full_rows; ++r) packed[f * kChunkSize + r] = shifted<T, K>(source[r * d + f], shift[f]);
   for (int64_t r = full_rows; r < rows; ++r)
-    for (int64_t f = 0; f < d; ++f) packed[f * kChunkSize + r] = source[r * d + f] - shift[f];
+    for (int64_t f = 0; f < d; ++f) packed[f * kChunkSize + r] = shifted<T, K>(source[r * d + f], shift[f]);
   finish_packing(rows, d, tile_rows, packed, norms);
 }
 
 }  // namespace
 
-PackRowsFn<double> pack_rows_f64() { return &pack_rows<double>; }
-PackRowsFn<float> pack_rows_f32() { return &pack_rows<float>; }
+PackRowsFn<double> pack_rows_f64() { return &pack_rows<double, double>; }
+PackRowsFn<float> pack_rows_f32() { return &pack_rows<float, float>; }
+PackRowsFn<double, float> pack_rows_f64_to_f32() { return &pack_rows<double, float>; }
 NearestTileFn<double> nearest_tile_f64() { return &nearest_tile<double>; }
 NearestTileFn<float> nearest_tile_f32() { return &nearest_tile<float>; }
 int64_t tile_rows_f64() { return tile_rows<double>(); }

@@ -53,12 +53,14 @@ using AccumulateRowsFn = double (*)(const T* x,                // IN  rows*d, ro
 // Packs rows [begin, end) of x into the transposed layout the tiles read, minus `shift` (a
 // vector of T, so that x - shift is one rounding, as c - shift is for the centers), with rows up
 // to a multiple of tile_rows zeroed, and gives each row's ||x'||^2 (double).
-template <typename T>
+// K is the type the distances are computed in: T itself, or float for float64 data in mixed
+// precision.
+template <typename T, typename K = T>
 using PackRowsFn = void (*)(const T* x,           // IN  n*d, row-major
                             int64_t d, int64_t begin, int64_t end,
-                            const T* shift,        // IN  d
+                            const K* shift,        // IN  d
                             int64_t tile_rows,
-                            T* packed,             // OUT d*kChunkSize
+                            K* packed,             // OUT d*kChunkSize
                             double* norms);        // OUT kChunkSize
 
 template <typename T>
@@ -78,6 +80,11 @@ struct DotKernel {
 // The variants chosen for this CPU (decided once, on first use).
 template <typename T>
 const TileKernel<T>& tile_kernel();
+
+// The packing of T rows into K tiles: tile_kernel<T>().pack when K is T; for float64 rows in
+// float tiles (mixed precision), a converting variant.
+template <typename T, typename K>
+PackRowsFn<T, K> pack_kernel();
 const DotKernel& dot_kernel();
 
 // Name of the instruction set in use: "avx512", "avx2" or "portable".
