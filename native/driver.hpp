@@ -26,6 +26,7 @@ struct FitResult {
   bool converged = false;  // strict, or within tol before max_iter ran out
   double inertia = 0;
   std::vector<IterationStats> history;  // one entry per pass that updated the centers
+  Algorithm algorithm = Algorithm::kLloyd;  // the one that ran (Elkan may fall back to Hamerly)
 };
 
 template <typename T>

@@ -25,12 +25,14 @@ export interface FitLloydRequest extends DataRequest {
   maxIter: number;
   /** Absolute tolerance on the total squared center shift. */
   tol: number;
-  algorithm: 'lloyd' | 'hamerly';
+  algorithm: 'lloyd' | 'elkan' | 'hamerly';
   /** float64 data: compute distances in float, re-check near-ties exactly (same labels). */
   mixedPrecision: boolean;
 }
 
 export interface FitLloydResponse {
+  /** The algorithm that ran (Elkan's falls back to Hamerly's beyond its memory budget). */
+  algorithm: 'lloyd' | 'elkan' | 'hamerly';
   nIter: number;
   converged: boolean;
   inertia: number;

@@ -40,6 +40,7 @@ export interface IterationHistory {
 }
 
 interface FittedState {
+  algorithm: 'lloyd' | 'elkan' | 'hamerly';
   clusterCenters: Matrix;
   labels: Int32Array;
   inertia: number;
@@ -140,6 +141,10 @@ export class KMeans {
   /** Number of features seen by fit. */
   get nFeaturesIn(): number {
     return this.state().clusterCenters.cols;
+  }
+  /** The algorithm that ran: the one asked for, 'auto' resolved (Elkan may fall back to Hamerly). */
+  get algorithmUsed(): 'lloyd' | 'elkan' | 'hamerly' {
+    return this.state().algorithm;
   }
   /** Per-iteration statistics of the winning run. */
   get history(): IterationHistory {
@@ -251,6 +256,7 @@ export class KMeans {
       );
     }
     return {
+      algorithm: best.run.algorithm,
       clusterCenters: { data: best.centers, rows: k, cols: X.cols },
       labels: best.labels,
       inertia: best.run.inertia,
@@ -273,7 +279,7 @@ export class KMeans {
  * 'auto': Hamerly's bounds pay when a pass computes many distances per sample that they can
  * skip, that is, with more than a few clusters in low to moderate dimension; Lloyd otherwise.
  */
-export function resolveAlgorithm(algorithm: Algorithm, n: number, d: number, k: number): 'lloyd' | 'hamerly' {
+export function resolveAlgorithm(algorithm: Algorithm, n: number, d: number, k: number): 'lloyd' | 'elkan' | 'hamerly' {
   if (algorithm !== 'auto') return algorithm;
   return k >= 8 && d <= 64 ? 'hamerly' : 'lloyd';
 }

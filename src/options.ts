@@ -7,8 +7,8 @@ import { KMeansError, invalidOption } from './errors';
 import { type Matrix, type MatrixLike, toMatrix } from './matrix';
 
 export type InitMethod = 'k-means++' | 'random';
-export type Algorithm = 'lloyd' | 'hamerly' | 'auto';
-const algorithms: readonly Algorithm[] = ['lloyd', 'hamerly', 'auto'];
+export type Algorithm = 'lloyd' | 'elkan' | 'hamerly' | 'auto';
+const algorithms: readonly Algorithm[] = ['lloyd', 'elkan', 'hamerly', 'auto'];
 
 export interface KMeansOptions {
   /** Number of clusters k. Default 8, or the number of rows of an explicit `init`. */
@@ -39,10 +39,11 @@ export interface KMeansOptions {
    */
   seed?: number;
   /**
-   * The k-means algorithm; all give the same labels and centers from the same start.
-   * 'lloyd' computes every distance in every iteration; 'hamerly' (Hamerly 2010) keeps two
-   * bounds per sample and skips the distances they prove unnecessary; 'auto' (default)
-   * picks by the shape of the problem.
+   * The k-means algorithm; all give the same labels, centers and iterations from the same
+   * start. 'lloyd' computes every distance in every iteration; 'hamerly' (Hamerly 2010) keeps
+   * two bounds per sample and skips the distances they prove unnecessary; 'elkan' (Elkan 2003)
+   * keeps a bound per sample and center (n·k floats; beyond 1 GiB it runs Hamerly's
+   * algorithm instead); 'auto' (default) picks by the shape of the problem.
    */
   algorithm?: Algorithm;
   /** Threads for the native work. Default: all cores. Results do not depend on it. */
@@ -196,7 +197,7 @@ export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOpti
     throw invalidOption('tol', 'a finite number >= 0', merged.tol);
   }
   if (!algorithms.includes(merged.algorithm as Algorithm)) {
-    throw invalidOption('algorithm', '"lloyd", "hamerly" or "auto"', merged.algorithm);
+    throw invalidOption('algorithm', '"lloyd", "elkan", "hamerly" or "auto"', merged.algorithm);
   }
   if (typeof init === 'object' && typeof nInit === 'number' && nInit !== 1) {
     // scikit-learn warns and runs once: other runs would start from the same centers.

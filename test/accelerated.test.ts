@@ -28,21 +28,24 @@ function identical(a: KMeans, b: KMeans): void {
   expect(b.converged).toBe(a.converged);
 }
 
-describe.each(['float64', 'float32'] as const)('Hamerly equals Lloyd (%s)', (dtype) => {
+describe.each(['float64', 'float32'] as const)('Hamerly and Elkan equal Lloyd (%s)', (dtype) => {
   it.each(shapes(24, dtype === 'float64' ? 11 : 29))('problem $id: n=$n d=$d k=$k', (p) => {
     const X = matrix(blobs(p.n, p.d, p.blobs, p.seed, p.spread, 1), dtype);
     const k = Math.min(p.k, p.n);
     const lloyd = new KMeans({ nClusters: k, seed: p.seed, algorithm: 'lloyd', threads: 1 }).fit(X);
-    for (const threads of [1, 2]) {
-      const hamerly = new KMeans({ nClusters: k, seed: p.seed, algorithm: 'hamerly', threads }).fit(X);
-      identical(lloyd, hamerly);
-      expect(hamerly.history.distanceEvals[0]).toBe(p.n * k);  // the first pass computes everything
+    for (const algorithm of ['hamerly', 'elkan'] as const) {
+      for (const threads of [1, 2]) {
+        const fast = new KMeans({ nClusters: k, seed: p.seed, algorithm, threads }).fit(X);
+        identical(lloyd, fast);
+        expect(fast.algorithmUsed).toBe(algorithm);
+        expect(fast.history.distanceEvals[0]).toBe(p.n * k);  // the first pass computes everything
+      }
     }
   });
 
-  it('skips most distances once the centers settle', () => {
+  it.each(['hamerly', 'elkan'] as const)('%s skips most distances once the centers settle', (algorithm) => {
     const X = matrix(blobs(20000, 4, 20, 3, 10, 1), dtype);
-    const km = new KMeans({ nClusters: 20, seed: 1, algorithm: 'hamerly', tol: 0 }).fit(X);
+    const km = new KMeans({ nClusters: 20, seed: 1, algorithm, tol: 0 }).fit(X);
     const evals = Array.from(km.history.distanceEvals);
     expect(evals.length).toBeGreaterThan(3);
     expect(evals.at(-1)!).toBeLessThan(0.2 * 20000 * 20);
@@ -53,7 +56,7 @@ describe('mixed precision (float64 data, float32 distances)', () => {
   it.each(shapes(24, 5))('equals the float64 computation on problem $id: n=$n d=$d k=$k', (p) => {
     const X = matrix(blobs(p.n, p.d, p.blobs, p.seed, p.spread, 1));
     const k = Math.min(p.k, p.n);
-    for (const algorithm of ['lloyd', 'hamerly'] as const) {
+    for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
       const exact = new KMeans({ nClusters: k, seed: p.seed, algorithm, mixedPrecision: false }).fit(X);
       for (const threads of [1, 2]) {
         const mixed = new KMeans({ nClusters: k, seed: p.seed, algorithm, mixedPrecision: true, threads }).fit(X);

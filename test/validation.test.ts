@@ -431,7 +431,7 @@ describe('KMeans options', () => {
   });
 
   it('rejects an unknown algorithm', () => {
-    const expected = 'algorithm must be "lloyd", "hamerly" or "auto"';
+    const expected = 'algorithm must be "lloyd", "elkan", "hamerly" or "auto"';
     expectKMeansError(make({ algorithm: 'full' }), 'ERR_KMEANS_INVALID_OPTION', `${expected} (got "full")`);
     expectKMeansError(make({ algorithm: 'LLOYD' }), 'ERR_KMEANS_INVALID_OPTION', `${expected} (got "LLOYD")`);
   });

@@ -49,8 +49,11 @@ bool FitLloydOperation<T>::parse(Request& request) {
   options.threads = this->threads;
   std::string algorithm = "lloyd";
   if (request.has("algorithm") && !request.string("algorithm", &algorithm)) return false;
-  KMN_REQUIRE(request.env(), algorithm == "lloyd" || algorithm == "hamerly", "algorithm must be lloyd or hamerly");
-  options.algorithm = algorithm == "hamerly" ? Algorithm::kHamerly : Algorithm::kLloyd;
+  KMN_REQUIRE(request.env(), algorithm == "lloyd" || algorithm == "hamerly" || algorithm == "elkan",
+              "algorithm must be lloyd, hamerly or elkan");
+  options.algorithm = algorithm == "hamerly" ? Algorithm::kHamerly
+                      : algorithm == "elkan" ? Algorithm::kElkan
+                                             : Algorithm::kLloyd;
   return request.optional_boolean("mixedPrecision", &options.mixed_precision);
 }
 
@@ -85,6 +88,10 @@ Napi::Value FitLloydOperation<T>::result(Napi::Env env) {
   out.Set("converged", Napi::Boolean::New(env, fit.converged));
   out.Set("inertia", Napi::Number::New(env, fit.inertia));
   out.Set("history", history);
+  const char* algorithm = fit.algorithm == Algorithm::kElkan     ? "elkan"
+                          : fit.algorithm == Algorithm::kHamerly ? "hamerly"
+                                                                 : "lloyd";
+  out.Set("algorithm", Napi::String::New(env, algorithm));
   return out;
 }
 

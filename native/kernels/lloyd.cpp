@@ -18,7 +18,9 @@ LloydWorkspace<T, K>::LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requ
   pass_stats.reset(assign_plan.n_blocks, 3);
   cluster_sums.reset(sum_plan.n_blocks, k * d + k);
   merged_stats.resize(3);
+  if (algorithm == Algorithm::kElkan && !elkan_fits(n, k)) algorithm = Algorithm::kHamerly;
   if (algorithm == Algorithm::kHamerly) bounds.resize(n, k);
+  if (algorithm == Algorithm::kElkan) elkan.resize(n, k);
   merged_sums.resize(static_cast<size_t>(k * d + k));
 }
 
@@ -54,6 +56,9 @@ void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, Llo
     if (ws.algorithm == Algorithm::kHamerly) {
       chunk_labels = scratch.final_label.data();
       hamerly_chunk(data, begin, end, centers, ws.panels, kernel, scratch, ws.bounds, labels, &evals, on_rows);
+    } else if (ws.algorithm == Algorithm::kElkan) {
+      chunk_labels = scratch.final_label.data();
+      elkan_chunk(data, begin, end, centers, ws.panels, kernel, scratch, ws.elkan, labels, &evals, on_rows);
     } else {
       chunk_labels = scratch.label.data();
       assign_chunk(data, begin, end, centers, ws.panels, kernel, scratch, on_rows);
@@ -79,6 +84,7 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   }
   ws.pass_stats.reset(ws.assign_plan.n_blocks, 3);
   if (ws.algorithm == Algorithm::kHamerly) ws.bounds.prepare_pass(centers, k, d);
+  if (ws.algorithm == Algorithm::kElkan) ws.elkan.prepare_pass(centers, k, d);
   if (update) ws.cluster_sums.reset(ws.sum_plan.n_blocks, k * d + k);
 
   const bool fused = update && ws.fused();
@@ -99,7 +105,7 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   stats->label_changes = static_cast<int64_t>(ws.merged_stats[0]);
   stats->inertia = ws.merged_stats[1];
   stats->distance_evals = static_cast<int64_t>(ws.merged_stats[2]);
-  if (ws.algorithm == Algorithm::kHamerly) ws.bounds.valid = true;
+  ws.bounds.valid = ws.elkan.valid = true;
   stats->relocated = 0;
   stats->center_shift = 0;
   if (!update) return Status::kOk;
@@ -111,6 +117,7 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   if (status != Status::kOk) return status;
   stats->center_shift = average_centers(sums, weights, k, d, EmptyCluster::kZero, centers, centers_new);
   if (ws.algorithm == Algorithm::kHamerly) ws.bounds.record_moves(centers, centers_new, k, d);
+  if (ws.algorithm == Algorithm::kElkan) ws.elkan.record_moves(centers, centers_new, k, d);
   return Status::kOk;
 }
 

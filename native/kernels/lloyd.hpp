@@ -12,6 +12,7 @@
 #include "center_panels.hpp"
 #include "chunking.hpp"
 #include "dataset.hpp"
+#include "elkan.hpp"
 #include "hamerly.hpp"
 #include "status.hpp"
 
@@ -27,7 +28,8 @@ struct IterationStats {
 
 enum class Algorithm {
   kLloyd,    // every distance, every pass
-  kHamerly,  // bounds skip most distances (hamerly.hpp); the same labels and centers
+  kHamerly,  // two bounds per sample skip most distances (hamerly.hpp); the same labels and centers
+  kElkan,    // k + 1 bounds per sample (elkan.hpp); the same labels and centers
 };
 
 // Buffers for all passes of one fit, allocated once (may throw std::bad_alloc). T is the data's
@@ -46,8 +48,9 @@ struct LloydWorkspace {
   BlockPartials pass_stats;              // per assign block: label changes, inertia, distance evaluations
   BlockPartials cluster_sums;            // per sum block: k*d sums, then k weights
   std::vector<double> merged_stats, merged_sums;
-  Algorithm algorithm = Algorithm::kLloyd;
-  HamerlyBounds bounds;                  // Hamerly only: sized n
+  Algorithm algorithm = Algorithm::kLloyd;  // Elkan becomes Hamerly when its bounds exceed the budget
+  HamerlyBounds bounds;                  // Hamerly only
+  ElkanBounds elkan;                     // Elkan only
 
   LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads, Algorithm algorithm_ = Algorithm::kLloyd);
   bool fused() const { return assign_plan.n_blocks == sum_plan.n_blocks; }
