@@ -6,6 +6,7 @@
 #include "assign.hpp"
 #include "block_partials.hpp"
 #include "chunking.hpp"
+#include "tile_kernel.hpp"
 
 namespace kmn {
 
@@ -55,13 +56,14 @@ Status inertia(const Dataset<T>& data, const T* centers, const int32_t* labels, 
   try {
     const BlockPlan plan = BlockPlan::make(data.n);
     const int t = effective_threads(threads, plan);
+    const AccumulateRowsFn<T> accumulate = tile_kernel<T>().accumulate;
     BlockPartials partials;
     partials.reset(plan.n_blocks, 1);
     parallel_for_blocks(plan, t, [&](int64_t b, int) {
       double sum = 0;
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i)
-          sum += data.weight(i) * squared_distance(data.row(i), centers + labels[i] * data.d, data.d);
+        const double* weights = data.weights ? data.weights + begin : nullptr;
+        sum += accumulate(data.row(begin), end - begin, data.d, labels + begin, weights, centers, nullptr, nullptr);
       });
       *partials.block(b) = sum;
     });

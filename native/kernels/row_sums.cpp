@@ -59,9 +59,43 @@ double accumulate_short_rows(const T* x, int64_t rows, const int32_t* labels, co
   return inertia;
 }
 
+// With sums null, only the inertia is computed (the sums and weights are left alone).
+// The inertia alone, in the same order of operations as accumulate_rows.
+template <typename T>
+double inertia_of_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
+                       const T* centers) {
+  double inertia = 0;
+  const int64_t full = d < kLanes ? 0 : d / kLanes * kLanes;
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* row = x + r * d;
+    const T* center = centers + static_cast<int64_t>(labels[r]) * d;
+    double dist = 0;
+    if (d < kLanes) {
+      for (int64_t f = 0; f < d; ++f) {
+        const double diff = static_cast<double>(row[f]) - static_cast<double>(center[f]);
+        dist += diff * diff;
+      }
+    } else {
+      Lanes8 squares = {};
+      for (int64_t f = 0; f < full; f += kLanes) {
+        const Lanes8 diff = load_full(row + f) - load_full(center + f);
+        squares += diff * diff;
+      }
+      if (full < d) {
+        const Lanes8 diff = load_lanes(row + full, d - full) - load_lanes(center + full, d - full);
+        squares += diff * diff;
+      }
+      for (int64_t lane = 0; lane < kLanes; ++lane) dist += squares[lane];
+    }
+    inertia += (weights ? weights[r] : 1.0) * dist;
+  }
+  return inertia;
+}
+
 template <typename T>
 double accumulate_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
                        const T* centers, double* sums, double* cluster_weights) {
+  if (sums == nullptr) return inertia_of_rows(x, rows, d, labels, weights, centers);
   switch (d) {
 #define KMN_SHORT(D) \
   case D: return accumulate_short_rows<T, D>(x, rows, labels, weights, centers, sums, cluster_weights);

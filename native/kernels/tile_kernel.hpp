@@ -40,7 +40,8 @@ using DotTileFn = void (*)(const double* x_packed,  // IN  d*kChunkSize, as for 
                            double* out);             // OUT k_padded*kChunkSize: x'.c' at [j * kChunkSize + r]
 
 // Adds each row (weighted) to its cluster's sums and weight, and returns the weighted sum of the
-// rows' exact squared distances to their centers. The same bits on every instruction set.
+// rows' exact squared distances to their centers (only that, when sums is null). The same bits
+// on every instruction set.
 template <typename T>
 using AccumulateRowsFn = double (*)(const T* x,                // IN  rows*d, row-major
                                     int64_t rows, int64_t d,
