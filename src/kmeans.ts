@@ -238,7 +238,7 @@ export class KMeans {
         labels,
         maxIter,
         tol: absoluteTol,
-        algorithm: resolveAlgorithm(this.params.algorithm, X.rows, X.cols, k),
+        algorithm: resolveAlgorithm(this.params.algorithm, k),
         mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, dtypeOf(X.data)),
       });
       // As scikit-learn: a better inertia wins unless it is the same clustering (rounding).
@@ -276,12 +276,15 @@ export class KMeans {
 }
 
 /**
- * 'auto': Hamerly's bounds pay when a pass computes many distances per sample that they can
- * skip, that is, with more than a few clusters in low to moderate dimension; Lloyd otherwise.
+ * 'auto', from the benchmark's fits to convergence (bench/, --mode fit): Hamerly's bounds pay
+ * once a pass has more than a few clusters to rule out (k > 8: 0.6 to 0.9 of Lloyd's time on
+ * (200000, 16, 16), (100000, 64, 256), (100000, 2, 500), (60000, 784, 10)); with 8 or fewer,
+ * checking the bounds costs more than the distances they save. Elkan's n·k bounds did not
+ * beat Hamerly's on any of them.
  */
-export function resolveAlgorithm(algorithm: Algorithm, n: number, d: number, k: number): 'lloyd' | 'elkan' | 'hamerly' {
+export function resolveAlgorithm(algorithm: Algorithm, k: number): 'lloyd' | 'elkan' | 'hamerly' {
   if (algorithm !== 'auto') return algorithm;
-  return k >= 8 && d <= 64 ? 'hamerly' : 'lloyd';
+  return k > 8 ? 'hamerly' : 'lloyd';
 }
 
 function request({ X, sampleWeight, threads }: PreparedData) {

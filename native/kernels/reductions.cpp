@@ -14,36 +14,37 @@ template <typename T>
 Status column_stats(const Dataset<T>& data, int threads, double* means, double* mean_variance) {
   const int64_t d = data.d;
   try {
-    const BlockPlan plan = BlockPlan::make(data.n, d * 8);
+    const BlockPlan plan = BlockPlan::make(data.n, 2 * d * 8);
     const int t = effective_threads(threads, plan);
+    // One pass: sums of x - x0 and of its square, x0 being the first row (a shift close to
+    // the data keeps the variance accurate, as numpy's two passes do).
+    const T* origin = data.row(0);
     BlockPartials partials;
-    // Two passes, as numpy: the means, then the squared deviations from them.
-    partials.reset(plan.n_blocks, d);
+    partials.reset(plan.n_blocks, 2 * d);
     parallel_for_blocks(plan, t, [&](int64_t b, int) {
       double* sums = partials.block(b);
+      double* squares = sums + d;
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i)
-          for (int64_t f = 0; f < d; ++f) sums[f] += data.row(i)[f];
-      });
-    });
-    partials.merge(means, t);
-    for (int64_t f = 0; f < d; ++f) means[f] /= static_cast<double>(data.n);
-
-    partials.reset(plan.n_blocks, d);
-    parallel_for_blocks(plan, t, [&](int64_t b, int) {
-      double* sums = partials.block(b);
-      for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i)
+        for (int64_t i = begin; i < end; ++i) {
+          const T* row = data.row(i);
           for (int64_t f = 0; f < d; ++f) {
-            const double dev = data.row(i)[f] - means[f];
-            sums[f] += dev * dev;
+            const double dev = static_cast<double>(row[f]) - static_cast<double>(origin[f]);
+            sums[f] += dev;
+            squares[f] += dev * dev;
           }
+        }
       });
     });
-    std::vector<double> squares(static_cast<size_t>(d));
-    partials.merge(squares.data(), t);
+    std::vector<double> merged(static_cast<size_t>(2 * d));
+    partials.merge(merged.data(), t);
+    const double n = static_cast<double>(data.n);
     double total = 0;
-    for (int64_t f = 0; f < d; ++f) total += squares[f] / static_cast<double>(data.n);
+    for (int64_t f = 0; f < d; ++f) {
+      const double mean_dev = merged[f] / n;
+      means[f] = static_cast<double>(origin[f]) + mean_dev;
+      const double variance = merged[d + f] / n - mean_dev * mean_dev;
+      total += variance > 0 ? variance : 0;
+    }
     *mean_variance = total / static_cast<double>(d);
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;

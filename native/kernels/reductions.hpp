@@ -9,7 +9,7 @@
 namespace kmn {
 
 // Column means and the mean of the column variances (population variance, as numpy's var),
-// which scales the convergence tolerance.
+// which scales the convergence tolerance. One pass over the data.
 template <typename T>
 Status column_stats(const Dataset<T>& data, int threads, double* means /* OUT d */, double* mean_variance /* OUT */);
 
