@@ -34,32 +34,47 @@ inline Lanes8 load_full(const T* p) {
   }
 }
 
-// d < 8: the whole row is the tail of one 8-lane vector, whose lanes would be summed in order;
-// a plain loop of fixed length adds the same products in the same order, without the vector.
+// d < 8: the whole row is the tail of one 8-lane vector, whose lanes would be summed in order.
+// A vector of the row's own width (2, 4 or 8 doubles) adds the same products in the same
+// order, with the padding lanes zero, and keeps the row in one register.
+template <int D> struct ShortRow;
+template <> struct ShortRow<1> { typedef double type __attribute__((vector_size(16))); };
+template <> struct ShortRow<2> { typedef double type __attribute__((vector_size(16))); };
+template <> struct ShortRow<3> { typedef double type __attribute__((vector_size(32))); };
+template <> struct ShortRow<4> { typedef double type __attribute__((vector_size(32))); };
+template <> struct ShortRow<5> { typedef double type __attribute__((vector_size(64))); };
+template <> struct ShortRow<6> { typedef double type __attribute__((vector_size(64))); };
+template <> struct ShortRow<7> { typedef double type __attribute__((vector_size(64))); };
+
+template <typename T, int D>
+inline typename ShortRow<D>::type load_short(const T* p) {
+  typename ShortRow<D>::type v = {};
+  for (int f = 0; f < D; ++f) v[f] = static_cast<double>(p[f]);
+  return v;
+}
+
 template <typename T, int D>
 double accumulate_short_rows(const T* x, int64_t rows, const int32_t* labels, const double* weights,
                              const T* centers, double* sums, double* cluster_weights) {
+  using V = typename ShortRow<D>::type;
   double inertia = 0;
   for (int64_t r = 0; r < rows; ++r) {
-    const T* row = x + r * D;
     const int32_t label = labels[r];
-    const T* center = centers + static_cast<int64_t>(label) * D;
-    double* sum = sums + static_cast<int64_t>(label) * D;
     const double w = weights ? weights[r] : 1.0;
+    const V value = load_short<T, D>(x + r * D);
+    const V diff = value - load_short<T, D>(centers + static_cast<int64_t>(label) * D);
+    const V squares = diff * diff;
     double dist = 0;
-    for (int f = 0; f < D; ++f) {
-      const double value = static_cast<double>(row[f]);
-      const double diff = value - static_cast<double>(center[f]);
-      dist += diff * diff;
-      sum[f] += value * w;
-    }
+    for (int f = 0; f < D; ++f) dist += squares[f];
+    double* sum = sums + static_cast<int64_t>(label) * D;
+    V total = load_short<double, D>(sum) + value * w;
+    for (int f = 0; f < D; ++f) sum[f] = total[f];
     inertia += w * dist;
     cluster_weights[label] += w;
   }
   return inertia;
 }
 
-// With sums null, only the inertia is computed (the sums and weights are left alone).
 // The inertia alone, in the same order of operations as accumulate_rows.
 template <typename T>
 double inertia_of_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
