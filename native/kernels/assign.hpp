@@ -23,7 +23,7 @@ struct ChunkScratch {
   std::vector<double> x_norm;   // kChunkSize
   std::vector<int32_t> label;   // kChunkSize
   std::vector<K> best, second;  // kChunkSize
-  std::vector<double> sq_dist;  // kChunkSize: squared distance to the chosen center
+  std::vector<uint8_t> recheck;  // kChunkSize: rows decided by the exact distance
   std::vector<double> second_sq_lower;  // kChunkSize: a lower bound of the squared distance to the second nearest
   std::vector<int32_t> pending;         // kChunkSize: rows an accelerated pass must label in full
   std::vector<int32_t> final_label;     // kChunkSize: the labels of an accelerated pass
@@ -32,7 +32,7 @@ struct ChunkScratch {
   // The label, best and second arrays have room for padding rows up to the next tile.
   explicit ChunkScratch(int64_t d)
       : packed(static_cast<size_t>(kChunkSize * d)), x_norm(kChunkSize), label(kChunkSize), best(kChunkSize),
-        second(kChunkSize), sq_dist(kChunkSize), second_sq_lower(kChunkSize), pending(kChunkSize),
+        second(kChunkSize), recheck(kChunkSize), second_sq_lower(kChunkSize), pending(kChunkSize),
         final_label(kChunkSize), gathered(static_cast<size_t>(kChunkSize * d)) {}
 };
 
@@ -89,14 +89,14 @@ inline int64_t rows_per_step(int64_t d, int64_t tile_rows) {
   return fit < unit ? unit : (fit > kChunkSize ? kChunkSize : fit);
 }
 
-// Labels rows [begin, end) into scratch.label (chunk-relative), with squared distances in
-// scratch.sq_dist (exact for re-checked rows, from the kernel's values otherwise). After each
-// step of rows is labelled, on_rows(first, last) is called (chunk-relative bounds), while those
-// rows are still in cache.
+// Labels rows [begin, end) into scratch.label (chunk-relative); with want_second, also a lower
+// bound of each row's squared distance to its second-nearest center (scratch.second_sq_lower).
+// After each step of rows is labelled, on_rows(first, last) is called (chunk-relative bounds),
+// while those rows are still in cache.
 template <typename T, typename K, typename OnRows>
 void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* centers /* IN k*d */,
                   const CenterPanels<K>& panels, const TileKernel<K>& kernel, ChunkScratch<T, K>& scratch,
-                  OnRows&& on_rows) {
+                  OnRows&& on_rows, bool want_second = false) {
   const int64_t rows = end - begin, d = data.d;
   const int64_t step = rows_per_step<K>(d, kernel.tile_rows);
   const PackRowsFn<T, K> pack = pack_kernel<T, K>();
@@ -107,20 +107,32 @@ void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* c
     kernel.nearest(scratch.packed.data() + first, last - first, d, panels.centers.data(), panels.norms.data(),
                    panels.k_padded, scratch.label.data() + first, scratch.best.data() + first,
                    scratch.second.data() + first);
+    // Which rows the kernel's rounding cannot decide: a branch-free loop the compiler
+    // vectorises (`!(gap > bound)` also flags NaN, from values overflowing K).
+    const double unit_roundoff = std::numeric_limits<K>::epsilon() / 2;
+    int64_t undecided = 0;
     for (int64_t r = first; r < last; ++r) {
-      const double best = scratch.best[r], second = scratch.second[r];
-      const double margin = tie_margin<K>(d, scratch.x_norm[r], panels.max_norm);
-      // Written so that NaN (values overflowing T) also takes the exact path.
-      if (!(second - best > 2 * margin)) {
-        scratch.label[r] = nearest_exact(data.row(begin + r), centers, panels.k, d, &scratch.sq_dist[r],
-                                         &scratch.second_sq_lower[r]);
-      } else {
-        const double dist = scratch.x_norm[r] + best;
-        scratch.sq_dist[r] = dist > 0 ? dist : 0;
-        // The true value of the second nearest is at least `second - margin`, and ||x - s||^2 is
-        // ||x'||^2 up to the rounding of x' (a relative 4 units of T's roundoff, generously).
-        const double unit_roundoff = std::numeric_limits<K>::epsilon() / 2;
-        const double lower = scratch.x_norm[r] * (1 - 4 * unit_roundoff) + second - 2 * margin;
+      const double gap = static_cast<double>(scratch.second[r]) - static_cast<double>(scratch.best[r]);
+      const bool recheck = !(gap > 2 * tie_margin<K>(d, scratch.x_norm[r], panels.max_norm));
+      scratch.recheck[r] = recheck;
+      undecided += recheck;
+    }
+    if (undecided > 0) {
+      for (int64_t r = first; r < last; ++r) {
+        if (!scratch.recheck[r]) continue;
+        double best_sq = 0;
+        scratch.label[r] =
+            nearest_exact(data.row(begin + r), centers, panels.k, d, &best_sq, &scratch.second_sq_lower[r]);
+      }
+    }
+    if (want_second) {
+      // A lower bound of the squared distance to the second nearest center: its true value is
+      // at least `second - margin`, and ||x - s||^2 is ||x'||^2 up to the rounding of x'
+      // (a relative 4 units of K's roundoff, generously).
+      for (int64_t r = first; r < last; ++r) {
+        if (scratch.recheck[r]) continue;
+        const double margin = tie_margin<K>(d, scratch.x_norm[r], panels.max_norm);
+        const double lower = scratch.x_norm[r] * (1 - 4 * unit_roundoff) + scratch.second[r] - 2 * margin;
         scratch.second_sq_lower[r] = lower > 0 ? lower : 0;
       }
     }

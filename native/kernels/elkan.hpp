@@ -85,7 +85,7 @@ void elkan_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* ce
   const int64_t rows = end - begin, d = data.d, k = panels.k;
   int32_t* final_label = scratch.final_label.data();
   if (!bounds.valid) {
-    assign_chunk(data, begin, end, centers, panels, kernel, scratch, [](int64_t, int64_t) {});
+    assign_chunk(data, begin, end, centers, panels, kernel, scratch, [](int64_t, int64_t) {}, true);
     for (int64_t r = 0; r < rows; ++r) {
       const int64_t i = begin + r;
       const int32_t a = scratch.label[r];

@@ -116,7 +116,7 @@ void hamerly_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* 
       for (int64_t f = 0; f < d; ++f) scratch.gathered[p * d + f] = row[f];
     }
     Dataset<T> gathered{scratch.gathered.data(), pending, d, nullptr};
-    assign_chunk(gathered, 0, pending, centers, panels, kernel, scratch, [](int64_t, int64_t) {});
+    assign_chunk(gathered, 0, pending, centers, panels, kernel, scratch, [](int64_t, int64_t) {}, true);
     for (int64_t p = 0; p < pending; ++p) {
       const int64_t r = scratch.pending[p];
       final_label[r] = scratch.label[p];

@@ -34,8 +34,8 @@ void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, Llo
   const int64_t k = ws.k, d = ws.d;
   const TileKernel<K>& kernel = tile_kernel<K>();
   const AccumulateRowsFn<T> accumulate = tile_kernel<T>().accumulate;
-  double changes = 0, inertia = 0;
-  int64_t evals = 0;
+  double inertia = 0;
+  int64_t changes = 0, evals = 0;
   for_each_chunk_in_block(ws.assign_plan, block, [&](int64_t, int64_t begin, int64_t end) {
     const int32_t* chunk_labels = nullptr;
     const auto on_rows = [&](int64_t first, int64_t last) {
@@ -65,7 +65,7 @@ void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, Llo
       evals += (end - begin) * k;
     }
   });
-  stats[0] = changes;
+  stats[0] = static_cast<double>(changes);
   stats[1] = inertia;
   stats[2] = static_cast<double>(evals);
 }
