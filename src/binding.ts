@@ -98,6 +98,7 @@ export interface Operations {
   transform: [TransformRequest, undefined];
   clusterMeans: [ClusterMeansRequest, undefined];
   columnStats: [ColumnStatsRequest, number];
+  firstNonFinite: [DataRequest, number];
   plusPlusStep: [PlusPlusRequest, PlusPlusResponse];
 }
 

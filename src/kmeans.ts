@@ -247,7 +247,9 @@ export class KMeans {
       }
     }
     if (!best) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no k-means run was made');
-    const distinct = new Set(best.labels).size;
+    const seen = new Uint8Array(k);
+    for (const label of best.labels) seen[label] = 1;
+    const distinct = seen.reduce((count, flag) => count + flag, 0);
     if (distinct < k) {
       // As scikit-learn's ConvergenceWarning: usually duplicate points in X.
       process.emitWarning(

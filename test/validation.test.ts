@@ -1016,6 +1016,25 @@ describe('inputs are never modified', () => {
 // ---------------------------------------------------------------------------------------------
 // Every error code reachable from the public API
 
+describe('non-finite values in large typed data (scanned natively)', () => {
+  it.each([Float64Array, Float32Array])('names the first bad row and column in a %o', (Type) => {
+    const data = new Type(100_000 * 3).fill(1);
+    data[54_321 * 3 + 1] = NaN;
+    data[70_000 * 3 + 2] = Infinity;
+    expectKMeansError(
+      () => new KMeans({ nClusters: 2 }).fit({ data, rows: 100_000, cols: 3 }),
+      'ERR_KMEANS_NON_FINITE',
+      'X must contain only finite numbers: row 54321, column 1 is NaN',
+    );
+    data[54_321 * 3 + 1] = 1;
+    expectKMeansError(
+      () => new KMeans({ nClusters: 2 }).fit({ data, rows: 100_000, cols: 3 }),
+      'ERR_KMEANS_NON_FINITE',
+      'X must contain only finite numbers: row 70000, column 2 is Infinity',
+    );
+  });
+});
+
 describe('error codes', () => {
   /**
    * Not reachable from ordinary input, so exempt here:

@@ -160,6 +160,13 @@ Napi::Value TransformOperation<T>::result(Napi::Env env) {
   return env.Undefined();
 }
 
+// --- firstNonFinite --------------------------------------------------------------------
+
+template <typename T>
+Status FirstNonFiniteOperation<T>::execute() {
+  return first_non_finite(this->data, this->threads, &index);
+}
+
 // --- columnStats -------------------------------------------------------------------------
 
 template <typename T>
@@ -217,6 +224,7 @@ Napi::Value PlusPlusOperation<T>::result(Napi::Env env) {
   template struct TransformOperation<T>;    \
   template struct ClusterMeansOperation<T>; \
   template struct ColumnStatsOperation<T>;  \
+  template struct FirstNonFiniteOperation<T>; \
   template struct PlusPlusOperation<T>;
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)

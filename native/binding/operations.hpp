@@ -84,6 +84,16 @@ struct TransformOperation : DataOperation<T> {
   Napi::Value result(Napi::Env env);
 };
 
+// firstNonFinite: nothing more. Result: the index of the first NaN or infinite value, or -1.
+template <typename T>
+struct FirstNonFiniteOperation : DataOperation<T> {
+  int64_t index = -1;
+
+  bool parse(Request& request) { return this->parse_data(request); }
+  Status execute();
+  Napi::Value result(Napi::Env env) { return Napi::Number::New(env, static_cast<double>(index)); }
+};
+
 // columnStats: means (OUT d, float64). Result: the mean of the column variances.
 template <typename T>
 struct ColumnStatsOperation : DataOperation<T> {

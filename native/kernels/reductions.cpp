@@ -53,6 +53,40 @@ Status column_stats(const Dataset<T>& data, int threads, double* means, double* 
 }
 
 template <typename T>
+Status first_non_finite(const Dataset<T>& data, int threads, int64_t* index) {
+  try {
+    const BlockPlan plan = BlockPlan::make(data.n);
+    std::vector<int64_t> first(static_cast<size_t>(plan.n_blocks), -1);
+    parallel_for_blocks(plan, effective_threads(threads, plan), [&](int64_t b, int) {
+      for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
+        if (first[b] >= 0) return;
+        const T* values = data.row(begin);
+        const int64_t count = (end - begin) * data.d;
+        // A branch-free scan the compiler vectorises (x - x is NaN exactly for NaN and
+        // infinities), then a second look only where something was found.
+        bool bad = false;
+        for (int64_t i = 0; i < count; ++i) bad |= !(values[i] - values[i] == T(0));
+        if (!bad) return;
+        for (int64_t i = 0; i < count; ++i)
+          if (!std::isfinite(values[i])) {
+            first[b] = begin * data.d + i;
+            return;
+          }
+      });
+    });
+    *index = -1;
+    for (const int64_t found : first)
+      if (found >= 0) {
+        *index = found;
+        break;
+      }
+  } catch (const std::bad_alloc&) {
+    return Status::kAllocFailed;
+  }
+  return Status::kOk;
+}
+
+template <typename T>
 Status inertia(const Dataset<T>& data, const T* centers, const int32_t* labels, int threads, double* out) {
   try {
     const BlockPlan plan = BlockPlan::make(data.n);
@@ -91,6 +125,7 @@ Status transform(const Dataset<T>& data, const T* centers, int64_t k, int thread
 #define KMN_INSTANTIATE(T)                                                                                  \
   template Status column_stats<T>(const Dataset<T>&, int, double*, double*);                                \
   template Status inertia<T>(const Dataset<T>&, const T*, const int32_t*, int, double*);                    \
+  template Status first_non_finite<T>(const Dataset<T>&, int, int64_t*);                                    \
   template Status transform<T>(const Dataset<T>&, const T*, int64_t, int, T*);
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)
