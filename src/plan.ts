@@ -15,14 +15,18 @@ export function* call<K extends OperationName>(name: K, request: Operations[K][0
   return (yield { name, request } as NativeCall) as Operations[K][1];
 }
 
+/** The addon's function for a call: `name` on the calling thread, `nameAsync` on the pool. */
+function operation({ name }: NativeCall, async: boolean): (request: NativeCall['request']) => unknown {
+  const addon = native() as unknown as Record<string, (request: NativeCall['request']) => unknown>;
+  return addon[async ? `${name}Async` : name]!;
+}
+
 export function runSync<R>(plan: Plan<R>): R {
-  const addon = native();
   let step = plan.next();
   while (!step.done) {
-    const { name, request } = step.value;
     let result: unknown;
     try {
-      result = (addon[name] as (r: typeof request) => unknown)(request);
+      result = operation(step.value, false)(step.value.request);
     } catch (error) {
       throw fromNativeError(error);
     }
@@ -33,13 +37,11 @@ export function runSync<R>(plan: Plan<R>): R {
 
 /** `callSite` is an Error made before the first await, so failures point at the caller. */
 export async function runAsync<R>(plan: Plan<R>, callSite: Error): Promise<R> {
-  const addon = native();
   let step = plan.next();
   while (!step.done) {
-    const { name, request } = step.value;
     let result: unknown;
     try {
-      result = await (addon[`${name}Async`] as (r: typeof request) => Promise<unknown>)(request);
+      result = await operation(step.value, true)(step.value.request);
     } catch (error) {
       throw fromNativeError(error, callSite);
     }

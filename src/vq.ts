@@ -135,15 +135,16 @@ function checkSameShape(data: Shape, book: Shape, name: string): void {
   }
 }
 
+/** The fields every native request reads, for unweighted observations. */
+function dataRequest(data: Matrix) {
+  return { x: data.data, n: data.rows, d: data.cols, sampleWeight: null, threads: threads() };
+}
+
 function* assignPlan(data: Matrix, book: Matrix): Plan<VqResult> {
   const code = new Int32Array(data.rows);
   const sqDistances = new Float64Array(data.rows);
   yield* call('assign', {
-    x: data.data,
-    n: data.rows,
-    d: data.cols,
-    sampleWeight: null,
-    threads: threads(),
+    ...dataRequest(data),
     centers: book.data,
     k: book.rows,
     labels: code,
@@ -166,11 +167,7 @@ function* clusterMeansPlan(data: Matrix, book: Matrix, code: Int32Array): Plan<{
   const centers = book.data.slice();
   const counts = new Float64Array(book.rows);
   yield* call('clusterMeans', {
-    x: data.data,
-    n: data.rows,
-    d: data.cols,
-    sampleWeight: null,
-    threads: threads(),
+    ...dataRequest(data),
     labels: code,
     k: book.rows,
     centers,
@@ -362,7 +359,7 @@ function* initialCodebook(X: Matrix, k: number, minit: Exclude<Minit, 'matrix'>,
   if (minit === 'random') return gaussianCodebook(X, k, rng);
   requireRows(X, k, `kmeans2 with minit "${minit}"`);
   if (minit === 'points') return randomRows(context).centers;
-  yield* call('columnStats', { x: X.data, n: X.rows, d: X.cols, sampleWeight: null, threads: context.threads, means: context.means });
+  yield* call('columnStats', { ...dataRequest(X), means: context.means });
   return (yield* plusPlusPlan(context, 1)).centers;
 }
 

@@ -47,9 +47,9 @@ inline double squared_distance(const T* a, const T* b, int64_t d) {
 }
 
 // Index of the nearest of k centers by exact distance (lowest index on a tie), with the squared
-// distances to it and to the second nearest.
+// distance to the second nearest.
 template <typename T>
-inline int32_t nearest_exact(const T* x, const T* centers /* IN k*d */, int64_t k, int64_t d, double* sq_dist,
+inline int32_t nearest_exact(const T* x, const T* centers /* IN k*d */, int64_t k, int64_t d,
                              double* second_sq_dist) {
   int32_t best = 0;
   double best_dist = std::numeric_limits<double>::infinity(), second_dist = best_dist;
@@ -63,7 +63,6 @@ inline int32_t nearest_exact(const T* x, const T* centers /* IN k*d */, int64_t 
       second_dist = dist;
     }
   }
-  *sq_dist = best_dist;
   *second_sq_dist = second_dist;
   return best;
 }
@@ -120,9 +119,7 @@ void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* c
     if (undecided > 0) {
       for (int64_t r = first; r < last; ++r) {
         if (!scratch.recheck[r]) continue;
-        double best_sq = 0;
-        scratch.label[r] =
-            nearest_exact(data.row(begin + r), centers, panels.k, d, &best_sq, &scratch.second_sq_lower[r]);
+        scratch.label[r] = nearest_exact(data.row(begin + r), centers, panels.k, d, &scratch.second_sq_lower[r]);
       }
     }
     if (want_second) {
