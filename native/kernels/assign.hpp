@@ -4,6 +4,7 @@
 // so every label is the nearest center (a direct argmin) whatever the instruction set.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "center_panels.hpp"
 #include "chunking.hpp"
 #include "dataset.hpp"
+#include "tie_margin.hpp"
 #include "tile_kernel.hpp"
 
 namespace kmn {
@@ -67,16 +69,6 @@ inline int32_t nearest_exact(const T* x, const T* centers /* IN k*d */, int64_t 
   return best;
 }
 
-// Bound on the error of one kernel value ||c'||^2 - 2 x'.c' (rounding of x', c', the norm and
-// a d-term dot product), with a safety factor of two; the absolute term covers products that
-// fall into T's subnormal range.
-template <typename T>
-inline double tie_margin(int64_t d, double x_norm, double max_center_norm) {
-  const double unit_roundoff = std::numeric_limits<T>::epsilon() / 2;
-  const double subnormal_step = std::numeric_limits<T>::denorm_min();
-  return 2.0 * static_cast<double>(d + 8) * (unit_roundoff * (x_norm + max_center_norm) + 2 * subnormal_step);
-}
-
 // Rows packed and labelled at a time: the whole chunk while its packed copy stays small, fewer
 // rows for wide data so that the packed rows stay in cache (kept a multiple of the tile and of
 // the 8-row transpose).
@@ -106,23 +98,21 @@ void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* c
     kernel.nearest(scratch.packed.data() + first, last - first, d, panels.centers.data(), panels.norms.data(),
                    panels.k_padded, scratch.label.data() + first, scratch.best.data() + first,
                    scratch.second.data() + first);
-    // Which rows the kernel's rounding cannot decide: a branch-free loop the compiler
-    // vectorises (`!(gap > bound)` also flags NaN, from values overflowing K).
-    const double unit_roundoff = std::numeric_limits<K>::epsilon() / 2;
-    int64_t undecided = 0;
-    for (int64_t r = first; r < last; ++r) {
-      const double gap = static_cast<double>(scratch.second[r]) - static_cast<double>(scratch.best[r]);
-      const bool recheck = !(gap > 2 * tie_margin<K>(d, scratch.x_norm[r], panels.max_norm));
-      scratch.recheck[r] = recheck;
-      undecided += recheck;
-    }
-    if (undecided > 0) {
+    // Which rows the kernel's rounding cannot decide: usually none, so a count first (a
+    // vectorised loop), and the rows themselves only when there are some.
+    const int64_t undecided_rows =
+        kernel.count_undecided(scratch.best.data() + first, scratch.second.data() + first,
+                               scratch.x_norm.data() + first, last - first, d, panels.max_norm);
+    std::fill(scratch.recheck.begin() + first, scratch.recheck.begin() + last, uint8_t{0});
+    if (undecided_rows > 0) {
       for (int64_t r = first; r < last; ++r) {
-        if (!scratch.recheck[r]) continue;
+        if (!undecided<K>(scratch.best[r], scratch.second[r], d, scratch.x_norm[r], panels.max_norm)) continue;
+        scratch.recheck[r] = 1;
         scratch.label[r] = nearest_exact(data.row(begin + r), centers, panels.k, d, &scratch.second_sq_lower[r]);
       }
     }
     if (want_second) {
+      const double unit_roundoff = std::numeric_limits<K>::epsilon() / 2;
       // A lower bound of the squared distance to the second nearest center: its true value is
       // at least `second - margin`, and ||x - s||^2 is ||x'||^2 up to the rounding of x'
       // (a relative 4 units of K's roundoff, generously).

@@ -53,74 +53,51 @@ inline typename ShortRow<D>::type load_short(const T* p) {
   return v;
 }
 
-template <typename T, int D>
+// The inertia is kept in vector lanes, one accumulator for even rows and one for odd rows (so
+// consecutive rows do not wait on each other's addition), and summed across lanes once at the
+// end: no per-row horizontal sum. The lanes are added in index order.
+template <typename V, int Lanes>
+inline double lane_sum(const V& even, const V& odd) {
+  const V both = even + odd;
+  double total = 0;
+  for (int lane = 0; lane < Lanes; ++lane) total += both[lane];
+  return total;
+}
+
+// With kSums false, only the inertia: the same operations in the same order.
+template <bool kSums, typename T, int D>
 double accumulate_short_rows(const T* x, int64_t rows, const int32_t* labels, const double* weights,
                              const T* centers, double* sums, double* cluster_weights) {
   using V = typename ShortRow<D>::type;
-  double inertia = 0;
-  for (int64_t r = 0; r < rows; ++r) {
+  // The weighted squared differences of row r (and, with kSums, r added to its cluster).
+  const auto row_inertia = [&](int64_t r) {
     const int32_t label = labels[r];
     const double w = weights ? weights[r] : 1.0;
     const V value = load_short<T, D>(x + r * D);
     const V diff = value - load_short<T, D>(centers + static_cast<int64_t>(label) * D);
-    const V squares = diff * diff;
-    double dist = 0;
-    for (int f = 0; f < D; ++f) dist += squares[f];
-    double* sum = sums + static_cast<int64_t>(label) * D;
-    V total = load_short<double, D>(sum) + value * w;
-    for (int f = 0; f < D; ++f) sum[f] = total[f];
-    inertia += w * dist;
-    cluster_weights[label] += w;
-  }
-  return inertia;
-}
-
-// The inertia alone, in the same order of operations as accumulate_rows.
-template <typename T>
-double inertia_of_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
-                       const T* centers) {
-  double inertia = 0;
-  const int64_t full = d < kLanes ? 0 : d / kLanes * kLanes;
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* row = x + r * d;
-    const T* center = centers + static_cast<int64_t>(labels[r]) * d;
-    double dist = 0;
-    if (d < kLanes) {
-      for (int64_t f = 0; f < d; ++f) {
-        const double diff = static_cast<double>(row[f]) - static_cast<double>(center[f]);
-        dist += diff * diff;
-      }
-    } else {
-      Lanes8 squares = {};
-      for (int64_t f = 0; f < full; f += kLanes) {
-        const Lanes8 diff = load_full(row + f) - load_full(center + f);
-        squares += diff * diff;
-      }
-      if (full < d) {
-        const Lanes8 diff = load_lanes(row + full, d - full) - load_lanes(center + full, d - full);
-        squares += diff * diff;
-      }
-      for (int64_t lane = 0; lane < kLanes; ++lane) dist += squares[lane];
+    if constexpr (kSums) {
+      double* sum = sums + static_cast<int64_t>(label) * D;
+      V total = load_short<double, D>(sum) + value * w;
+      for (int f = 0; f < D; ++f) sum[f] = total[f];
+      cluster_weights[label] += w;
     }
-    inertia += (weights ? weights[r] : 1.0) * dist;
+    return diff * diff * w;
+  };
+  V even = {}, odd = {};
+  int64_t r = 0;
+  for (; r + 1 < rows; r += 2) {
+    even += row_inertia(r);
+    odd += row_inertia(r + 1);
   }
-  return inertia;
+  if (r < rows) even += row_inertia(r);
+  return lane_sum<V, D>(even, odd);
 }
 
-template <typename T>
-double accumulate_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
-                       const T* centers, double* sums, double* cluster_weights) {
-  if (sums == nullptr) return inertia_of_rows(x, rows, d, labels, weights, centers);
-  switch (d) {
-#define KMN_SHORT(D) \
-  case D: return accumulate_short_rows<T, D>(x, rows, labels, weights, centers, sums, cluster_weights);
-    KMN_SHORT(1) KMN_SHORT(2) KMN_SHORT(3) KMN_SHORT(4) KMN_SHORT(5) KMN_SHORT(6) KMN_SHORT(7)
-#undef KMN_SHORT
-    default: break;
-  }
-  double inertia = 0;
+template <bool kSums, typename T>
+double accumulate_wide_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
+                            const T* centers, double* sums, double* cluster_weights) {
   const int64_t full = d / kLanes * kLanes;
-  for (int64_t r = 0; r < rows; ++r) {
+  const auto row_inertia = [&](int64_t r) {
     const T* row = x + r * d;
     const int32_t label = labels[r];
     const T* center = centers + static_cast<int64_t>(label) * d;
@@ -131,23 +108,51 @@ double accumulate_rows(const T* x, int64_t rows, int64_t d, const int32_t* label
       const Lanes8 value = load_full(row + f);
       const Lanes8 diff = value - load_full(center + f);
       squares += diff * diff;
-      Lanes8 total;
-      __builtin_memcpy(&total, sum + f, sizeof(total));
-      total += value * w;
-      __builtin_memcpy(sum + f, &total, sizeof(total));
+      if constexpr (kSums) {
+        Lanes8 total;
+        __builtin_memcpy(&total, sum + f, sizeof(total));
+        total += value * w;
+        __builtin_memcpy(sum + f, &total, sizeof(total));
+      }
     }
     if (full < d) {
       const Lanes8 value = load_lanes(row + full, d - full);
       const Lanes8 diff = value - load_lanes(center + full, d - full);
       squares += diff * diff;
-      for (int64_t f = full; f < d; ++f) sum[f] += value[f - full] * w;
+      if constexpr (kSums) {
+        for (int64_t f = full; f < d; ++f) sum[f] += value[f - full] * w;
+      }
     }
-    double dist = 0;
-    for (int64_t lane = 0; lane < kLanes; ++lane) dist += squares[lane];
-    inertia += w * dist;
-    cluster_weights[label] += w;
+    if constexpr (kSums) cluster_weights[label] += w;
+    return squares * w;
+  };
+  Lanes8 even = {}, odd = {};
+  int64_t r = 0;
+  for (; r + 1 < rows; r += 2) {
+    even += row_inertia(r);
+    odd += row_inertia(r + 1);
   }
-  return inertia;
+  if (r < rows) even += row_inertia(r);
+  return lane_sum<Lanes8, kLanes>(even, odd);
+}
+
+template <bool kSums, typename T>
+double accumulate_any_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
+                           const T* centers, double* sums, double* cluster_weights) {
+  switch (d) {
+#define KMN_SHORT(D) \
+  case D: return accumulate_short_rows<kSums, T, D>(x, rows, labels, weights, centers, sums, cluster_weights);
+    KMN_SHORT(1) KMN_SHORT(2) KMN_SHORT(3) KMN_SHORT(4) KMN_SHORT(5) KMN_SHORT(6) KMN_SHORT(7)
+#undef KMN_SHORT
+    default: return accumulate_wide_rows<kSums, T>(x, rows, d, labels, weights, centers, sums, cluster_weights);
+  }
+}
+
+template <typename T>
+double accumulate_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
+                       const T* centers, double* sums, double* cluster_weights) {
+  if (sums == nullptr) return accumulate_any_rows<false>(x, rows, d, labels, weights, centers, sums, cluster_weights);
+  return accumulate_any_rows<true>(x, rows, d, labels, weights, centers, sums, cluster_weights);
 }
 
 }  // namespace

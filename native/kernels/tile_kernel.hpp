@@ -64,6 +64,13 @@ using PackRowsFn = void (*)(const T* x,           // IN  n*d, row-major
                             K* packed,             // OUT d*kChunkSize
                             double* norms);        // OUT kChunkSize
 
+// The number of rows whose best and second values are too close for the kernel's label to be
+// certain (tie_margin.hpp's `undecided`).
+template <typename T>
+using CountUndecidedFn = int64_t (*)(const T* best, const T* second,  // IN rows
+                                     const double* x_norm,            // IN rows: ||x'||^2
+                                     int64_t rows, int64_t d, double max_center_norm);
+
 template <typename T>
 struct TileKernel {
   const char* isa;     // "avx512", "avx2" or "portable"
@@ -71,6 +78,7 @@ struct TileKernel {
   PackRowsFn<T> pack;
   NearestTileFn<T> nearest;
   AccumulateRowsFn<T> accumulate;
+  CountUndecidedFn<T> count_undecided;
 };
 
 struct DotKernel {

@@ -1,0 +1,28 @@
+// How far apart the two best kernel values of a row must be for the kernel's label to be
+// certain: the bound every exactness argument of the assignment rests on.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+
+namespace kmn {
+
+// Bound on the error of one kernel value ||c'||^2 - 2 x'.c' (rounding of x', c', the norm and
+// a d-term dot product), with a safety factor of two; the absolute term covers products that
+// fall into T's subnormal range.
+template <typename T>
+inline double tie_margin(int64_t d, double x_norm, double max_center_norm) {
+  const double unit_roundoff = std::numeric_limits<T>::epsilon() / 2;
+  const double subnormal_step = std::numeric_limits<T>::denorm_min();
+  return 2.0 * static_cast<double>(d + 8) * (unit_roundoff * (x_norm + max_center_norm) + 2 * subnormal_step);
+}
+
+// Whether the kernel cannot tell a row's nearest center from its second nearest: their values
+// are not more than twice the margin apart (NaN, from values overflowing T, counts as undecided).
+template <typename T>
+inline bool undecided(T best, T second, int64_t d, double x_norm, double max_center_norm) {
+  const double gap = static_cast<double>(second) - static_cast<double>(best);
+  return !(gap > 2 * tie_margin<T>(d, x_norm, max_center_norm));
+}
+
+}  // namespace kmn
