@@ -49,10 +49,12 @@ inline double squared_distance(const T* a, const T* b, int64_t d) {
 }
 
 // Index of the nearest of k centers by exact distance (lowest index on a tie), with the squared
-// distance to the second nearest.
+// distance to the second nearest. Every exact label decision goes through the kernel's
+// exact_distance, so that all algorithms decide ties alike.
 template <typename T>
 inline int32_t nearest_exact(const T* x, const T* centers /* IN k*d */, int64_t k, int64_t d,
                              double* second_sq_dist) {
+  const ExactDistanceFn<T> squared_distance = tile_kernel<T>().exact_distance;
   int32_t best = 0;
   double best_dist = std::numeric_limits<double>::infinity(), second_dist = best_dist;
   for (int64_t j = 0; j < k; ++j) {

@@ -21,6 +21,8 @@ namespace kmn {
   AccumulateRowsFn<float> accumulate_rows_f32();  \
   CountUndecidedFn<double> count_undecided_f64(); \
   CountUndecidedFn<float> count_undecided_f32();  \
+  ExactDistanceFn<double> exact_distance_f64(); \
+  ExactDistanceFn<float> exact_distance_f32();  \
   }
 KMN_DECLARE_VARIANT(portable)
 #ifdef KMN_HAVE_X86_VARIANTS
@@ -85,7 +87,7 @@ const TileKernel<double>& tile_kernel<double>() {
   static const TileKernel<double> kernel = []() -> TileKernel<double> {
     KMN_VARIANT_SWITCH(
         (TileKernel<double>{isa_name(), v::tile_rows_f64(), v::pack_rows_f64(), v::nearest_tile_f64(),
-                            v::accumulate_rows_f64(), v::count_undecided_f64()}))
+                            v::accumulate_rows_f64(), v::count_undecided_f64(), v::exact_distance_f64()}))
   }();
   return kernel;
 }
@@ -95,7 +97,7 @@ const TileKernel<float>& tile_kernel<float>() {
   static const TileKernel<float> kernel = []() -> TileKernel<float> {
     KMN_VARIANT_SWITCH(
         (TileKernel<float>{isa_name(), v::tile_rows_f32(), v::pack_rows_f32(), v::nearest_tile_f32(),
-                           v::accumulate_rows_f32(), v::count_undecided_f32()}))
+                           v::accumulate_rows_f32(), v::count_undecided_f32(), v::exact_distance_f32()}))
   }();
   return kernel;
 }

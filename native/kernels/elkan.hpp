@@ -98,6 +98,7 @@ void elkan_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* ce
     }
     *distance_evals += rows * k;
   } else {
+    const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
     for (int64_t r = 0; r < rows; ++r) {
       const int64_t i = begin + r;
       const T* row = data.row(i);
@@ -116,14 +117,14 @@ void elkan_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* ce
           const double* half = bounds.half_distance.data() + static_cast<int64_t>(a) * k;
           if (upper < static_cast<double>(lower[j]) || upper < half[j]) continue;
           if (!tight) {
-            sq_a = squared_distance(row, centers + static_cast<int64_t>(a) * d, d);
+            sq_a = exact_distance(row, centers + static_cast<int64_t>(a) * d, d);
             upper = std::sqrt(sq_a) * (1 + kBoundSlack);
             lower[a] = round_down(std::sqrt(sq_a) * (1 - kBoundSlack));
             tight = true;
             ++*distance_evals;
             if (upper < static_cast<double>(lower[j]) || upper < half[j]) continue;
           }
-          const double sq_j = squared_distance(row, centers + j * d, d);
+          const double sq_j = exact_distance(row, centers + j * d, d);
           ++*distance_evals;
           lower[j] = round_down(std::sqrt(sq_j) * (1 - kBoundSlack));
           // Lloyd's rule: the exact nearest, the lowest index on a tie.

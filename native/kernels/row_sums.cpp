@@ -1,5 +1,6 @@
 // The update half of a Lloyd pass over one chunk, vectorised: each row's weighted values go to
-// its cluster's sums, and its exact squared distance to its center to the inertia. Built like
+// its cluster's sums, and its exact squared distance to its center to the inertia. Also the
+// exact (double) squared distance that decides the labels the tile kernel cannot. Built like
 // nearest_tile.cpp, once per instruction set, but with -ffp-contract=off and a vector type of
 // fixed width (8 doubles, split by the compiler into what the instruction set has), so every
 // CPU rounds the same operations in the same order: the centers a fit returns are the same bits
@@ -155,8 +156,28 @@ double accumulate_rows(const T* x, int64_t rows, int64_t d, const int32_t* label
   return accumulate_any_rows<true>(x, rows, d, labels, weights, centers, sums, cluster_weights);
 }
 
+// sum over f of (a_f - b_f)^2 in double: eight lanes of partial sums, added in lane order.
+template <typename T>
+double exact_squared_distance(const T* a, const T* b, int64_t d) {
+  const int64_t full = d / kLanes * kLanes;
+  Lanes8 squares = {};
+  for (int64_t f = 0; f < full; f += kLanes) {
+    const Lanes8 diff = load_full(a + f) - load_full(b + f);
+    squares += diff * diff;
+  }
+  if (full < d) {
+    const Lanes8 diff = load_lanes(a + full, d - full) - load_lanes(b + full, d - full);
+    squares += diff * diff;
+  }
+  double total = 0;
+  for (int64_t lane = 0; lane < kLanes; ++lane) total += squares[lane];
+  return total;
+}
+
 }  // namespace
 
+ExactDistanceFn<double> exact_distance_f64() { return &exact_squared_distance<double>; }
+ExactDistanceFn<float> exact_distance_f32() { return &exact_squared_distance<float>; }
 AccumulateRowsFn<double> accumulate_rows_f64() { return &accumulate_rows<double>; }
 AccumulateRowsFn<float> accumulate_rows_f32() { return &accumulate_rows<float>; }
 

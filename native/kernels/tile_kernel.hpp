@@ -71,6 +71,11 @@ using CountUndecidedFn = int64_t (*)(const T* best, const T* second,  // IN rows
                                      const double* x_norm,            // IN rows: ||x'||^2
                                      int64_t rows, int64_t d, double max_center_norm);
 
+// The exact squared Euclidean distance (in double) that decides a label whenever the tile
+// kernel cannot: the same bits on every instruction set.
+template <typename T>
+using ExactDistanceFn = double (*)(const T* a, const T* b, int64_t d);
+
 template <typename T>
 struct TileKernel {
   const char* isa;     // "avx512", "avx2" or "portable"
@@ -79,6 +84,7 @@ struct TileKernel {
   NearestTileFn<T> nearest;
   AccumulateRowsFn<T> accumulate;
   CountUndecidedFn<T> count_undecided;
+  ExactDistanceFn<T> exact_distance;
 };
 
 struct DotKernel {
