@@ -17,6 +17,7 @@ Status fit_in(const Dataset<T>& data, int64_t k, T* centers, int32_t* labels, co
   try {
     LloydWorkspace<T, K> ws(data.n, k, d, options.threads, options.algorithm);
     result->algorithm = ws.algorithm;
+    ws.spherical = options.spherical;
     std::vector<T> spare(static_cast<size_t>(k * d));
     result->history.reserve(static_cast<size_t>(std::min<int64_t>(options.max_iter, 1024)));
     std::fill(labels, labels + data.n, -1);  // every label counts as changed in the first pass

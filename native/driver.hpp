@@ -19,6 +19,7 @@ struct FitOptions {
   int threads = 1;
   Algorithm algorithm = Algorithm::kLloyd;
   bool mixed_precision = false;  // float64 data: distances in float, near-ties re-checked exactly
+  bool spherical = false;        // cosine k-means on unit rows: centers scaled to unit length
 };
 
 struct FitResult {

@@ -28,6 +28,8 @@ export interface FitLloydRequest extends DataRequest {
   algorithm: 'lloyd' | 'elkan' | 'hamerly';
   /** float64 data: compute distances in float, re-check near-ties exactly (same labels). */
   mixedPrecision: boolean;
+  /** Cosine k-means on unit rows: each new center is scaled to unit length. */
+  spherical?: boolean;
 }
 
 export interface FitLloydResponse {
@@ -91,6 +93,27 @@ export interface PlusPlusResponse {
   potential: number;
 }
 
+export interface MiniBatchStepRequest extends DataRequest {
+  /** IN b: the rows of x that form the batch; absent: all n rows. */
+  indices?: Int32Array;
+  k: number;
+  /** IN/OUT k*d: the centers, moved by the step. Same type as x. */
+  centers: FloatArray;
+  /** IN/OUT k: the total weight each center has been given so far. */
+  counts: Float64Array;
+  /** OUT b: the label of each batch row (against the centers before the step). */
+  labels: Int32Array;
+  /** OUT k: the weight of the batch in each cluster. */
+  batchWeights: Float64Array;
+  mixedPrecision?: boolean;
+  spherical?: boolean;
+}
+
+export interface UnitRowsRequest extends DataRequest {
+  /** OUT n*d, same type as x: the rows scaled to unit length. */
+  out: FloatArray;
+}
+
 /** Request and response types of each native operation, by name. */
 export interface Operations {
   fitLloyd: [FitLloydRequest, FitLloydResponse];
@@ -100,6 +123,10 @@ export interface Operations {
   columnStats: [ColumnStatsRequest, number];
   firstNonFinite: [DataRequest, number];
   plusPlusStep: [PlusPlusRequest, PlusPlusResponse];
+  /** Result: the batch inertia against the centers before the step. */
+  miniBatchStep: [MiniBatchStepRequest, number];
+  /** Result: the index of the first row of length zero, or -1. */
+  unitRows: [UnitRowsRequest, number];
 }
 
 export type OperationName = keyof Operations;

@@ -17,6 +17,8 @@ export type KMeansErrorCode =
   | 'ERR_KMEANS_TOO_FEW_SAMPLES'
   /** sampleWeight has the wrong length, a negative or non-finite value, or sums to zero. */
   | 'ERR_KMEANS_INVALID_WEIGHTS'
+  /** metric: 'cosine' met a row of length zero, whose direction is undefined. */
+  | 'ERR_KMEANS_ZERO_VECTOR'
   /** kmeans2 with missing: 'raise' met a cluster with no observations (SciPy's ClusterError). */
   | 'ERR_KMEANS_EMPTY_CLUSTER'
   /** predict, transform or score was called before fit. */

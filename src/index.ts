@@ -6,6 +6,9 @@ import { native } from './binding';
 
 export { KMeans } from './kmeans';
 export type { FitOptions, IterationHistory, SampleWeight } from './kmeans';
+export { MiniBatchKMeans } from './minibatch';
+export type { MiniBatchKMeansOptions, ResolvedMiniBatchKMeansOptions } from './minibatch_options';
+export type { Metric } from './metric';
 export { kmeansPlusPlus, kmeansPlusPlusAsync } from './kmeans_plus_plus';
 export type { KMeansPlusPlusOptions } from './kmeans_plus_plus';
 export type { Seeding } from './seeding';

@@ -14,6 +14,7 @@ import {
   resolveKMeansOptions,
   resolveMixedPrecision,
 } from './options';
+import { inertiaFor, metricRows } from './metric';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
 import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
@@ -98,19 +99,27 @@ export class KMeans {
     return (await runAsync(this.assignPlan(X, undefined), callSite)).labels;
   }
 
-  /** Euclidean distance of each row of X to each center: an n×k matrix in X's dtype. */
+  /**
+   * Distance of each row of X to each center: an n×k matrix in X's dtype. Euclidean, or for
+   * metric 'cosine' the cosine distance 1 − cos.
+   */
   transform(X: MatrixLike): Matrix {
     const state = this.state();
-    const data = this.prepareQuery(X);
-    const centers = asDType(state.clusterCenters, dtypeOf(data.X.data), 'clusterCenters');
+    const prepared = this.prepareQuery(X);
+    const { metric } = this.params;
+    const dtype = dtypeOf(prepared.X.data);
+    const centers = asDType(state.clusterCenters, dtype, 'clusterCenters');
     const k = centers.rows;
-    const out = allocate(dtypeOf(data.X.data), data.X.rows * k);
+    const out = allocate(dtype, prepared.X.rows * k);
     runSync(
       (function* (): Plan<void> {
+        const data = { ...prepared, X: yield* metricRows(prepared.X, metric, prepared.threads) };
         yield* call('transform', { ...request(data), centers: centers.data, k, out });
       })(),
     );
-    return { data: out, rows: data.X.rows, cols: k };
+    // On unit rows, ||x - c||^2 = 2 - 2 cos.
+    if (metric === 'cosine') for (let i = 0; i < out.length; i++) out[i] = (out[i]! * out[i]!) / 2;
+    return { data: out, rows: prepared.X.rows, cols: k };
   }
 
   /** The opposite of X's (weighted) inertia against the fitted centers: higher is better. */
@@ -206,17 +215,21 @@ export class KMeans {
   }
 
   private *assignPlan(X: MatrixLike, options: FitOptions | undefined): Plan<{ labels: Int32Array; inertia: number }> {
-    const data = this.prepareQuery(X, options);
+    const prepared = this.prepareQuery(X, options);
+    const { metric } = this.params;
+    const data = { ...prepared, X: yield* metricRows(prepared.X, metric, prepared.threads) };
     const centers = asDType(this.state().clusterCenters, dtypeOf(data.X.data), 'clusterCenters');
     const labels = new Int32Array(data.X.rows);
     const mixedPrecision = resolveMixedPrecision(this.params.mixedPrecision, dtypeOf(data.X.data));
     const inertia = yield* call('assign', { ...request(data), centers: centers.data, k: centers.rows, labels, mixedPrecision });
-    return { labels, inertia };
+    return { labels, inertia: inertiaFor(metric, inertia) };
   }
 
-  private *fitPlan(data: PreparedData): Plan<FittedState> {
-    const { X } = data;
-    const { nClusters: k, init, maxIter, tol } = this.params;
+  private *fitPlan(prepared: PreparedData): Plan<FittedState> {
+    const { nClusters: k, init, maxIter, tol, metric } = this.params;
+    const X = yield* metricRows(prepared.X, metric, prepared.threads);
+    const data = { ...prepared, X };
+    const explicitInit = typeof init === 'object' ? yield* metricRows(init, metric, prepared.threads, 'init') : undefined;
     const means = new Float64Array(X.cols);
     const meanVariance = yield* call('columnStats', { ...request(data), means });
     const absoluteTol = tol * meanVariance;
@@ -226,7 +239,7 @@ export class KMeans {
     let best: { run: FitLloydResponse; centers: FloatArray; labels: Int32Array } | undefined;
     for (let run = 0; run < this.runs(); run++) {
       let centers: FloatArray;
-      if (typeof init === 'object') centers = asDType(init, dtypeOf(X.data), 'init').data.slice();
+      if (explicitInit) centers = asDType(explicitInit, dtypeOf(X.data), 'init').data.slice();
       else if (init === 'random') centers = randomRows(context).centers.data;
       else centers = (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
 
@@ -240,6 +253,7 @@ export class KMeans {
         tol: absoluteTol,
         algorithm: resolveAlgorithm(this.params.algorithm, k),
         mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, dtypeOf(X.data)),
+        spherical: metric === 'cosine',
       });
       // As scikit-learn: a better inertia wins unless it is the same clustering (rounding).
       if (!best || (result.inertia < best.run.inertia && !isSameClustering(labels, best.labels, k))) {
@@ -261,10 +275,10 @@ export class KMeans {
       algorithm: best.run.algorithm,
       clusterCenters: { data: best.centers, rows: k, cols: X.cols },
       labels: best.labels,
-      inertia: best.run.inertia,
+      inertia: inertiaFor(metric, best.run.inertia),
       nIter: best.run.nIter,
       converged: best.run.converged,
-      history: best.run.history,
+      history: { ...best.run.history, inertia: best.run.history.inertia.map((value) => inertiaFor(metric, value)) },
     };
   }
 

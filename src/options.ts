@@ -5,6 +5,7 @@
  */
 import { KMeansError, invalidOption } from './errors';
 import { type Matrix, type MatrixLike, toMatrix } from './matrix';
+import { type Metric, checkMetric } from './metric';
 
 export type InitMethod = 'k-means++' | 'random';
 export type Algorithm = 'lloyd' | 'elkan' | 'hamerly' | 'auto';
@@ -57,6 +58,13 @@ export interface KMeansOptions {
    * other), where most rows would need the re-check.
    */
   mixedPrecision?: boolean | 'auto';
+  /**
+   * 'euclidean' (default): k-means. 'cosine': spherical k-means, for directions such as text
+   * embeddings: rows and centers are scaled to unit length, each row goes to the center of
+   * largest cosine similarity, and inertia, transform and score use the cosine distance
+   * 1 − cos. Rows of length zero are an error (ERR_KMEANS_ZERO_VECTOR).
+   */
+  metric?: Metric;
 }
 
 export interface ResolvedKMeansOptions {
@@ -69,6 +77,7 @@ export interface ResolvedKMeansOptions {
   algorithm: Algorithm;
   threads: number | undefined;
   mixedPrecision: boolean | 'auto';
+  metric: Metric;
 }
 
 export const kmeansDefaults = {
@@ -81,6 +90,7 @@ export const kmeansDefaults = {
   algorithm: 'auto',
   threads: undefined,
   mixedPrecision: 'auto',
+  metric: 'euclidean',
 } as const satisfies Record<keyof KMeansOptions, unknown>;
 
 /** Throws for keys that are not options, suggesting the nearest valid name. */
@@ -168,29 +178,7 @@ export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOpti
   rejectUnknownKeys(options, Object.keys(kmeansDefaults), 'KMeans');
   const merged = { ...kmeansDefaults, ...dropUndefined(options) };
 
-  let init: InitMethod | Matrix;
-  if (merged.init === 'k-means++' || merged.init === 'random') {
-    init = merged.init;
-  } else if (typeof merged.init !== 'object' || merged.init === null) {
-    throw invalidOption('init', '"k-means++", "random" or a k×d matrix of centers', merged.init);
-  } else {
-    // A copy: centers changed by the caller after construction must not reach fit unchecked.
-    const centers = toMatrix(merged.init, 'init');
-    init = { ...centers, data: centers.data.slice() };
-  }
-
-  const explicitK = options.nClusters !== undefined;
-  let nClusters = checkInteger('nClusters', merged.nClusters, 1);
-  if (typeof init === 'object') {
-    if (!explicitK) nClusters = init.rows;
-    else if (init.rows !== nClusters) {
-      throw new KMeansError(
-        'ERR_KMEANS_SHAPE_MISMATCH',
-        `init must have nClusters = ${nClusters} rows (got ${init.rows} rows)`,
-      );
-    }
-  }
-
+  const { init, nClusters } = resolveInit(merged.init, merged.nClusters, options.nClusters !== undefined);
   const nInit = merged.nInit === 'auto' ? 'auto' : checkOption(() => checkInteger('nInit', merged.nInit, 1), '"auto" or an integer >= 1', 'nInit', merged.nInit);
   const maxIter = checkInteger('maxIter', merged.maxIter, 1);
   if (typeof merged.tol !== 'number' || !Number.isFinite(merged.tol) || merged.tol < 0) {
@@ -199,14 +187,7 @@ export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOpti
   if (!algorithms.includes(merged.algorithm as Algorithm)) {
     throw invalidOption('algorithm', '"lloyd", "elkan", "hamerly" or "auto"', merged.algorithm);
   }
-  if (typeof init === 'object' && typeof nInit === 'number' && nInit !== 1) {
-    // scikit-learn warns and runs once: other runs would start from the same centers.
-    process.emitWarning(`Explicit initial centers: performing only one init instead of nInit=${nInit}`, {
-      type: 'RuntimeWarning',
-      code: 'KMEANS_EXPLICIT_INIT_NINIT',
-    });
-  }
-
+  warnExplicitInitRuns(init, nInit);
   return {
     nClusters,
     init,
@@ -217,10 +198,52 @@ export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOpti
     algorithm: merged.algorithm as Algorithm,
     threads: checkThreads(merged.threads),
     mixedPrecision: checkMixedPrecision(merged.mixedPrecision),
+    metric: checkMetric(merged.metric),
   };
 }
 
-function checkOption<R>(check: () => R, expected: string, name: string, value: unknown): R {
+/** init and nClusters together: an explicit init gives k, or must agree with nClusters. */
+export function resolveInit(
+  value: unknown,
+  k: unknown,
+  explicitK: boolean,
+): { init: InitMethod | Matrix; nClusters: number } {
+  let init: InitMethod | Matrix;
+  if (value === 'k-means++' || value === 'random') {
+    init = value;
+  } else if (typeof value !== 'object' || value === null) {
+    throw invalidOption('init', '"k-means++", "random" or a k×d matrix of centers', value);
+  } else {
+    // A copy: centers changed by the caller after construction must not reach fit unchecked.
+    const centers = toMatrix(value, 'init');
+    init = { ...centers, data: centers.data.slice() };
+  }
+
+  let nClusters = checkInteger('nClusters', k, 1);
+  if (typeof init === 'object') {
+    if (!explicitK) nClusters = init.rows;
+    else if (init.rows !== nClusters) {
+      throw new KMeansError(
+        'ERR_KMEANS_SHAPE_MISMATCH',
+        `init must have nClusters = ${nClusters} rows (got ${init.rows} rows)`,
+      );
+    }
+  }
+
+  return { init, nClusters };
+}
+
+/** scikit-learn warns and runs once: other runs would start from the same centers. */
+export function warnExplicitInitRuns(init: InitMethod | Matrix, nInit: 'auto' | number): void {
+  if (typeof init === 'object' && typeof nInit === 'number' && nInit !== 1) {
+    process.emitWarning(`Explicit initial centers: performing only one init instead of nInit=${nInit}`, {
+      type: 'RuntimeWarning',
+      code: 'KMEANS_EXPLICIT_INIT_NINIT',
+    });
+  }
+}
+
+export function checkOption<R>(check: () => R, expected: string, name: string, value: unknown): R {
   try {
     return check();
   } catch {
@@ -228,6 +251,6 @@ function checkOption<R>(check: () => R, expected: string, name: string, value: u
   }
 }
 
-function dropUndefined<T extends object>(options: T): Partial<T> {
+export function dropUndefined<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -44,6 +44,11 @@ export class Random {
     return (high * 67108864 + low) / 9007199254740992;
   }
 
+  /** A uniformly distributed integer in [0, n), for n <= 2^31 (floor of nextDouble() * n). */
+  nextInt(n: number): number {
+    return Math.floor(this.nextDouble() * n);
+  }
+
   /** A standard normal deviate (Box–Muller, the cosine branch; two doubles per deviate). */
   nextNormal(): number {
     const radius = Math.sqrt(-2 * Math.log(1 - this.nextDouble()));

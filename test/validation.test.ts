@@ -67,7 +67,7 @@ async function expectKMeansRejection(
 }
 
 const notFitted = 'This KMeans instance is not fitted yet: call fit(X) or await fitAsync(X) first';
-const allOptions = 'nClusters, init, nInit, maxIter, tol, seed, algorithm, threads, mixedPrecision';
+const allOptions = 'nClusters, init, nInit, maxIter, tol, seed, algorithm, threads, mixedPrecision, metric';
 
 function fitted(): KMeans {
   return new KMeans({ nClusters: 2, seed: 7 }).fit(X);
@@ -1061,6 +1061,7 @@ describe('error codes', () => {
     ERR_KMEANS_TOO_FEW_SAMPLES: () => new KMeans({ nClusters: 7 }).fit(X),
     ERR_KMEANS_INVALID_WEIGHTS: () => new KMeans({ nClusters: 2 }).fit(X, { sampleWeight: [] }),
     ERR_KMEANS_NOT_FITTED: () => new KMeans().predict(X),
+    ERR_KMEANS_ZERO_VECTOR: () => new KMeans({ nClusters: 2, metric: 'cosine' }).fit([[0, 0], ...X]),
     ERR_KMEANS_EMPTY_CLUSTER: () => vq.kmeans2(X, [[0, 0], [100, 100]], { minit: 'matrix', missing: 'raise' }),
   };
 

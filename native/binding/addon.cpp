@@ -46,6 +46,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_pair<ColumnStatsOperation>(env, exports, "columnStats");
   export_pair<FirstNonFiniteOperation>(env, exports, "firstNonFinite");
   export_pair<PlusPlusOperation>(env, exports, "plusPlusStep");
+  export_pair<MiniBatchStepOperation>(env, exports, "miniBatchStep");
+  export_pair<UnitRowsOperation>(env, exports, "unitRows");
   exports.Set("info", Napi::Function::New(env, info, "info"));
   return exports;
 }

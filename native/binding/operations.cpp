@@ -54,7 +54,8 @@ bool FitLloydOperation<T>::parse(Request& request) {
   options.algorithm = algorithm == "hamerly" ? Algorithm::kHamerly
                       : algorithm == "elkan" ? Algorithm::kElkan
                                              : Algorithm::kLloyd;
-  return request.optional_boolean("mixedPrecision", &options.mixed_precision);
+  return request.optional_boolean("mixedPrecision", &options.mixed_precision) &&
+         request.optional_boolean("spherical", &options.spherical);
 }
 
 template <typename T>
@@ -217,6 +218,47 @@ Napi::Value PlusPlusOperation<T>::result(Napi::Env env) {
   return out;
 }
 
+// --- miniBatchStep -----------------------------------------------------------------------
+
+template <typename T>
+bool MiniBatchStepOperation<T>::parse(Request& request) {
+  if (!this->parse_data(request) || !centers_field(request, this->data.d, &k, &centers)) return false;
+  b = this->data.n;
+  if (request.has("indices")) {
+    int32_t* writable_indices = nullptr;
+    size_t length = 0;
+    if (!request.typed_array("indices", &writable_indices, &length)) return false;
+    KMN_REQUIRE(request.env(), length >= 1, "indices must not be empty");
+    for (size_t r = 0; r < length; ++r)
+      KMN_REQUIRE(request.env(), writable_indices[r] >= 0 && writable_indices[r] < this->data.n,
+                  "indices must be row indices");
+    indices = writable_indices;
+    b = static_cast<int64_t>(length);
+  }
+  if (!sized_array(request, "counts", k, 1, &counts) || !sized_array(request, "labels", b, 1, &labels)) return false;
+  if (!sized_array(request, "batchWeights", k, 1, &batch_weights)) return false;
+  return request.optional_boolean("mixedPrecision", &mixed_precision) &&
+         request.optional_boolean("spherical", &spherical);
+}
+
+template <typename T>
+Status MiniBatchStepOperation<T>::execute() {
+  return minibatch_step(this->data, indices, b, k, this->threads, mixed_precision, spherical, centers, counts, labels,
+                        batch_weights, &step);
+}
+
+// --- unitRows ----------------------------------------------------------------------------
+
+template <typename T>
+bool UnitRowsOperation<T>::parse(Request& request) {
+  return this->parse_data(request) && sized_array(request, "out", this->data.n, this->data.d, &out);
+}
+
+template <typename T>
+Status UnitRowsOperation<T>::execute() {
+  return unit_rows(this->data, this->threads, out, &zero_row);
+}
+
 #define KMN_INSTANTIATE(T)                  \
   template struct DataOperation<T>;         \
   template struct FitLloydOperation<T>;     \
@@ -225,7 +267,9 @@ Napi::Value PlusPlusOperation<T>::result(Napi::Env env) {
   template struct ClusterMeansOperation<T>; \
   template struct ColumnStatsOperation<T>;  \
   template struct FirstNonFiniteOperation<T>; \
-  template struct PlusPlusOperation<T>;
+  template struct PlusPlusOperation<T>;     \
+  template struct MiniBatchStepOperation<T>; \
+  template struct UnitRowsOperation<T>;
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)
 #undef KMN_INSTANTIATE

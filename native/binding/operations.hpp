@@ -10,6 +10,7 @@
 
 #include "../driver.hpp"
 #include "../kernels/dataset.hpp"
+#include "../kernels/minibatch.hpp"
 #include "../kernels/plus_plus.hpp"
 #include "convert.hpp"
 
@@ -118,6 +119,40 @@ struct PlusPlusOperation : DataOperation<T> {
   bool parse(Request& request);
   Status execute();
   Napi::Value result(Napi::Env env);
+};
+
+// miniBatchStep: indices (IN b, int32 row indices; absent: every row is the batch), k,
+// centers (INOUT k*d), counts (INOUT k, float64: weight seen per center), labels (OUT b),
+// batchWeights (OUT k, float64), mixedPrecision, spherical. Result: the batch's inertia
+// against the centers before the step.
+template <typename T>
+struct MiniBatchStepOperation : DataOperation<T> {
+  const int32_t* indices = nullptr;
+  int64_t b = 0;
+  int64_t k = 0;
+  T* centers = nullptr;
+  double* counts = nullptr;
+  int32_t* labels = nullptr;
+  double* batch_weights = nullptr;
+  bool mixed_precision = false;
+  bool spherical = false;
+  MiniBatchStep step;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return Napi::Number::New(env, step.inertia); }
+};
+
+// unitRows: out (OUT n*d, same type as x): the rows scaled to unit length. Result: the index
+// of the first row of length zero, or -1.
+template <typename T>
+struct UnitRowsOperation : DataOperation<T> {
+  T* out = nullptr;
+  int64_t zero_row = -1;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return Napi::Number::New(env, static_cast<double>(zero_row)); }
 };
 
 }  // namespace kmn::binding

@@ -4,6 +4,7 @@
 
 #include "cluster_sums.hpp"
 #include "empty_clusters.hpp"
+#include "unit_rows.hpp"
 
 namespace kmn {
 
@@ -116,6 +117,7 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   const Status status = relocate_empty_clusters(data, centers, labels, k, ws.threads, sums, weights, &stats->relocated);
   if (status != Status::kOk) return status;
   stats->center_shift = average_centers(sums, weights, k, d, EmptyCluster::kZero, centers, centers_new);
+  if (ws.spherical) stats->center_shift = unit_centers(centers, k, d, centers_new);
   if (ws.algorithm == Algorithm::kHamerly) ws.bounds.record_moves(centers, centers_new, k, d);
   if (ws.algorithm == Algorithm::kElkan) ws.elkan.record_moves(centers, centers_new, k, d);
   return Status::kOk;

@@ -49,6 +49,7 @@ struct LloydWorkspace {
   BlockPartials cluster_sums;            // per sum block: k*d sums, then k weights
   std::vector<double> merged_stats, merged_sums;
   Algorithm algorithm = Algorithm::kLloyd;  // Elkan becomes Hamerly when its bounds exceed the budget
+  bool spherical = false;                // cosine k-means: new centers scaled to unit length
   HamerlyBounds bounds;                  // Hamerly only
   ElkanBounds elkan;                     // Elkan only
 

@@ -1,5 +1,6 @@
 #include "reductions.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <new>
 
@@ -7,6 +8,7 @@
 #include "block_partials.hpp"
 #include "chunking.hpp"
 #include "tile_kernel.hpp"
+#include "unit_rows.hpp"
 
 namespace kmn {
 
@@ -122,11 +124,37 @@ Status transform(const Dataset<T>& data, const T* centers, int64_t k, int thread
   return Status::kOk;
 }
 
+template <typename T>
+Status unit_rows(const Dataset<T>& data, int threads, T* out, int64_t* zero_row) {
+  try {
+    const BlockPlan plan = BlockPlan::make(data.n);
+    std::vector<int64_t> first(static_cast<size_t>(plan.n_blocks), -1);
+    parallel_for_blocks(plan, effective_threads(threads, plan), [&](int64_t b, int) {
+      for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
+        std::copy(data.row(begin), data.row(end), out + begin * data.d);
+        for (int64_t i = begin; i < end; ++i) {
+          if (!scale_to_unit(out + i * data.d, data.d) && first[b] < 0) first[b] = i;
+        }
+      });
+    });
+    *zero_row = -1;
+    for (const int64_t found : first)
+      if (found >= 0) {
+        *zero_row = found;
+        break;
+      }
+  } catch (const std::bad_alloc&) {
+    return Status::kAllocFailed;
+  }
+  return Status::kOk;
+}
+
 #define KMN_INSTANTIATE(T)                                                                                  \
   template Status column_stats<T>(const Dataset<T>&, int, double*, double*);                                \
   template Status inertia<T>(const Dataset<T>&, const T*, const int32_t*, int, double*);                    \
   template Status first_non_finite<T>(const Dataset<T>&, int, int64_t*);                                    \
-  template Status transform<T>(const Dataset<T>&, const T*, int64_t, int, T*);
+  template Status transform<T>(const Dataset<T>&, const T*, int64_t, int, T*);                              \
+  template Status unit_rows<T>(const Dataset<T>&, int, T*, int64_t*);
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)
 #undef KMN_INSTANTIATE

@@ -26,4 +26,9 @@ Status inertia(const Dataset<T>& data, const T* centers /* IN k*d */, const int3
 template <typename T>
 Status transform(const Dataset<T>& data, const T* centers /* IN k*d */, int64_t k, int threads, T* out /* OUT n*k */);
 
+// out = x with every row scaled to unit length (cosine k-means); *zero_row is the index of the
+// first row of length zero (that row is copied unscaled), or -1.
+template <typename T>
+Status unit_rows(const Dataset<T>& data, int threads, T* out /* OUT n*d */, int64_t* zero_row);
+
 }  // namespace kmn
