@@ -2,19 +2,12 @@
  * KMeans with scikit-learn's semantics (1.2+), in camelCase: fit runs `nInit` Lloyd runs from
  * k-means++, random or explicit centers and keeps the one with the lowest inertia.
  */
-import { type FitLloydResponse, type FloatArray, native } from './binding';
+import type { FitLloydResponse, FloatArray } from './binding';
 import { KMeansError } from './errors';
-import { type Matrix, type MatrixLike, allocate, asDType, dtypeOf, requireFinite, toMatrix, toSampleWeight } from './matrix';
-import {
-  type Algorithm,
-  type KMeansOptions,
-  type ResolvedKMeansOptions,
-  invalidOptionsObject,
-  rejectUnknownKeys,
-  resolveKMeansOptions,
-  resolveMixedPrecision,
-} from './options';
+import { type Matrix, type MatrixLike, asDType, dtypeOf } from './matrix';
 import { inertiaFor, metricRows } from './metric';
+import { type PreparedData, assignPlan, dataRequest, fitInputs, queryInputs, transformPlan } from './model_inputs';
+import { type Algorithm, type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, resolveMixedPrecision } from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
 import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
@@ -48,12 +41,6 @@ interface FittedState {
   nIter: number;
   converged: boolean;
   history: IterationHistory;
-}
-
-interface PreparedData {
-  X: Matrix;
-  sampleWeight: Float64Array | null;
-  threads: number;
 }
 
 export class KMeans {
@@ -91,12 +78,12 @@ export class KMeans {
 
   /** Index of the nearest center for each row of X (lowest index on an exact tie). */
   predict(X: MatrixLike): Int32Array {
-    return runSync(this.assignPlan(X, undefined)).labels;
+    return runSync(this.queryPlan(X, undefined)).labels;
   }
 
   async predictAsync(X: MatrixLike): Promise<Int32Array> {
     const callSite = new Error();
-    return (await runAsync(this.assignPlan(X, undefined), callSite)).labels;
+    return (await runAsync(this.queryPlan(X, undefined), callSite)).labels;
   }
 
   /**
@@ -104,27 +91,12 @@ export class KMeans {
    * metric 'cosine' the cosine distance 1 − cos.
    */
   transform(X: MatrixLike): Matrix {
-    const state = this.state();
-    const prepared = this.prepareQuery(X);
-    const { metric } = this.params;
-    const dtype = dtypeOf(prepared.X.data);
-    const centers = asDType(state.clusterCenters, dtype, 'clusterCenters');
-    const k = centers.rows;
-    const out = allocate(dtype, prepared.X.rows * k);
-    runSync(
-      (function* (): Plan<void> {
-        const data = { ...prepared, X: yield* metricRows(prepared.X, metric, prepared.threads) };
-        yield* call('transform', { ...request(data), centers: centers.data, k, out });
-      })(),
-    );
-    // On unit rows, ||x - c||^2 = 2 - 2 cos.
-    if (metric === 'cosine') for (let i = 0; i < out.length; i++) out[i] = (out[i]! * out[i]!) / 2;
-    return { data: out, rows: prepared.X.rows, cols: k };
+    return runSync(transformPlan(this.prepareQuery(X), this.state().clusterCenters, this.params.metric));
   }
 
   /** The opposite of X's (weighted) inertia against the fitted centers: higher is better. */
   score(X: MatrixLike, options: FitOptions = {}): number {
-    return -runSync(this.assignPlan(X, options)).inertia;
+    return -runSync(this.queryPlan(X, options)).inertia;
   }
 
   /** Cluster centers, k×d, in the dtype of the data fitted. */
@@ -171,58 +143,16 @@ export class KMeans {
   }
 
   private prepare(X: MatrixLike, options: FitOptions): PreparedData {
-    invalidOptionsObject(options, 'fit options');
-    rejectUnknownKeys(options, ['sampleWeight'], 'fit');
-    const matrix = toMatrix(X, 'X');
-    const { nClusters, init, threads } = this.params;
-    if (nClusters > matrix.rows) {
-      throw new KMeansError(
-        'ERR_KMEANS_TOO_FEW_SAMPLES',
-        `nClusters must be <= the number of samples: n_samples = ${matrix.rows}, nClusters = ${nClusters}`,
-      );
-    }
-    if (typeof init === 'object' && init.cols !== matrix.cols) {
-      throw new KMeansError(
-        'ERR_KMEANS_SHAPE_MISMATCH',
-        `init must have one column per feature of X: X has ${matrix.cols} features, init has ${init.cols}`,
-      );
-    }
-    return {
-      X: matrix,
-      sampleWeight: toSampleWeight(options.sampleWeight, matrix.rows),
-      threads: threads ?? native().info().maxThreads,
-    };
+    return fitInputs(X, options, 'fit', this.params);
   }
 
   private prepareQuery(X: MatrixLike, options: FitOptions = {}): PreparedData {
-    const state = this.state();
-    // clusterCenters is the model's own array: catch a caller who wrote NaN or Infinity into it.
-    requireFinite(state.clusterCenters, 'clusterCenters');
-    invalidOptionsObject(options, 'score options');
-    rejectUnknownKeys(options, ['sampleWeight'], 'score');
-    const matrix = toMatrix(X, 'X');
-    if (matrix.cols !== state.clusterCenters.cols) {
-      throw new KMeansError(
-        'ERR_KMEANS_SHAPE_MISMATCH',
-        `X has ${matrix.cols} features, but this KMeans was fitted with ${state.clusterCenters.cols} features`,
-      );
-    }
-    return {
-      X: matrix,
-      sampleWeight: toSampleWeight(options.sampleWeight, matrix.rows),
-      threads: this.params.threads ?? native().info().maxThreads,
-    };
+    return queryInputs(X, options, this.state().clusterCenters, this.params.threads, 'KMeans');
   }
 
-  private *assignPlan(X: MatrixLike, options: FitOptions | undefined): Plan<{ labels: Int32Array; inertia: number }> {
-    const prepared = this.prepareQuery(X, options);
-    const { metric } = this.params;
-    const data = { ...prepared, X: yield* metricRows(prepared.X, metric, prepared.threads) };
-    const centers = asDType(this.state().clusterCenters, dtypeOf(data.X.data), 'clusterCenters');
-    const labels = new Int32Array(data.X.rows);
-    const mixedPrecision = resolveMixedPrecision(this.params.mixedPrecision, dtypeOf(data.X.data));
-    const inertia = yield* call('assign', { ...request(data), centers: centers.data, k: centers.rows, labels, mixedPrecision });
-    return { labels, inertia: inertiaFor(metric, inertia) };
+  private queryPlan(X: MatrixLike, options: FitOptions | undefined): Plan<{ labels: Int32Array; inertia: number }> {
+    const mixed = (dtype: 'float64' | 'float32') => resolveMixedPrecision(this.params.mixedPrecision, dtype);
+    return assignPlan(this.prepareQuery(X, options), this.state().clusterCenters, this.params.metric, mixed);
   }
 
   private *fitPlan(prepared: PreparedData): Plan<FittedState> {
@@ -231,7 +161,7 @@ export class KMeans {
     const data = { ...prepared, X };
     const explicitInit = typeof init === 'object' ? yield* metricRows(init, metric, prepared.threads, 'init') : undefined;
     const means = new Float64Array(X.cols);
-    const meanVariance = yield* call('columnStats', { ...request(data), means });
+    const meanVariance = yield* call('columnStats', { ...dataRequest(data), means });
     const absoluteTol = tol * meanVariance;
     const rng = new Random(this.params.seed ?? randomSeed());
     const context: SeedingContext = { X, k, sampleWeight: data.sampleWeight, rng, threads: data.threads, means };
@@ -245,7 +175,7 @@ export class KMeans {
 
       const labels = new Int32Array(X.rows);
       const result = yield* call('fitLloyd', {
-        ...request(data),
+        ...dataRequest(data),
         centers,
         k,
         labels,
@@ -301,10 +231,6 @@ export class KMeans {
 export function resolveAlgorithm(algorithm: Algorithm, k: number): 'lloyd' | 'elkan' | 'hamerly' {
   if (algorithm !== 'auto') return algorithm;
   return k > 8 ? 'hamerly' : 'lloyd';
-}
-
-function request({ X, sampleWeight, threads }: PreparedData) {
-  return { x: X.data, n: X.rows, d: X.cols, sampleWeight, threads };
 }
 
 /** scikit-learn's _is_same_clustering: labels1 maps onto labels2 consistently. */

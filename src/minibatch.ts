@@ -8,23 +8,28 @@
  * the batch and k, not by the number of rows.
  */
 import type { FloatArray } from './binding';
-import { native } from './binding';
 import { KMeansError } from './errors';
 import type { FitOptions } from './kmeans';
-import { type DType, type Matrix, type MatrixLike, allocate, asDType, dtypeOf, requireFinite, toMatrix, toSampleWeight } from './matrix';
-import { type MiniBatchKMeansOptions, type ResolvedMiniBatchKMeansOptions, resolveMiniBatchOptions } from './minibatch_options';
+import { type DType, type Matrix, type MatrixLike, allocate, asDType, dtypeOf, toMatrix } from './matrix';
 import { inertiaFor, metricRows } from './metric';
-import { invalidOptionsObject, rejectUnknownKeys, resolveMixedPrecision } from './options';
+import { type MiniBatchKMeansOptions, type ResolvedMiniBatchKMeansOptions, resolveMiniBatchOptions } from './minibatch_options';
+import {
+  type PreparedData,
+  assignPlan,
+  dataRequest,
+  fitInputs,
+  queryInputs,
+  requireColumns,
+  threadCount,
+  transformPlan,
+} from './model_inputs';
+import { resolveMixedPrecision } from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
 import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
 
 /** Rows as the kernels see them (unit rows for 'cosine'), with their weights. */
-interface Rows {
-  X: Matrix;
-  sampleWeight: Float64Array | null;
-  threads: number;
-}
+type Rows = PreparedData;
 
 /** What carries from one step to the next (scikit-learn's _counts, _ewa_inertia, ...). */
 interface Progress {
@@ -165,28 +170,17 @@ export class MiniBatchKMeans {
 
   /** Index of the nearest center for each row of X. */
   predict(X: MatrixLike): Int32Array {
-    return runSync(this.assignPlan(this.prepareQuery(X, {}))).labels;
+    return runSync(this.queryPlan(X, {})).labels;
   }
 
   /** Distance of each row of X to each center (Euclidean, or 1 − cos for 'cosine'), n×k. */
   transform(X: MatrixLike): Matrix {
-    const { threads, X: rows } = this.prepareQuery(X, {});
-    const state = this.state();
-    const dtype = dtypeOf(rows.data);
-    const centers = asDType(state.clusterCenters, dtype, 'clusterCenters');
-    const out = allocate(dtype, rows.rows * centers.rows);
-    runSync(
-      (function* (): Plan<void> {
-        yield* call('transform', { x: rows.data, n: rows.rows, d: rows.cols, sampleWeight: null, threads, centers: centers.data, k: centers.rows, out });
-      })(),
-    );
-    if (this.params.metric === 'cosine') for (let i = 0; i < out.length; i++) out[i] = (out[i]! * out[i]!) / 2;
-    return { data: out, rows: rows.rows, cols: centers.rows };
+    return runSync(transformPlan(this.prepareQuery(X, {}), this.state().clusterCenters, this.params.metric));
   }
 
   /** The opposite of X's (weighted) inertia against the centers: higher is better. */
   score(X: MatrixLike, options: FitOptions = {}): number {
-    return -runSync(this.assignPlan(this.prepareQuery(X, options))).inertia;
+    return -runSync(this.queryPlan(X, options)).inertia;
   }
 
   get clusterCenters(): Matrix {
@@ -223,54 +217,26 @@ export class MiniBatchKMeans {
   }
 
   private threads(): number {
-    return this.params.threads ?? native().info().maxThreads;
+    return threadCount(this.params.threads);
   }
 
   private prepare(X: MatrixLike, options: FitOptions, method: 'fit' | 'partialFit'): Rows {
-    invalidOptionsObject(options, `${method} options`);
-    rejectUnknownKeys(options, ['sampleWeight'], method);
-    const matrix = toMatrix(X, 'X');
-    const { nClusters, init } = this.params;
-    const continuing = method === 'partialFit' && this.progress !== undefined;
-    if (continuing) {
-      this.checkColumns(matrix);
-    } else {
-      if (nClusters > matrix.rows) {
-        throw new KMeansError(
-          'ERR_KMEANS_TOO_FEW_SAMPLES',
-          `nClusters must be <= the number of samples: n_samples = ${matrix.rows}, nClusters = ${nClusters}`,
-        );
-      }
-      if (typeof init === 'object' && init.cols !== matrix.cols) {
-        throw new KMeansError(
-          'ERR_KMEANS_SHAPE_MISMATCH',
-          `init must have one column per feature of X: X has ${matrix.cols} features, init has ${init.cols}`,
-        );
-      }
+    // partialFit after the first step: only the column count must match.
+    if (method === 'partialFit' && this.progress !== undefined) {
+      const rows = fitInputs(X, options, method, { ...this.params, nClusters: 1, init: 'k-means++' });
+      requireColumns(rows.X, this.state().clusterCenters.cols, 'MiniBatchKMeans');
+      return rows;
     }
-    return { X: matrix, sampleWeight: toSampleWeight(options.sampleWeight, matrix.rows), threads: this.threads() };
+    return fitInputs(X, options, method, this.params);
   }
 
   private prepareQuery(X: MatrixLike, options: FitOptions): Rows {
-    const state = this.state();
-    requireFinite(state.clusterCenters, 'clusterCenters');
-    invalidOptionsObject(options, 'score options');
-    rejectUnknownKeys(options, ['sampleWeight'], 'score');
-    const matrix = toMatrix(X, 'X');
-    this.checkColumns(matrix);
-    const threads = this.threads();
-    const rows = runSync(metricRows(matrix, this.params.metric, threads));
-    return { X: rows, sampleWeight: toSampleWeight(options.sampleWeight, matrix.rows), threads };
+    return queryInputs(X, options, this.state().clusterCenters, this.params.threads, 'MiniBatchKMeans');
   }
 
-  private checkColumns(matrix: Matrix): void {
-    const fittedCols = this.fitted?.clusterCenters.cols;
-    if (fittedCols !== undefined && matrix.cols !== fittedCols) {
-      throw new KMeansError(
-        'ERR_KMEANS_SHAPE_MISMATCH',
-        `X has ${matrix.cols} features, but this MiniBatchKMeans was fitted with ${fittedCols} features`,
-      );
-    }
+  private queryPlan(X: MatrixLike, options: FitOptions): Plan<{ labels: Int32Array; inertia: number }> {
+    const mixed = (dtype: 'float64' | 'float32') => resolveMixedPrecision(this.params.mixedPrecision, dtype);
+    return assignPlan(this.prepareQuery(X, options), this.state().clusterCenters, this.params.metric, mixed);
   }
 
   /** scikit-learn's _init_size: 3 × batch (at least 3 × k), at most n. */
@@ -279,23 +245,6 @@ export class MiniBatchKMeans {
     let size = initSize ?? 3 * Math.min(batchSize, n);
     if (size < k) size = 3 * k;
     return Math.min(size, n);
-  }
-
-  private *assignPlan(data: Rows): Plan<{ labels: Int32Array; inertia: number }> {
-    const centers = asDType(this.state().clusterCenters, dtypeOf(data.X.data), 'clusterCenters');
-    const labels = new Int32Array(data.X.rows);
-    const inertia = yield* call('assign', {
-      x: data.X.data,
-      n: data.X.rows,
-      d: data.X.cols,
-      sampleWeight: data.sampleWeight,
-      threads: data.threads,
-      centers: centers.data,
-      k: centers.rows,
-      labels,
-      mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, dtypeOf(data.X.data)),
-    });
-    return { labels, inertia: inertiaFor(this.params.metric, inertia) };
   }
 
   /** Initial centers from `initSize` random rows of X (scikit-learn's _init_centroids). */
@@ -309,7 +258,7 @@ export class MiniBatchKMeans {
     const size = this.initSizeFor(X.rows);
     const subset = size < X.rows ? gather(data, randomIndices(rng, X.rows, size)) : data;
     const means = new Float64Array(X.cols);
-    yield* call('columnStats', { ...request(subset), means });
+    yield* call('columnStats', { ...dataRequest(subset), means });
     const context: SeedingContext = { X: subset.X, k, sampleWeight: subset.sampleWeight, rng, threads: data.threads, means };
     if (init === 'random') return randomRows(context).centers.data;
     return (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
@@ -337,8 +286,8 @@ export class MiniBatchKMeans {
     const n = data.X.rows;
     const batch = Math.min(batchSize, n);
     const rng = new Random(this.params.seed ?? randomSeed());
-    const meanVariance = yield* call('columnStats', { ...request(data), means: new Float64Array(data.X.cols) });
-    const absoluteTol = tol * meanVariance;
+    // tol is relative to the data's variance (a whole pass over X: only when it is used).
+    const absoluteTol = tol > 0 ? tol * (yield* call('columnStats', { ...dataRequest(data), means: new Float64Array(data.X.cols) })) : 0;
 
     // The initialisations compete on one validation sample (scikit-learn's X_valid).
     const validation = gather(data, randomIndices(rng, n, this.initSizeFor(n)));
@@ -346,7 +295,7 @@ export class MiniBatchKMeans {
     for (let run = 0; run < this.runs(); run++) {
       const centers = yield* this.initialCenters(data, rng);
       const inertia = yield* call('assign', {
-        ...request(validation),
+        ...dataRequest(validation),
         centers,
         k,
         labels: new Int32Array(validation.X.rows),
@@ -414,9 +363,9 @@ export class MiniBatchKMeans {
    * stream is read once, so the batches cannot undo a poor start). Returns the inertia.
    */
   private *refine(data: Rows, centers: FloatArray): Plan<number> {
-    const meanVariance = yield* call('columnStats', { ...request(data), means: new Float64Array(data.X.cols) });
+    const meanVariance = yield* call('columnStats', { ...dataRequest(data), means: new Float64Array(data.X.cols) });
     const result = yield* call('fitLloyd', {
-      ...request(data),
+      ...dataRequest(data),
       centers,
       k: this.params.nClusters,
       labels: new Int32Array(data.X.rows),
@@ -440,7 +389,7 @@ export class MiniBatchKMeans {
     const labels = new Int32Array(b);
     const batchWeights = new Float64Array(k);
     const inertia = yield* call('miniBatchStep', {
-      ...request(data),
+      ...dataRequest(data),
       ...(indices ? { indices } : {}),
       k,
       centers: progress.centers,
@@ -489,7 +438,7 @@ export class MiniBatchKMeans {
   private *labelsAndInertia(data: Rows, centers: FloatArray): Plan<{ labels: Int32Array; inertia: number }> {
     const labels = new Int32Array(data.X.rows);
     const inertia = yield* call('assign', {
-      ...request(data),
+      ...dataRequest(data),
       centers,
       k: this.params.nClusters,
       labels,
@@ -601,8 +550,4 @@ function squaredDistance(a: FloatArray, b: FloatArray): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
   return sum;
-}
-
-function request({ X, sampleWeight, threads }: Rows) {
-  return { x: X.data, n: X.rows, d: X.cols, sampleWeight, threads };
 }

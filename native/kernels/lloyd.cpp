@@ -1,5 +1,6 @@
 #include "lloyd.hpp"
 
+#include <algorithm>
 #include <new>
 
 #include "cluster_sums.hpp"
@@ -156,6 +157,8 @@ Status assign_nearest_in(const Dataset<T>& data, const T* centers, int64_t k, in
   try {
     const int64_t d = data.d;
     const TileKernel<K>& kernel = tile_kernel<K>();
+    const AccumulateRowsFn<T> accumulate = tile_kernel<T>().accumulate;
+    const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
     const BlockPlan plan = BlockPlan::make(data.n);
     const int t = effective_threads(threads, plan);
     CenterPanels<K> panels;
@@ -169,12 +172,18 @@ Status assign_nearest_in(const Dataset<T>& data, const T* centers, int64_t k, in
       double sum = 0;
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
         assign_chunk(data, begin, end, centers, panels, kernel, scratch[thread], [&](int64_t first, int64_t last) {
+          const int32_t* chunk_labels = scratch[thread].label.data();
+          std::copy(chunk_labels + first, chunk_labels + last, labels + begin + first);
+          if (sq_dist == nullptr) {
+            // The weighted sum alone: the vectorised row kernel, as the inertia of a fit.
+            const double* weights = data.weights ? data.weights + begin + first : nullptr;
+            sum += accumulate(data.row(begin + first), last - first, d, chunk_labels + first, weights, centers,
+                              nullptr, nullptr);
+            return;
+          }
           for (int64_t i = begin + first; i < begin + last; ++i) {
-            const int32_t label = scratch[thread].label[i - begin];
-            const double dist = squared_distance(data.row(i), centers + label * d, d);
-            labels[i] = label;
-            if (sq_dist) sq_dist[i] = dist;
-            sum += data.weight(i) * dist;
+            sq_dist[i] = exact_distance(data.row(i), centers + labels[i] * d, d);
+            sum += data.weight(i) * sq_dist[i];
           }
         });
       });

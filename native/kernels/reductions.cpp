@@ -12,6 +12,17 @@
 
 namespace kmn {
 
+namespace {
+
+// The first block's finding (blocks in data order), or -1 when no block found anything.
+int64_t first_found(const std::vector<int64_t>& per_block) {
+  for (const int64_t found : per_block)
+    if (found >= 0) return found;
+  return -1;
+}
+
+}  // namespace
+
 template <typename T>
 Status column_stats(const Dataset<T>& data, int threads, double* means, double* mean_variance) {
   const int64_t d = data.d;
@@ -76,12 +87,7 @@ Status first_non_finite(const Dataset<T>& data, int threads, int64_t* index) {
           }
       });
     });
-    *index = -1;
-    for (const int64_t found : first)
-      if (found >= 0) {
-        *index = found;
-        break;
-      }
+    *index = first_found(first);
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;
   }
@@ -137,12 +143,7 @@ Status unit_rows(const Dataset<T>& data, int threads, T* out, int64_t* zero_row)
         }
       });
     });
-    *zero_row = -1;
-    for (const int64_t found : first)
-      if (found >= 0) {
-        *zero_row = found;
-        break;
-      }
+    *zero_row = first_found(first);
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;
   }

@@ -1,0 +1,107 @@
+/**
+ * What KMeans and MiniBatchKMeans share around their fits: the checks of fit and query inputs,
+ * and the queries of a fitted model (predict, score, transform) under its metric.
+ */
+import { native } from './binding';
+import { KMeansError } from './errors';
+import type { FitOptions } from './kmeans';
+import { type Matrix, type MatrixLike, allocate, asDType, dtypeOf, requireFinite, toMatrix, toSampleWeight } from './matrix';
+import { type Metric, inertiaFor, metricRows } from './metric';
+import { type InitMethod, invalidOptionsObject, rejectUnknownKeys } from './options';
+import { type Plan, call } from './plan';
+
+/** The rows of one call, with their weights and the thread count. */
+export interface PreparedData {
+  X: Matrix;
+  sampleWeight: Float64Array | null;
+  threads: number;
+}
+
+export function threadCount(threads: number | undefined): number {
+  return threads ?? native().info().maxThreads;
+}
+
+/** The fields of every native request. */
+export function dataRequest({ X, sampleWeight, threads }: PreparedData) {
+  return { x: X.data, n: X.rows, d: X.cols, sampleWeight, threads };
+}
+
+/** X and its options for a fit: at least nClusters rows, and as many columns as an explicit init. */
+export function fitInputs(
+  X: MatrixLike,
+  options: FitOptions,
+  method: string,
+  params: { nClusters: number; init: InitMethod | Matrix; threads: number | undefined },
+): PreparedData {
+  invalidOptionsObject(options, `${method} options`);
+  rejectUnknownKeys(options, ['sampleWeight'], method);
+  const matrix = toMatrix(X, 'X');
+  const { nClusters, init } = params;
+  if (nClusters > matrix.rows) {
+    throw new KMeansError(
+      'ERR_KMEANS_TOO_FEW_SAMPLES',
+      `nClusters must be <= the number of samples: n_samples = ${matrix.rows}, nClusters = ${nClusters}`,
+    );
+  }
+  if (typeof init === 'object' && init.cols !== matrix.cols) {
+    throw new KMeansError(
+      'ERR_KMEANS_SHAPE_MISMATCH',
+      `init must have one column per feature of X: X has ${matrix.cols} features, init has ${init.cols}`,
+    );
+  }
+  return { X: matrix, sampleWeight: toSampleWeight(options.sampleWeight, matrix.rows), threads: threadCount(params.threads) };
+}
+
+/** X for a query of a model fitted with `centers`: the same column count. */
+export function queryInputs(X: MatrixLike, options: FitOptions, centers: Matrix, threads: number | undefined, model: string): PreparedData {
+  // clusterCenters is the model's own array: catch a caller who wrote NaN or Infinity into it.
+  requireFinite(centers, 'clusterCenters');
+  invalidOptionsObject(options, 'score options');
+  rejectUnknownKeys(options, ['sampleWeight'], 'score');
+  const matrix = toMatrix(X, 'X');
+  requireColumns(matrix, centers.cols, model);
+  return { X: matrix, sampleWeight: toSampleWeight(options.sampleWeight, matrix.rows), threads: threadCount(threads) };
+}
+
+export function requireColumns(matrix: Matrix, fittedCols: number, model: string): void {
+  if (matrix.cols !== fittedCols) {
+    throw new KMeansError(
+      'ERR_KMEANS_SHAPE_MISMATCH',
+      `X has ${matrix.cols} features, but this ${model} was fitted with ${fittedCols} features`,
+    );
+  }
+}
+
+/** Labels and (weighted) inertia of the rows against the centers, under the metric. */
+export function* assignPlan(
+  data: PreparedData,
+  centers: Matrix,
+  metric: Metric,
+  mixedPrecision: (dtype: 'float64' | 'float32') => boolean,
+): Plan<{ labels: Int32Array; inertia: number }> {
+  const rows = { ...data, X: yield* metricRows(data.X, metric, data.threads) };
+  const dtype = dtypeOf(rows.X.data);
+  const typed = asDType(centers, dtype, 'clusterCenters');
+  const labels = new Int32Array(rows.X.rows);
+  const inertia = yield* call('assign', {
+    ...dataRequest(rows),
+    centers: typed.data,
+    k: typed.rows,
+    labels,
+    mixedPrecision: mixedPrecision(dtype),
+  });
+  return { labels, inertia: inertiaFor(metric, inertia) };
+}
+
+/** Distance of each row to each center, n×k in the rows' dtype: Euclidean, or 1 − cos. */
+export function* transformPlan(data: PreparedData, centers: Matrix, metric: Metric): Plan<Matrix> {
+  const rows = { ...data, X: yield* metricRows(data.X, metric, data.threads) };
+  const dtype = dtypeOf(rows.X.data);
+  const typed = asDType(centers, dtype, 'clusterCenters');
+  const k = typed.rows;
+  const out = allocate(dtype, rows.X.rows * k);
+  yield* call('transform', { ...dataRequest(rows), centers: typed.data, k, out });
+  // On unit rows, ||x - c||^2 = 2 - 2 cos.
+  if (metric === 'cosine') for (let i = 0; i < out.length; i++) out[i] = (out[i]! * out[i]!) / 2;
+  return { data: out, rows: rows.X.rows, cols: k };
+}
