@@ -19,6 +19,8 @@ export type KMeansErrorCode =
   | 'ERR_KMEANS_INVALID_WEIGHTS'
   /** metric: 'cosine' met a row of length zero, whose direction is undefined. */
   | 'ERR_KMEANS_ZERO_VECTOR'
+  /** fromJSON was given something that is not a model file of this version and class. */
+  | 'ERR_KMEANS_INVALID_MODEL'
   /** kmeans2 with missing: 'raise' met a cluster with no observations (SciPy's ClusterError). */
   | 'ERR_KMEANS_EMPTY_CLUSTER'
   /** predict, transform or score was called before fit. */

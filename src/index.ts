@@ -9,6 +9,7 @@ export type { FitOptions, IterationHistory, SampleWeight } from './kmeans';
 export { MiniBatchKMeans } from './minibatch';
 export type { MiniBatchKMeansOptions, ResolvedMiniBatchKMeansOptions } from './minibatch_options';
 export type { Metric } from './metric';
+export type { ModelJSON } from './model_file';
 export { kmeansPlusPlus, kmeansPlusPlusAsync } from './kmeans_plus_plus';
 export type { KMeansPlusPlusOptions } from './kmeans_plus_plus';
 export type { Seeding } from './seeding';

@@ -6,6 +6,7 @@ import type { FitLloydResponse, FloatArray } from './binding';
 import { KMeansError } from './errors';
 import { type Matrix, type MatrixLike, asDType, dtypeOf } from './matrix';
 import { inertiaFor, metricRows } from './metric';
+import { type ModelJSON, constructFromParams, decodeModel, encodeModel } from './model_file';
 import { type PreparedData, assignPlan, dataRequest, fitInputs, queryInputs, transformPlan } from './model_inputs';
 import { type Algorithm, type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, resolveMixedPrecision } from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
@@ -97,6 +98,42 @@ export class KMeans {
   /** The opposite of X's (weighted) inertia against the fitted centers: higher is better. */
   score(X: MatrixLike, options: FitOptions = {}): number {
     return -runSync(this.queryPlan(X, options)).inertia;
+  }
+
+  /**
+   * The fitted model as a versioned plain object (JSON.stringify it to save it): options,
+   * centers (exact), inertia, nIter, algorithmUsed, converged. Not the training labels or history.
+   */
+  toJSON(): ModelJSON {
+    const state = this.state();
+    return encodeModel('KMeans', {
+      params: { ...this.params },
+      clusterCenters: state.clusterCenters,
+      inertia: state.inertia,
+      nIter: state.nIter,
+      extra: { algorithmUsed: state.algorithm, converged: state.converged },
+    });
+  }
+
+  /**
+   * A fitted KMeans from toJSON's object or its JSON text: predict, transform and score give
+   * exactly what the saved model gave. labels is empty and history has no entries.
+   */
+  static fromJSON(json: unknown): KMeans {
+    const stored = decodeModel(json, 'KMeans');
+    const model = constructFromParams(stored.params, (options) => new KMeans(options));
+    const { algorithmUsed, converged } = stored.extra;
+    const empty = new Float64Array(0);
+    model.fitted = {
+      algorithm: algorithmUsed === 'elkan' || algorithmUsed === 'hamerly' ? algorithmUsed : 'lloyd',
+      clusterCenters: stored.clusterCenters,
+      labels: new Int32Array(0),
+      inertia: stored.inertia,
+      nIter: stored.nIter,
+      converged: converged === true,
+      history: { inertia: empty, centerShift: empty, labelChanges: empty, relocated: empty, distanceEvals: empty },
+    };
+    return model;
   }
 
   /** Cluster centers, k×d, in the dtype of the data fitted. */

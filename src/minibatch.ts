@@ -23,6 +23,7 @@ import {
   threadCount,
   transformPlan,
 } from './model_inputs';
+import { type ModelJSON, constructFromParams, decodeModel, encodeModel } from './model_file';
 import { resolveMixedPrecision } from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
@@ -181,6 +182,43 @@ export class MiniBatchKMeans {
   /** The opposite of X's (weighted) inertia against the centers: higher is better. */
   score(X: MatrixLike, options: FitOptions = {}): number {
     return -runSync(this.queryPlan(X, options)).inertia;
+  }
+
+  /** The fitted model as a versioned plain object (as KMeans.toJSON), with nSteps. */
+  toJSON(): ModelJSON {
+    const state = this.state();
+    return encodeModel('MiniBatchKMeans', {
+      params: { ...this.params },
+      clusterCenters: state.clusterCenters,
+      inertia: state.inertia,
+      nIter: state.nIter,
+      extra: { nSteps: state.nSteps, counts: this.progress ? Array.from(this.progress.counts) : null },
+    });
+  }
+
+  /**
+   * A fitted MiniBatchKMeans from toJSON's object or text: predict, transform and score are
+   * exact, and partialFit goes on from the stored centers and per-center counts.
+   */
+  static fromJSON(json: unknown): MiniBatchKMeans {
+    const stored = decodeModel(json, 'MiniBatchKMeans');
+    const model = constructFromParams(stored.params, (options) => new MiniBatchKMeans(options));
+    const { nSteps, counts } = stored.extra;
+    const k = stored.clusterCenters.rows;
+    if (Array.isArray(counts) && counts.length === k && counts.every((c) => typeof c === 'number' && c >= 0)) {
+      const progress = model.newProgress(stored.clusterCenters.data.slice(), new Random(model.params.seed ?? randomSeed()));
+      progress.counts.set(counts as number[]);
+      progress.steps = typeof nSteps === 'number' ? nSteps : 0;
+      model.progress = progress;
+    }
+    model.fitted = {
+      clusterCenters: stored.clusterCenters,
+      labels: new Int32Array(0),
+      inertia: stored.inertia,
+      nIter: stored.nIter,
+      nSteps: typeof nSteps === 'number' ? nSteps : 0,
+    };
+    return model;
   }
 
   get clusterCenters(): Matrix {

@@ -1061,6 +1061,7 @@ describe('error codes', () => {
     ERR_KMEANS_TOO_FEW_SAMPLES: () => new KMeans({ nClusters: 7 }).fit(X),
     ERR_KMEANS_INVALID_WEIGHTS: () => new KMeans({ nClusters: 2 }).fit(X, { sampleWeight: [] }),
     ERR_KMEANS_NOT_FITTED: () => new KMeans().predict(X),
+    ERR_KMEANS_INVALID_MODEL: () => KMeans.fromJSON('{"format":"kmeans-native-model","version":99}'),
     ERR_KMEANS_ZERO_VECTOR: () => new KMeans({ nClusters: 2, metric: 'cosine' }).fit([[0, 0], ...X]),
     ERR_KMEANS_EMPTY_CLUSTER: () => vq.kmeans2(X, [[0, 0], [100, 100]], { minit: 'matrix', missing: 'raise' }),
   };
