@@ -25,13 +25,16 @@ Status fit_in(const Dataset<T>& data, int64_t k, T* centers, int32_t* labels, co
     T* current = centers;
     T* next = spare.data();
     bool strict = false;
+    const auto cancelled = [&] { return options.cancel && __atomic_load_n(options.cancel, __ATOMIC_RELAXED) != 0; };
     for (int64_t iter = 0; iter < options.max_iter; ++iter) {
+      if (cancelled()) return Status::kCancelled;
       IterationStats stats;
       const Status status = lloyd_pass(data, current, next, labels, ws, &stats);
       if (status != Status::kOk) return status;
       std::swap(current, next);
       result->history.push_back(stats);
       result->n_iter = iter + 1;
+      if (options.on_iteration) options.on_iteration(iter + 1, stats);
       if (stats.label_changes == 0) {
         strict = true;
         break;
@@ -39,6 +42,7 @@ Status fit_in(const Dataset<T>& data, int64_t k, T* centers, int32_t* labels, co
       if (stats.center_shift <= options.tol) break;
     }
     result->converged = strict || (!result->history.empty() && result->history.back().center_shift <= options.tol);
+    if (cancelled()) return Status::kCancelled;
     if (!strict) {
       IterationStats stats;
       const Status status = lloyd_pass<T, K>(data, current, nullptr, labels, ws, &stats);

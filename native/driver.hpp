@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "kernels/dataset.hpp"
@@ -20,6 +21,11 @@ struct FitOptions {
   Algorithm algorithm = Algorithm::kLloyd;
   bool mixed_precision = false;  // float64 data: distances in float, near-ties re-checked exactly
   bool spherical = false;        // cosine k-means on unit rows: centers scaled to unit length
+  // Checked before every pass: a non-zero value stops the fit with Status::kCancelled. Written
+  // by another thread (an aborted async call), so it is read atomically.
+  const int32_t* cancel = nullptr;
+  // Called after every pass that updated the centers (iteration counted from 1); must not block.
+  std::function<void(int64_t iteration, const IterationStats& stats)> on_iteration;
 };
 
 struct FitResult {

@@ -30,6 +30,10 @@ export interface FitLloydRequest extends DataRequest {
   mixedPrecision: boolean;
   /** Cosine k-means on unit rows: each new center is scaled to unit length. */
   spherical?: boolean;
+  /** Int32Array(1): set to non-zero (from another thread's view: any time) to stop the fit. */
+  cancel?: Int32Array;
+  /** Called on the main thread after each iteration; the fit does not wait for it. */
+  onProgress?: (iteration: number, inertia: number, centerShift: number) => void;
 }
 
 export interface FitLloydResponse {

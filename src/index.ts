@@ -10,6 +10,8 @@ export { MiniBatchKMeans } from './minibatch';
 export type { MiniBatchKMeansOptions, ResolvedMiniBatchKMeansOptions } from './minibatch_options';
 export type { Metric } from './metric';
 export type { ModelJSON } from './model_file';
+export type { AsyncFitOptions, FitProgress } from './model_inputs';
+export { AbortError } from './plan';
 export { kmeansPlusPlus, kmeansPlusPlusAsync } from './kmeans_plus_plus';
 export type { KMeansPlusPlusOptions } from './kmeans_plus_plus';
 export type { Seeding } from './seeding';

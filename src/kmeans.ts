@@ -7,7 +7,7 @@ import { KMeansError } from './errors';
 import { type Matrix, type MatrixLike, asDType, dtypeOf } from './matrix';
 import { inertiaFor, metricRows } from './metric';
 import { type ModelJSON, constructFromParams, decodeModel, encodeModel } from './model_file';
-import { type PreparedData, assignPlan, dataRequest, fitInputs, queryInputs, transformPlan } from './model_inputs';
+import { type AsyncFitOptions, type PreparedData, assignPlan, asyncControls, dataRequest, fitInputs, queryInputs, transformPlan } from './model_inputs';
 import { type Algorithm, type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, resolveMixedPrecision } from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
@@ -59,11 +59,16 @@ export class KMeans {
     return this;
   }
 
-  /** As fit, on the libuv thread pool: the event loop stays free, and the result is identical. */
-  async fitAsync(X: MatrixLike, options: FitOptions = {}): Promise<this> {
+  /**
+   * As fit, on the libuv thread pool: the event loop stays free, and the result is identical.
+   * `signal` aborts it (within one iteration; rejects with an AbortError); `onProgress` hears
+   * of every iteration.
+   */
+  async fitAsync(X: MatrixLike, options: AsyncFitOptions = {}): Promise<this> {
     const callSite = new Error();
-    const prepared = this.prepare(X, options);
-    this.fitted = await runAsync(this.fitPlan(prepared), callSite);
+    const { fitOptions, control } = asyncControls(options, this.params.metric);
+    const prepared = this.prepare(X, fitOptions);
+    this.fitted = await runAsync(this.fitPlan(prepared), callSite, control);
     return this;
   }
 

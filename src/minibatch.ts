@@ -8,14 +8,16 @@
  * the batch and k, not by the number of rows.
  */
 import type { FloatArray } from './binding';
-import { KMeansError } from './errors';
+import { KMeansError, invalidOption } from './errors';
 import type { FitOptions } from './kmeans';
 import { type DType, type Matrix, type MatrixLike, allocate, asDType, dtypeOf, toMatrix } from './matrix';
 import { inertiaFor, metricRows } from './metric';
 import { type MiniBatchKMeansOptions, type ResolvedMiniBatchKMeansOptions, resolveMiniBatchOptions } from './minibatch_options';
 import {
+  type AsyncFitOptions,
   type PreparedData,
   assignPlan,
+  asyncControls,
   dataRequest,
   fitInputs,
   queryInputs,
@@ -75,11 +77,18 @@ export class MiniBatchKMeans {
     return this;
   }
 
-  /** As fit, on the libuv thread pool (one native call per step); the result is identical. */
-  async fitAsync(X: MatrixLike, options: FitOptions = {}): Promise<this> {
+  /**
+   * As fit, on the libuv thread pool (one native call per step); the result is identical.
+   * `signal` aborts it before the next step (rejects with an AbortError).
+   */
+  async fitAsync(X: MatrixLike, options: Omit<AsyncFitOptions, 'onProgress'> = {}): Promise<this> {
     const callSite = new Error();
-    const prepared = this.prepare(X, options, 'fit');
-    this.fitted = await runAsync(this.fitPlan(prepared), callSite);
+    if ((options as AsyncFitOptions).onProgress !== undefined) {
+      throw invalidOption('onProgress', 'absent: MiniBatchKMeans.fitAsync takes a signal only', 'a value');
+    }
+    const { fitOptions, control } = asyncControls(options, this.params.metric);
+    const prepared = this.prepare(X, fitOptions, 'fit');
+    this.fitted = await runAsync(this.fitPlan(prepared), callSite, control);
     return this;
   }
 

@@ -3,12 +3,50 @@
  * and the queries of a fitted model (predict, score, transform) under its metric.
  */
 import { native } from './binding';
-import { KMeansError } from './errors';
+import { KMeansError, invalidOption } from './errors';
 import type { FitOptions } from './kmeans';
 import { type Matrix, type MatrixLike, allocate, asDType, dtypeOf, requireFinite, toMatrix, toSampleWeight } from './matrix';
 import { type Metric, inertiaFor, metricRows } from './metric';
 import { type InitMethod, invalidOptionsObject, rejectUnknownKeys } from './options';
-import { type Plan, call } from './plan';
+import { type AsyncControl, type Plan, call } from './plan';
+
+/** fitAsync's options: a fit's, plus an AbortSignal and a progress callback. */
+export interface AsyncFitOptions extends FitOptions {
+  /** Aborting stops the fit before its next iteration; the call rejects with an AbortError. */
+  signal?: AbortSignal;
+  /**
+   * Called on the main thread after each iteration of the native loop (which does not wait for
+   * it): run (from 1, for nInit > 1), iteration (from 1), the inertia of that iteration's
+   * assignment and the squared center shift. If it throws, the fit stops and rejects with that error.
+   */
+  onProgress?: (progress: FitProgress) => void;
+}
+
+export interface FitProgress {
+  run: number;
+  iteration: number;
+  inertia: number;
+  centerShift: number;
+}
+
+/** Splits fitAsync's options into the fit's own and the async controls, checking the latter. */
+export function asyncControls(
+  options: AsyncFitOptions,
+  metric: Metric,
+): { fitOptions: FitOptions; control: AsyncControl } {
+  invalidOptionsObject(options, 'fit options');
+  const { signal, onProgress, ...fitOptions } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidOption('signal', 'an AbortSignal', signal);
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidOption('onProgress', 'a function', onProgress);
+  let run = 0;
+  const onIteration = onProgress
+    ? (iteration: number, inertia: number, centerShift: number) => {
+        if (iteration === 1) run++;
+        onProgress({ run, iteration, inertia: inertiaFor(metric, inertia), centerShift });
+      }
+    : undefined;
+  return { fitOptions, control: { signal, onIteration } };
+}
 
 /** The rows of one call, with their weights and the thread count. */
 export interface PreparedData {

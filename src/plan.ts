@@ -35,17 +35,70 @@ export function runSync<R>(plan: Plan<R>): R {
   return step.value;
 }
 
-/** `callSite` is an Error made before the first await, so failures point at the caller. */
-export async function runAsync<R>(plan: Plan<R>, callSite: Error): Promise<R> {
-  let step = plan.next();
-  while (!step.done) {
-    let result: unknown;
-    try {
-      result = await operation(step.value, true)(step.value.request);
-    } catch (error) {
-      throw fromNativeError(error, callSite);
+/** What an async run can be given besides its plan: an AbortSignal, and a progress callback. */
+export interface AsyncControl {
+  signal?: AbortSignal | undefined;
+  /** Called after each native iteration of a fitLloyd call, with (iteration, inertia, shift). */
+  onIteration?: ((iteration: number, inertia: number, centerShift: number) => void) | undefined;
+}
+
+/**
+ * `callSite` is an Error made before the first await, so failures point at the caller. With a
+ * signal, the run stops before its next native call once aborted, and a running fitLloyd stops
+ * before its next iteration (it polls a flag the abort listener sets).
+ */
+export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: AsyncControl = {}): Promise<R> {
+  const { signal } = control;
+  const cancel = new Int32Array(1);
+  let callbackError: { error: unknown } | undefined;
+  const onAbort = () => {
+    cancel[0] = 1;
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const onProgress = control.onIteration
+    ? (iteration: number, inertia: number, centerShift: number) => {
+        if (callbackError) return;
+        try {
+          control.onIteration!(iteration, inertia, centerShift);
+        } catch (error) {
+          // A throwing callback stops the fit, and the fit rejects with its error.
+          callbackError = { error };
+          cancel[0] = 1;
+        }
+      }
+    : undefined;
+  try {
+    let step = plan.next();
+    while (!step.done) {
+      if (signal?.aborted) throw abortError(signal);
+      let request = step.value.request;
+      if (step.value.name === 'fitLloyd') request = { ...request, cancel, ...(onProgress ? { onProgress } : {}) };
+      let result: unknown;
+      try {
+        result = await operation(step.value, true)(request);
+      } catch (error) {
+        if (callbackError) throw callbackError.error;
+        if (signal?.aborted) throw abortError(signal);
+        throw fromNativeError(error, callSite);
+      }
+      if (callbackError) throw callbackError.error;
+      step = plan.next(result);
     }
-    step = plan.next(result);
+    return step.value;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
-  return step.value;
+}
+
+/** The error an aborted call rejects with: name 'AbortError', code 'ABORT_ERR' (as Node's own), the signal's reason as cause. */
+export class AbortError extends Error {
+  readonly code = 'ABORT_ERR';
+  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AbortError';
+  }
+}
+
+function abortError(signal: AbortSignal): AbortError {
+  return new AbortError('The operation was aborted', { cause: signal.reason });
 }

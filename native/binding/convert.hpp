@@ -51,6 +51,15 @@ class Request {
     return true;
   }
 
+  // A function, or an empty handle when the field is absent.
+  bool optional_function(const char* key, Napi::Function* out) {
+    if (!has(key)) return true;
+    Napi::Value value = object_.Get(key);
+    KMN_REQUIRE(env_, value.IsFunction(), std::string("request field ") + key + " must be a function");
+    *out = value.As<Napi::Function>();
+    return true;
+  }
+
   // Same, but null or undefined gives a null pointer.
   template <typename T>
   bool optional_typed_array(const char* key, T** data, size_t* length) {

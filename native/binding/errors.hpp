@@ -20,6 +20,8 @@ inline Napi::Error status_error(Napi::Env env, Status status) {
       return make_error(env, "ERR_KMEANS_ALLOC", "Not enough memory for the k-means buffers");
     case Status::kSizeOverflow:
       return make_error(env, "ERR_KMEANS_TOO_LARGE", "The data is too large: a buffer size overflows");
+    case Status::kCancelled:
+      return make_error(env, "ERR_KMEANS_ABORTED", "The fit was aborted");
     default:
       return make_error(env, "ERR_KMEANS_INTERNAL", "Unexpected native status");
   }

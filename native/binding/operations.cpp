@@ -54,13 +54,51 @@ bool FitLloydOperation<T>::parse(Request& request) {
   options.algorithm = algorithm == "hamerly" ? Algorithm::kHamerly
                       : algorithm == "elkan" ? Algorithm::kElkan
                                              : Algorithm::kLloyd;
-  return request.optional_boolean("mixedPrecision", &options.mixed_precision) &&
-         request.optional_boolean("spherical", &options.spherical);
+  if (!request.optional_boolean("mixedPrecision", &options.mixed_precision) ||
+      !request.optional_boolean("spherical", &options.spherical)) {
+    return false;
+  }
+  if (request.has("cancel")) {
+    int32_t* cancel = nullptr;
+    if (!sized_array(request, "cancel", 1, 1, &cancel)) return false;
+    options.cancel = cancel;
+  }
+  Napi::Function on_progress;
+  if (!request.optional_function("onProgress", &on_progress)) return false;
+  if (!on_progress.IsEmpty()) {
+    progress = Napi::ThreadSafeFunction::New(request.env(), on_progress, "kmeans-native progress", 0, 1);
+  }
+  return true;
 }
+
+namespace {
+
+struct ProgressReport {
+  int64_t iteration;
+  double inertia, center_shift;
+};
+
+}  // namespace
 
 template <typename T>
 Status FitLloydOperation<T>::execute() {
-  return fit_lloyd(this->data, k, centers, labels, options, &fit);
+  if (progress) {
+    options.on_iteration = [this](int64_t iteration, const IterationStats& stats) {
+      auto* report = new ProgressReport{iteration, stats.inertia, stats.center_shift};
+      const napi_status queued = progress.NonBlockingCall(report, [](Napi::Env env, Napi::Function callback,
+                                                                      ProgressReport* data) {
+        if (env != nullptr && callback != nullptr) {
+          callback.Call({Napi::Number::New(env, static_cast<double>(data->iteration)),
+                         Napi::Number::New(env, data->inertia), Napi::Number::New(env, data->center_shift)});
+        }
+        delete data;
+      });
+      if (queued != napi_ok) delete report;
+    };
+  }
+  const Status status = fit_lloyd(this->data, k, centers, labels, options, &fit);
+  if (progress) progress.Release();
+  return status;
 }
 
 template <typename T>

@@ -27,8 +27,10 @@ struct DataOperation {
 };
 
 // fitLloyd: centers (INOUT k*d, initial then final), labels (OUT n), k, maxIter, tol
-// (absolute). Result: { nIter, converged, inertia, history: { inertia, centerShift,
-// labelChanges, relocated } } with one Float64Array entry per iteration.
+// (absolute), optional cancel (Int32Array(1): non-zero stops the fit, ERR_KMEANS_ABORTED) and
+// onProgress (called on the main thread with (iteration, inertia, centerShift) after each
+// iteration, without the fit waiting for it). Result: { nIter, converged, inertia, history: {
+// inertia, centerShift, labelChanges, relocated } } with one Float64Array entry per iteration.
 template <typename T>
 struct FitLloydOperation : DataOperation<T> {
   T* centers = nullptr;
@@ -36,6 +38,7 @@ struct FitLloydOperation : DataOperation<T> {
   int64_t k = 0;
   FitOptions options;
   FitResult fit;
+  Napi::ThreadSafeFunction progress;  // empty unless onProgress was given
 
   bool parse(Request& request);
   Status execute();

@@ -8,6 +8,7 @@ enum class Status {
   kOk,
   kAllocFailed,  // std::bad_alloc while preparing buffers
   kSizeOverflow, // a buffer size does not fit in size_t
+  kCancelled,    // the caller asked the fit to stop (an aborted async call)
 };
 
 }  // namespace kmn
