@@ -55,8 +55,10 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
     cancel[0] = 1;
   };
   signal?.addEventListener('abort', onAbort, { once: true });
+  let delivered = 0;
   const onProgress = control.onIteration
     ? (iteration: number, inertia: number, centerShift: number) => {
+        delivered++;
         if (callbackError) return;
         try {
           control.onIteration!(iteration, inertia, centerShift);
@@ -74,12 +76,19 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
       let request = step.value.request;
       if (step.value.name === 'fitLloyd') request = { ...request, cancel, ...(onProgress ? { onProgress } : {}) };
       let result: unknown;
+      const deliveredBefore = delivered;
       try {
         result = await operation(step.value, true)(request);
       } catch (error) {
         if (callbackError) throw callbackError.error;
         if (signal?.aborted) throw abortError(signal);
         throw fromNativeError(error, callSite);
+      }
+      if (onProgress && step.value.name === 'fitLloyd') {
+        // The reports travel on their own queue: let the last ones arrive before going on, so
+        // that every report precedes the result (one per iteration).
+        const total = deliveredBefore + (result as { nIter: number }).nIter;
+        for (let turn = 0; delivered < total && turn < 1000; turn++) await new Promise((resolve) => setImmediate(resolve));
       }
       if (callbackError) throw callbackError.error;
       step = plan.next(result);
