@@ -22,6 +22,7 @@ import {
   fitInputs,
   queryInputs,
   requireColumns,
+  sampleInputs,
   threadCount,
   transformPlan,
 } from './model_inputs';
@@ -113,10 +114,27 @@ export class MiniBatchKMeans {
    */
   async fitStream(source: AsyncIterable<MatrixLike> | Iterable<MatrixLike>): Promise<this> {
     const callSite = new Error();
+    const { batchSize } = this.params;
+    const initRows = Math.max(this.initSizeFor(Number.MAX_SAFE_INTEGER), batchSize);
+    const before = { fitted: this.fitted, progress: this.progress };
+    this.progress = undefined;
+    try {
+      return await this.streamBatches(source, initRows, callSite);
+    } catch (error) {
+      // A stream that fails part way leaves the model as it was.
+      this.fitted = before.fitted;
+      this.progress = before.progress;
+      throw error;
+    }
+  }
+
+  private async streamBatches(
+    source: AsyncIterable<MatrixLike> | Iterable<MatrixLike>,
+    initRows: number,
+    callSite: Error,
+  ): Promise<this> {
     const { batchSize, nClusters: k } = this.params;
     const threads = this.threads();
-    const initRows = Math.max(this.initSizeFor(Number.MAX_SAFE_INTEGER), batchSize);
-    this.progress = undefined;
     const started = (): Progress | undefined => this.progress;  // (set by the steps)
     let dtype: DType | undefined;
     let cols = 0;
@@ -270,7 +288,7 @@ export class MiniBatchKMeans {
   private prepare(X: MatrixLike, options: FitOptions, method: 'fit' | 'partialFit'): Rows {
     // partialFit after the first step: only the column count must match.
     if (method === 'partialFit' && this.progress !== undefined) {
-      const rows = fitInputs(X, options, method, { ...this.params, nClusters: 1, init: 'k-means++' });
+      const rows = sampleInputs(X, options, method, this.params.threads);
       requireColumns(rows.X, this.state().clusterCenters.cols, 'MiniBatchKMeans');
       return rows;
     }
@@ -351,7 +369,6 @@ export class MiniBatchKMeans {
       if (!best || inertia < best.inertia) best = { centers, inertia };
     }
     const progress = this.newProgress(best!.centers, rng);
-    this.progress = progress;
 
     const nSteps = Math.floor((maxIter * n) / batch);
     const indices = new Int32Array(batch);
@@ -365,6 +382,7 @@ export class MiniBatchKMeans {
     const { labels, inertia } = computeLabels
       ? yield* this.labelsAndInertia(data, progress.centers)
       : { labels: new Int32Array(0), inertia: inertiaFor(metric, (progress.ewaInertia ?? 0) * n) };
+    this.progress = progress;  // only now: an aborted fit leaves the model as it was
     return {
       clusterCenters: { data: progress.centers, rows: k, cols: data.X.cols },
       labels,
@@ -379,7 +397,8 @@ export class MiniBatchKMeans {
     const { nClusters: k, metric } = this.params;
     const computeLabels = overrides.computeLabels ?? this.params.computeLabels;
     const data = { ...prepared, X: yield* metricRows(prepared.X, metric, prepared.threads) };
-    if (!this.progress) {
+    let progress = this.progress;
+    if (!progress) {
       const rng = new Random(this.params.seed ?? randomSeed());
       let best: { centers: FloatArray; inertia: number } | undefined;
       for (let run = 0; run < (overrides.initRuns ?? 1); run++) {
@@ -387,15 +406,15 @@ export class MiniBatchKMeans {
         const inertia = overrides.initRuns ? yield* this.refine(data, centers) : 0;
         if (!best || inertia < best.inertia) best = { centers, inertia };
       }
-      this.progress = this.newProgress(best!.centers, rng);
+      progress = this.newProgress(best!.centers, rng);
     }
-    const progress = this.progress;
     const centers = asDType({ data: progress.centers, rows: k, cols: data.X.cols }, dtypeOf(data.X.data), 'clusterCenters');
     progress.centers = centers.data;
     yield* this.step(data, undefined, progress);
     const { labels, inertia } = computeLabels
       ? yield* this.labelsAndInertia(data, progress.centers)
       : { labels: new Int32Array(0), inertia: NaN };
+    this.progress = progress;
     return {
       clusterCenters: { data: progress.centers, rows: k, cols: data.X.cols },
       labels,

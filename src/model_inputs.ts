@@ -71,9 +71,8 @@ export function fitInputs(
   method: string,
   params: { nClusters: number; init: InitMethod | Matrix; threads: number | undefined },
 ): PreparedData {
-  invalidOptionsObject(options, `${method} options`);
-  rejectUnknownKeys(options, ['sampleWeight'], method);
-  const matrix = toMatrix(X, 'X');
+  const rows = sampleInputs(X, options, method, params.threads);
+  const matrix = rows.X;
   const { nClusters, init } = params;
   if (nClusters > matrix.rows) {
     throw new KMeansError(
@@ -87,7 +86,15 @@ export function fitInputs(
       `init must have one column per feature of X: X has ${matrix.cols} features, init has ${init.cols}`,
     );
   }
-  return { X: matrix, sampleWeight: toSampleWeight(options.sampleWeight, matrix.rows), threads: threadCount(params.threads) };
+  return rows;
+}
+
+/** X and its sample weights, with the options of `method` checked. */
+export function sampleInputs(X: MatrixLike, options: FitOptions, method: string, threads: number | undefined): PreparedData {
+  invalidOptionsObject(options, `${method} options`);
+  rejectUnknownKeys(options, ['sampleWeight'], method);
+  const matrix = toMatrix(X, 'X');
+  return { X: matrix, sampleWeight: toSampleWeight(options.sampleWeight, matrix.rows), threads: threadCount(threads) };
 }
 
 /** X for a query of a model fitted with `centers`: the same column count. */

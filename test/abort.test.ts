@@ -83,13 +83,19 @@ describe('fitAsync with an AbortSignal', () => {
     expect(() => model.labels).toThrow(KMeansError);
   });
 
-  it('stops MiniBatchKMeans before its next step', async () => {
+  it('stops MiniBatchKMeans before its next step, leaving the model as it was', async () => {
+    const small = [[0], [1], [10], [11], [20], [21], [30], [31]];
+    const model = new MiniBatchKMeans({ nClusters: 8, seed: 1, batchSize: 256, maxNoImprovement: null, reassignmentRatio: 0 });
+    model.partialFit(small);
+    const centers = model.clusterCenters.data.slice();
     const controller = new AbortController();
-    const fit = new MiniBatchKMeans({ nClusters: 8, seed: 1, batchSize: 256, maxNoImprovement: null }).fitAsync(bigProblem(), {
-      signal: controller.signal,
-    });
+    const fit = model.fitAsync(bigProblem(), { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     await expect(fit).rejects.toBeInstanceOf(AbortError);
+    expect(model.clusterCenters.data).toEqual(centers);
+    // partialFit goes on from the model it had, as if the aborted fit had never run.
+    const twin = new MiniBatchKMeans({ nClusters: 8, seed: 1, batchSize: 256, reassignmentRatio: 0 }).partialFit(small);
+    expect(model.partialFit(small).clusterCenters.data).toEqual(twin.partialFit(small).clusterCenters.data);
   });
 
   it('checks its options', async () => {

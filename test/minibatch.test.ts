@@ -173,6 +173,20 @@ describe('MiniBatchKMeans errors', () => {
     await expect(model.fitStream([[[1, NaN]]])).rejects.toMatchObject({ code: 'ERR_KMEANS_NON_FINITE' });
     await expect(model.fitStream([[[1, 2]]])).rejects.toMatchObject({ code: 'ERR_KMEANS_TOO_FEW_SAMPLES' });
   });
+
+  it('leaves the model as it was when a stream fails part way', async () => {
+    const rows = blobs(3000, 2, 2, 8);
+    const model = new MiniBatchKMeans({ nClusters: 2, batchSize: 100, seed: 1 }).fit(rows);
+    const centers = model.clusterCenters.data.slice();
+    const nSteps = model.nSteps;
+    async function* failing() {
+      yield rows.slice(0, 1000);
+      yield [[1, NaN]];
+    }
+    await expect(model.fitStream(failing())).rejects.toMatchObject({ code: 'ERR_KMEANS_NON_FINITE' });
+    expect(model.clusterCenters.data).toEqual(centers);
+    expect(model.nSteps).toBe(nSteps);
+  });
 });
 
 /** Rows from 16 Gaussian blobs (std 2) in d = 16, as float32, from a small seeded generator. */
