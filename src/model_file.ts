@@ -26,6 +26,11 @@ export interface ModelJSON {
   nIter: number;
   /** Model-specific attributes (algorithmUsed, converged; nSteps). */
   extra: Record<string, unknown>;
+  /**
+   * Optional: the names of the nFeatures columns the model was fitted on. The command line
+   * writes them, and its predict picks those columns of a file by name.
+   */
+  featureNames?: string[];
 }
 
 /** The parts of a fitted model a file keeps. */
@@ -83,6 +88,12 @@ export function decodeModel(input: unknown, model: ModelJSON['model']): StoredMo
   }
   if (!centers.every((value) => typeof value === 'number' && Number.isFinite(value))) {
     throw invalidModel('"clusterCenters" must hold finite numbers only');
+  }
+  if (file.featureNames !== undefined) {
+    const names = file.featureNames;
+    if (!Array.isArray(names) || names.length !== d || !names.every((name) => typeof name === 'string')) {
+      throw invalidModel(`"featureNames", when present, must hold nFeatures = ${d} strings`);
+    }
   }
   if (typeof file.params !== 'object' || file.params === null) throw invalidModel('"params" must be an object');
   if (typeof file.inertia !== 'number' || typeof file.nIter !== 'number') {
