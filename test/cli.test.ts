@@ -104,7 +104,7 @@ describe('kmeans-native predict', () => {
     expect(wrong.stderr).toBe(`kmeans-native: ${headerless}: it has 2 feature columns; the model was fitted on 4 (sepal_length, sepal_width, petal_length, petal_width): choose them with --columns\n`);
     const renamed = out('renamed.csv');
     fs.writeFileSync(renamed, 'a,b,c,d\n1,2,3,4\n');
-    expect(cli(['predict', 'model-q.json', renamed]).stderr).toMatch(/renamed\.csv, line 1: no column is named "sepal_length" \(the columns are: a, b, c, d\)\n$/);
+    expect(cli(['predict', 'model-q.json', renamed]).stderr).toMatch(/renamed\.csv, line 1: no column is named "sepal_length" \(the columns are: a, b, c, d\); the model was fitted on sepal_length, sepal_width, petal_length, petal_width\n$/);
 
     fs.writeFileSync(out('broken.json'), '{"format": "kmeans-native-model", ');
     const broken = cli(['predict', 'broken.json', iris]);
@@ -161,7 +161,7 @@ describe('progress and interruption', () => {
     expect(run.code).toBe(0);
     const lines = run.stderr.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(1);
-    for (const line of lines) expect(line).toMatch(/^\[[#-]{24}\] run [12]\/2 {2}iteration \d+ {2}inertia \d+\.\d+ {2}shift \d\.\d\de[+-]\d+$/);
+    for (const line of lines) expect(line).toMatch(/^\[[#-]{16}\] run [12]\/2 {2}iteration \d+ {2}inertia \d+\.\d+ {2}shift \d\.\d\de[+-]\d+$/);
     expect(run.stdout).toContain('2 runs from k-means++, seed 2');
   });
 
@@ -196,6 +196,21 @@ describe('the plot', () => {
       const sign = Math.sign(expected.reduce((a, b) => (Math.abs(b) > Math.abs(a) ? b : a)));
       expected.forEach((value, j) => expect(axes[c]![j]).toBeCloseTo(sign * value, 10));
       expect(explained[c]).toBeCloseTo(reference.explainedVarianceRatio[c], 12);
+    }
+  });
+
+  it("finds scikit-learn's axes with more features than its block of 8 (the iterative path)", () => {
+    const wide = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'cli', 'pca_wide.json'), 'utf8'));
+    const X = new Float64Array(500 * 20);
+    for (let i = 0; i < 500; i++) {
+      for (let j = 0; j < 20; j++) X[i * 20 + j] = (Math.sin(0.37 * i * (j + 1) + j) * (j + 1)) / 3 + ((i * 7 + j * 3) % 11) / 5;
+    }
+    const { axes, explained } = principalAxes(X, 500, 20);
+    for (const c of [0, 1]) {
+      expect(explained[c]).toBeCloseTo(wide.explainedVarianceRatio[c], 9);
+      const expected: number[] = wide.components[c];
+      const dot = expected.reduce((sum, value, j) => sum + value * axes[c]![j]!, 0);
+      expected.forEach((value, j) => expect(Math.abs(axes[c]![j]! - Math.sign(dot) * value)).toBeLessThan(1e-4));
     }
   });
 
@@ -242,5 +257,99 @@ describe('the plot', () => {
     expect(count).toBe(10_000);
     expect(svg).toContain(`${count.toLocaleString('en-US')} of 25,000 points shown`);
     expect(svg).toContain('>feature 1</text>');
+  });
+});
+
+describe('edges of the command line', () => {
+  it('predict reads standard input, taking all columns when it has no header', () => {
+    fs.writeFileSync(out('ab.csv'), 'a,b\n0,0\n0,1\n10,10\n10,11\n');
+    expect(cli(['fit', 'ab.csv', '-k', '2', '--seed', '1', '--out', 'ab.json', '--labels', 'ab-labels.csv', '-q']).code).toBe(0);
+    const run = cli(['predict', 'ab.json', '-'], '0,0\n0,1\n10,10\n10,11\n');
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(fs.readFileSync(out('ab-labels.csv'), 'utf8'));
+  });
+
+  it('values whose squared distances would overflow are refused, naming the line', () => {
+    fs.writeFileSync(out('huge.csv'), 'a,b,c\n1,2,3\n4,5,1e200\n7,8,9\n');
+    const run = cli(['fit', 'huge.csv', '-k', '2']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'kmeans-native: huge.csv, line 3, column 3: 1e+200 is too large: the squared distances would overflow float64 (|values| must stay below 3.87e+153 with 3 columns); scale the data down\n',
+    );
+    fs.writeFileSync(out('big32.csv'), '1,2\n3,1e19\n');
+    expect(cli(['fit', 'big32.csv', '-k', '2', '--float32']).stderr).toMatch(/big32\.csv, line 2, column 2: 1e\+19 is too large: the squared distances would overflow float32/);
+    expect(cli(['fit', 'big32.csv', '-k', '2', '-q']).code).toBe(0);
+  });
+
+  it('too few rows for k, and zero rows with --metric cosine, are named in the command\'s terms', () => {
+    fs.writeFileSync(out('five.csv'), '1\n2\n3\n4\n0\n');
+    expect(cli(['fit', 'five.csv']).stderr).toBe('kmeans-native: five.csv: it has 5 rows, fewer than the 8 clusters asked for (-k)\n');
+    expect(cli(['fit', 'five.csv', '-k', '2', '--metric', 'cosine']).stderr).toBe('kmeans-native: five.csv, line 5: the row is all zeros, which has no direction for --metric cosine\n');
+  });
+
+  it('a warning is one line, and the fit goes on', () => {
+    fs.writeFileSync(out('same.csv'), '1,1\n1,1\n1,1\n1,1\n');
+    const run = cli(['fit', 'same.csv', '-k', '3', '--labels', 'same-labels.csv', '-q']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^kmeans-native: warning: [^\n]*3[^\n]*\n$/);
+  });
+
+  it('outputs are checked before the fit: nothing is written when one cannot be', () => {
+    const run = cli(['fit', iris, '--columns', '1-4', '-k', '3', '--out', 'early.json', '--plot', 'missing-dir/p.svg']);
+    expect(run.stderr).toBe('kmeans-native: missing-dir/p.svg: cannot write it: its folder does not exist\n');
+    expect(fs.existsSync(out('early.json'))).toBe(false);
+    fs.copyFileSync(iris, out('own.csv'));
+    expect(cli(['fit', 'own.csv', '--columns', '1-4', '--labels', `${dir}/own.csv`]).stderr).toBe(`kmeans-native: --labels ${dir}/own.csv would overwrite the input own.csv\n`);
+    expect(cli(['fit', iris, '--columns', '1-4', '--labels', 'x.csv', '--plot', 'x.csv']).stderr).toBe('kmeans-native: --plot x.csv would overwrite --labels x.csv\n');
+    expect(cli(['fit', iris, '--columns', '1-4', '--labels', '-', '--out', '-']).stderr).toBe('kmeans-native: only one output can be "-" (standard output)\n');
+  });
+
+  it('--labels - writes the labels to standard output, without the summary', () => {
+    const run = cli(['fit', iris, '--columns', '1-4', '-k', '3', '--seed', '0', '--labels', '-']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').slice(0, 2)).toEqual(['cluster', expect.stringMatching(/^\d$/)]);
+    expect(run.stdout.trim().split('\n')).toHaveLength(151);
+  });
+
+  it('a reader that stops early (| head) ends the command quietly', async () => {
+    const rows = blobs(200_000, 2, 3, 1);
+    writeCsv('many.csv', rows);
+    cli(['fit', 'many.csv', '-k', '3', '--seed', '1', '--out', 'many.json', '-q']);
+    const child = spawn(process.execPath, [bin, 'predict', 'many.json', 'many.csv'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('a full disk on standard output is one line and exit code 2', () => {
+    if (!fs.existsSync('/dev/full')) return;
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const result = spawnSync(process.execPath, [bin, 'fit', iris, '--columns', '1-4', '-k', '3'], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      expect(result.stderr).toMatch(/^kmeans-native: standard output: cannot write it: .*ENOSPC.*\n$/);
+      expect(result.status).toBe(2);
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+});
+
+describe('the plot on awkward data', () => {
+  it('identical rows: no direction is made up from rounding', () => {
+    const X = Float64Array.from({ length: 21 }, (_, i) => [0.1, 0.7, 0.3][i % 3]!);
+    const { axes, explained } = principalAxes(X, 7, 3);
+    expect(explained).toEqual([0, 0]);
+    expect([...axes[0], ...axes[1]].every((v) => v === 0)).toBe(true);
+  });
+
+  it('column names with control characters still make valid XML', () => {
+    fs.writeFileSync(out('control.csv'), 'a\u0001b,c\u0000\n1,2\n3,4\n5,7\n');
+    expect(cli(['fit', 'control.csv', '-k', '2', '--plot', 'control.svg', '-q']).code).toBe(0);
+    const svg = fs.readFileSync(out('control.svg'), 'utf8');
+    expect(svg).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(svg).toContain('>a\ufffdb</text>');
   });
 });

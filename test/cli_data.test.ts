@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseColumnSpec } from '../src/cli/columns';
 import { DataFileError } from '../src/cli/data_error';
 import { type DataReadOptions, readDataFile } from '../src/cli/data_file';
+import { type ByteSource, readNpy } from '../src/cli/npy';
 
 const fixtures = path.join(__dirname, 'fixtures', 'cli');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmeans-native-data-'));
@@ -147,7 +148,7 @@ describe('broken files: one line naming the file, the place and the problem', ()
     ['empty.csv', '', /^empty\.csv: it holds no data rows$/],
     ['bad-json.ndjson', '[1,2]\n[3,4\n', /^bad-json\.ndjson, line 2: not valid JSON \(.+\)$/],
     ['short-array.ndjson', '[1,2]\n\n[3]\n', /^short-array\.ndjson, line 3: expected 2 values \(as on the first line\), found 1$/],
-    ['string-value.ndjson', '[1,2]\n[3,"4"]\n', /^string-value\.ndjson, line 2: column 2 "4" is not a finite number$/],
+    ['string-value.ndjson', '[1,2]\n[3,"4"]\n', /^string-value\.ndjson, line 2: column 2 "4" is not a number$/],
     ['new-key.ndjson', '{"a":1}\n{"a":2,"b":3}\n', /^new-key\.ndjson, line 2: key "b" is not on the first line$/],
     ['missing-key.ndjson', '{"a":1,"b":2}\n{"a":2}\n', /^missing-key\.ndjson, line 2: column 2 \("b"\) is missing$/],
     ['scalar.ndjson', '5\n', /^scalar\.ndjson, line 1: expected a JSON array of numbers or an object of numbers$/],
@@ -189,4 +190,90 @@ describe('broken files: one line naming the file, the place and the problem', ()
     const headerless = file('cols-headerless.csv', '1,2\n');
     expect((await failure(headerless, { columns: ['a'] })).message).toMatch(/"a" is not a column number, and the file has no header naming its columns$/);
   });
+});
+
+describe('reading details', () => {
+  it('a first line with an empty field is data, not a header', async () => {
+    const error = await failure(file('first-empty.csv', '1,,3\n4,5,6\n'));
+    expect(error.message).toMatch(/first-empty\.csv, line 1: column 2 is empty$/);
+  });
+
+  it('duplicate column names cannot name the features', async () => {
+    const csv = file('duplicates.csv', 'a,a,b\n1,2,3\n');
+    expect((await failure(csv)).message).toMatch(/line 1: two chosen columns are named "a": choose the features by number with --columns$/);
+    expect((await failure(csv, { columns: ['a'] })).message).toMatch(/line 1: more than one column is named "a": choose by number with --columns$/);
+    expect((await read(csv, { columns: parseColumnSpec('1,3') })).columnNames).toEqual(['a', 'b']);
+  });
+
+  it('a column number that is also another column\'s name is ambiguous', async () => {
+    const csv = file('numeric-names.csv', 'id,2,1\n7,8,9\n');
+    expect((await failure(csv, { columns: ['1'] })).message).toMatch(/--columns 1 is ambiguous: column 1 is not the column named "1" \(column 3\)$/);
+    expect((await read(csv, { columns: ['2'] })).rows2d).toEqual([[8]]);
+  });
+
+  it('JSON objects are chosen by key: their key order is not the file\'s', async () => {
+    const ndjson = file('keyed.ndjson', '{"z": 1, "5": 100}\n{"z": 2, "5": 200}\n');
+    expect((await read(ndjson, { columns: ['z'] })).rows2d).toEqual([[1], [2]]);
+    expect((await failure(ndjson, { columns: ['1'] })).message).toMatch(/no column is named "1" \(the columns are: 5, z\) \(JSON objects are chosen by key, not by number\)$/);
+  });
+
+  it("predict's model columns: by name when the file names its columns, else all of them", async () => {
+    const named = file('model-named.csv', 'x,b,a\n1,2,3\n');
+    expect((await read(named, { modelNames: ['a', 'b'] })).rows2d).toEqual([[3, 2]]);
+    const headerless = file('model-headerless.csv', '1,2\n');
+    expect((await read(headerless, { modelNames: ['a', 'b'] })).rows2d).toEqual([[1, 2]]);
+  });
+
+  it('values beyond float32 with --float32, and ones JSON reads as Infinity', async () => {
+    const csv = file('f32-range.csv', '1,2\n3,1e39\n');
+    expect((await failure(csv, { dtype: 'float32' })).message).toMatch(/line 2: column 2 1e\+39 is beyond the float32 range \(--float32\)$/);
+    expect((await failure(file('inf.ndjson', '[1e400, 2]\n'))).message).toMatch(/line 1: column 1 Infinity is not a finite number$/);
+  });
+
+  it('control characters in a file never break the one-line message', async () => {
+    const error = await failure(file('control.csv', 'a\u0001b,c\n1,x\u0000y\n'));
+    expect(error.message).toMatch(/line 2: column 2 \("c"\) "x\ufffdy" is not a number$/);
+  });
+
+  it('a file cut inside the NumPy prefix', async () => {
+    const npy = fs.readFileSync(path.join(fixtures, 'f8.npy'));
+    expect((await failure(file('eight.npy', npy.subarray(0, 8)))).message).toMatch(/eight\.npy, header: the file ends inside the header$/);
+  });
+});
+
+describe('NumPy data read in pieces', () => {
+  // A synthetic 1,000,000 × 3 float64 array (24 MB: several read pieces), C and Fortran order.
+  const rows = 1_000_000;
+  const value = (row: number, column: number) => row * 4 + column;
+  function source(fortran: boolean): ByteSource {
+    const header = Buffer.from(`{'descr': '<f8', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${rows}, 3), }`.padEnd(118) + '\n');
+    const prefix = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0]), Buffer.from([header.length, 0]), header]);
+    return {
+      size: prefix.length + rows * 3 * 8,
+      read(buffer, position) {
+        for (let i = 0; i < buffer.length; i++) {
+          const at = position + i;
+          if (at < prefix.length) {
+            buffer[i] = prefix[at]!;
+          } else {
+            const element = Math.floor((at - prefix.length) / 8);
+            const [row, column] = fortran ? [element % rows, Math.floor(element / rows)] : [Math.floor(element / 3), element % 3];
+            const bytes = Buffer.alloc(8);
+            bytes.writeDoubleLE(value(row, column));
+            buffer[i] = bytes[(at - prefix.length) % 8]!;
+          }
+        }
+        return buffer.length;
+      },
+    };
+  }
+  for (const fortran of [false, true]) {
+    it(fortran ? 'Fortran order' : 'C order', () => {
+      const table = readNpy('synthetic.npy', source(fortran), { spec: ['3', '1'] }, undefined);
+      expect([table.rows, table.cols]).toEqual([rows, 2]);
+      for (const row of [0, 1, 524_287, 524_288, rows - 1]) {
+        expect([table.data[row * 2], table.data[row * 2 + 1]]).toEqual([value(row, 2), value(row, 0)]);
+      }
+    });
+  }
 });

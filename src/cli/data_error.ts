@@ -8,6 +8,7 @@ export class DataFileError extends Error {
     readonly where: string | undefined,
     readonly problem: string,
   ) {
-    super(`${file}${where === undefined ? '' : `, ${where}`}: ${problem}`);
+    // One line, whatever the file holds: control characters are shown as U+FFFD.
+    super(`${file}${where === undefined ? '' : `, ${where}`}: ${problem}`.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '\ufffd'));
   }
 }

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import type { ColumnSpec } from './columns';
+import type { ColumnChoice, ColumnSpec } from './columns';
 import { DataFileError } from './data_error';
 import { isNpy, readNpy } from './npy';
 import type { DType, Table } from './table';
@@ -19,6 +19,8 @@ export interface DataReadOptions {
   format?: DataFormat;
   header?: boolean;
   columns?: ColumnSpec;
+  /** Without `columns`: these names when the file names its columns, else every column. */
+  modelNames?: readonly string[];
   /** undefined: float64, except that float32 .npy data stays float32. */
   dtype?: DType;
 }
@@ -39,13 +41,36 @@ export async function readDataFile(file: string, options: DataReadOptions = {}):
     return readTextTable('standard input', lines(process.stdin), { ...textOptions(options), format });
   }
   const format = options.format ?? extensions[path.extname(file).toLowerCase()] ?? sniffFormat(file);
-  if (format === 'npy') return readNpy(file, readWhole(file), options.columns, options.dtype);
+  if (format === 'npy') return readNpyFile(file, choice(options), options.dtype);
   checkReadable(file);
   return readTextTable(file, lines(fs.createReadStream(file)), { ...textOptions(options), format });
 }
 
 function textOptions(options: DataReadOptions) {
-  return { header: options.header, columns: options.columns, dtype: options.dtype ?? 'float64' };
+  return { header: options.header, columns: choice(options), dtype: options.dtype ?? 'float64' };
+}
+
+function choice(options: DataReadOptions): ColumnChoice {
+  return { spec: options.columns, modelNames: options.modelNames };
+}
+
+/** The .npy reader reads the file in pieces, so files beyond Node's 2 GiB read limit work. */
+function readNpyFile(file: string, columns: ColumnChoice, dtype: DType | undefined): Table {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  try {
+    const descriptor = fd;
+    const size = fs.fstatSync(descriptor).size;
+    return readNpy(file, { size, read: (buffer, position) => fs.readSync(descriptor, buffer, 0, buffer.length, position) }, columns, dtype);
+  } catch (error) {
+    throw error instanceof DataFileError ? error : unreadable(file, error);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function lines(input: NodeJS.ReadableStream): AsyncIterable<string> {
@@ -71,14 +96,6 @@ function readHead(file: string, bytes: number): Buffer {
     throw unreadable(file, error);
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
-function readWhole(file: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (error) {
-    throw unreadable(file, error);
   }
 }
 

@@ -2,16 +2,24 @@
  * NumPy's .npy format (versions 1-3): a magic string, a header holding a Python dict literal
  * ({'descr': '<f8', 'fortran_order': False, 'shape': (150, 4), }) and the raw values.
  * One- and two-dimensional arrays of floats, integers and booleans are read; float32 stays
- * float32 unless float64 is asked for.
+ * float32 unless float64 is asked for. The values are read in pieces of a few megabytes.
  */
-import { resolveColumns, type ColumnSpec } from './columns';
+import { type ColumnChoice, resolveColumns } from './columns';
 import { DataFileError } from './data_error';
-import type { DType, Table } from './table';
+import { type DType, type Table, unusableValue } from './table';
 
 const magic = Buffer.from([0x93, ...Buffer.from('NUMPY')]);
+const pieceBytes = 1 << 22;
 
 export function isNpy(head: Buffer): boolean {
   return head.subarray(0, magic.length).equals(magic);
+}
+
+/** Random access to the file's bytes. */
+export interface ByteSource {
+  size: number;
+  /** Fills `buffer` from `position` on; returns the bytes read. */
+  read(buffer: Buffer, position: number): number;
 }
 
 interface Header {
@@ -23,11 +31,11 @@ interface Header {
   dataOffset: number;
 }
 
-export function readNpy(file: string, buffer: Buffer, columns: ColumnSpec | undefined, dtype: DType | undefined): Table {
-  const header = parseHeader(file, buffer);
+export function readNpy(file: string, source: ByteSource, columns: ColumnChoice, dtype: DType | undefined): Table {
+  const header = readHeader(file, source);
   const [rows, cols = 1] = header.shape as [number, number?];
   const expected = rows * cols * header.bytes;
-  const present = buffer.length - header.dataOffset;
+  const present = source.size - header.dataOffset;
   if (present !== expected) {
     throw new DataFileError(
       file,
@@ -42,36 +50,53 @@ export function readNpy(file: string, buffer: Buffer, columns: ColumnSpec | unde
   } catch (error) {
     throw new DataFileError(file, 'header', (error as Error).message);
   }
-  const keepFloat32 = header.kind === 'f' && header.bytes === 4 && dtype !== 'float64';
-  const out = keepFloat32 || dtype === 'float32' ? new Float32Array(rows * picked.length) : new Float64Array(rows * picked.length);
-  const view = new DataView(buffer.buffer, buffer.byteOffset + header.dataOffset, expected);
+  const outType: DType = dtype ?? (header.kind === 'f' && header.bytes === 4 ? 'float32' : 'float64');
+  const width = picked.length;
+  const out = outType === 'float32' ? new Float32Array(rows * width) : new Float64Array(rows * width);
+  // Where each stored column goes in a row of the output (-1: not chosen).
+  const target = new Int32Array(cols).fill(-1);
+  picked.forEach((column, j) => (target[column] = j));
+
   const read = elementReader(header);
-  for (let row = 0; row < rows; row++) {
-    picked.forEach((column, j) => {
-      const index = header.fortranOrder ? column * rows + row : row * cols + column;
-      const value = read(view, index * header.bytes);
-      if (!Number.isFinite(value)) {
-        throw new DataFileError(file, `row ${row + 1}, column ${column + 1}`, `${value} is not a finite number`);
-      }
-      out[row * picked.length + j] = value;
-    });
+  const piece = Buffer.alloc(Math.max(header.bytes, pieceBytes - (pieceBytes % header.bytes)));
+  const view = new DataView(piece.buffer, piece.byteOffset, piece.length);
+  const count = rows * cols;
+  for (let first = 0; first < count; ) {
+    const n = Math.min(count - first, piece.length / header.bytes);
+    const got = source.read(piece.subarray(0, n * header.bytes), header.dataOffset + first * header.bytes);
+    if (got !== n * header.bytes) throw new DataFileError(file, 'data', 'the file ended while being read');
+    for (let e = 0; e < n; e++) {
+      const index = first + e;
+      const row = header.fortranOrder ? index % rows : Math.floor(index / cols);
+      const column = header.fortranOrder ? Math.floor(index / rows) : index % cols;
+      const j = target[column]!;
+      if (j < 0) continue;
+      const value = read(view, e * header.bytes);
+      const problem = unusableValue(value, outType);
+      if (problem !== undefined) throw new DataFileError(file, `row ${row + 1}, column ${column + 1}`, `${value} ${problem}`);
+      out[row * width + j] = value;
+    }
+    first += n;
   }
-  return { data: out, rows, cols: picked.length, columnNames: undefined };
+  return { data: out, rows, cols: width, columnNames: undefined, place: (row) => `row ${row + 1}` };
 }
 
-function parseHeader(file: string, buffer: Buffer): Header {
+function readHeader(file: string, source: ByteSource): Header {
   const fail = (problem: string): never => {
     throw new DataFileError(file, 'header', problem);
   };
-  if (!isNpy(buffer) || buffer.length < 10) fail('not a NumPy .npy file (the magic string is missing)');
-  const major = buffer[6];
+  const prefix = Buffer.alloc(12);
+  const got = source.read(prefix, 0);
+  if (!isNpy(prefix.subarray(0, got))) fail('not a NumPy .npy file (the magic string is missing)');
+  const major = prefix[6];
   if (major !== 1 && major !== 2 && major !== 3) fail(`format version ${major} is not supported (1, 2 and 3 are)`);
-  const lengthBytes = major === 1 ? 2 : 4;
-  const start = 8 + lengthBytes;
-  if (buffer.length < start) fail('the file ends inside the header');
-  const length = major === 1 ? buffer.readUInt16LE(8) : buffer.readUInt32LE(8);
-  if (buffer.length < start + length) fail('the file ends inside the header');
-  const text = buffer.toString(major === 3 ? 'utf8' : 'latin1', start, start + length);
+  const start = major === 1 ? 10 : 12;
+  if (got < start) fail('the file ends inside the header');
+  const length = major === 1 ? prefix.readUInt16LE(8) : prefix.readUInt32LE(8);
+  if (source.size < start + length) fail('the file ends inside the header');
+  const headerBytes = Buffer.alloc(length);
+  source.read(headerBytes, start);
+  const text = headerBytes.toString(major === 3 ? 'utf8' : 'latin1');
 
   const descr = /'descr'\s*:\s*'([<>|=])([a-zA-Z])(\d+)'/.exec(text);
   const order = /'fortran_order'\s*:\s*(True|False)/.exec(text);

@@ -2,8 +2,8 @@
  * The first two principal components of a data set, for plotting. Block subspace iteration
  * (Golub & Van Loan, Matrix Computations, 8.2.4) with a Rayleigh-Ritz step on the centered
  * rows, so neither a d×d covariance nor its full eigendecomposition is ever formed: with d up to
- * thousands it stays a matter of milliseconds to a second. On large data the axes are computed
- * from a fixed random subset of about half a million values, which is plenty for a picture.
+ * thousands it stays within about a second. On large data the axes are computed from a fixed
+ * random subset of about half a million values (at least 100 rows), which is plenty for a picture.
  */
 import { sampleRows } from './row_sample';
 import { type Eigen, symmetricEigen } from './symmetric_eigen';
@@ -18,10 +18,13 @@ export interface PrincipalAxes {
 
 const valueBudget = 500_000;
 const blockSize = 8;
-const maxIterations = 100;
+// Slow convergence means nearly equal variances, where any of the close directions makes as good a picture.
+const maxIterations = 30;
+/** Ritz values this close (relative) to the previous iteration's are taken as converged: ample for a picture. */
+const tolerance = 1e-8;
 
 export function principalAxes(data: ArrayLike<number>, rows: number, cols: number): PrincipalAxes {
-  const sample = sampleRows(rows, Math.max(1000, Math.floor(valueBudget / cols)));
+  const sample = sampleRows(rows, Math.max(100, Math.floor(valueBudget / cols)));
   const m = sample.length;
   const mean = new Float64Array(cols);
   for (const row of sample) for (let j = 0; j < cols; j++) mean[j]! += data[row * cols + j]! / m;
@@ -31,6 +34,12 @@ export function principalAxes(data: ArrayLike<number>, rows: number, cols: numbe
   });
   let total = 0;
   for (const value of centered) total += value * value;
+  let raw = 0;
+  for (const row of sample) for (let j = 0; j < cols; j++) raw += data[row * cols + j]! ** 2;
+  if (total <= 1e-24 * raw || total === 0) {
+    // All rows (numerically) equal: what is left after centering is rounding, not directions.
+    return { mean, axes: [new Float64Array(cols), new Float64Array(cols)], explained: [0, 0] };
+  }
 
   const b = Math.min(blockSize, cols);
   let basis = orthonormalColumns(startingBlock(cols, b), cols, b);
@@ -40,7 +49,7 @@ export function principalAxes(data: ArrayLike<number>, rows: number, cols: numbe
     const projected = multiply(centered, m, cols, basis, b); // m×b
     ritz = symmetricEigen(gram(projected, m, b), b);
     const top = [ritz.values[0]!, ritz.values[Math.min(1, b - 1)]!];
-    if (b === cols || top.every((value, i) => Math.abs(value - previous[i]!) <= 1e-10 * Math.max(top[0]!, 1e-300))) break;
+    if (b === cols || top.every((value, i) => Math.abs(value - previous[i]!) <= tolerance * Math.max(top[0]!, 1e-300))) break;
     previous = top;
     basis = orthonormalColumns(multiplyTransposed(centered, m, cols, projected, b), cols, b);
   }

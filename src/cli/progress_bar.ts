@@ -13,7 +13,7 @@ export interface ProgressSettings {
   mode: 'terminal' | 'lines' | 'off';
 }
 
-const barWidth = 24;
+const barWidth = 16;
 const terminalDelayMs = 250;
 
 export class ProgressBar {
@@ -35,7 +35,9 @@ export class ProgressBar {
     const now = Date.now();
     if (this.settings.mode === 'terminal') {
       if (now - this.started < terminalDelayMs || now - this.lastDraw < 80) return;
-      this.stream.write(`\r${this.line(progress)}\x1b[K`);
+      // Cut to the terminal's width: a wrapped line could not be redrawn in place.
+      const columns = (this.stream as NodeJS.WriteStream).columns ?? 80;
+      this.stream.write(`\r${this.line(progress).slice(0, columns - 1)}\x1b[K`);
       this.drawn = true;
     } else {
       if (this.lastDraw !== 0 && now - this.lastDraw < 200) return;

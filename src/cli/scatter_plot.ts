@@ -74,6 +74,7 @@ export function scatterSvg(input: ScatterInput): string {
   const ys = [...points.map((p) => p[1]), ...centers.map((p) => p[1])];
   const xScale = linearScale(xs, plot.left, plot.right);
   const yScale = linearScale(ys, plot.bottom, plot.top);
+  if (input.cols === 1) yScale.ticks = yScale.ticks.filter(Number.isInteger); // cluster numbers
 
   const sizes = new Array<number>(k).fill(0);
   for (let row = 0; row < rows; row++) sizes[labels[row]!]!++;
@@ -180,6 +181,9 @@ function tickText(value: number): string {
   return escape(Number(value.toPrecision(6)).toString());
 }
 
+/** Text for SVG: markup characters escaped, characters XML does not allow replaced by U+FFFD. */
 function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

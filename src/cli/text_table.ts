@@ -2,9 +2,9 @@
  * Line-oriented data files: CSV and TSV (with or without a header line) and NDJSON (one JSON
  * array or object per line). Read as a stream, so a file never has to fit in memory as text.
  */
-import { type ColumnSpec, resolveColumns } from './columns';
+import { type ColumnChoice, resolveColumns } from './columns';
 import { DataFileError } from './data_error';
-import { type DType, type Table, TableBuilder, parseNumber } from './table';
+import { type DType, type Table, TableBuilder, parseNumber, unusableValue } from './table';
 
 export type TextFormat = 'csv' | 'tsv' | 'ndjson';
 
@@ -12,7 +12,7 @@ export interface TextReadOptions {
   format: TextFormat;
   /** Whether the first line names the columns; undefined: yes if it holds anything but numbers. */
   header: boolean | undefined;
-  columns: ColumnSpec | undefined;
+  columns: ColumnChoice;
   dtype: DType;
 }
 
@@ -34,6 +34,7 @@ abstract class RowReader {
   protected builder: TableBuilder | undefined;
   protected picked: number[] = [];
   protected names: string[] | undefined;
+  private row: number[] = [];
 
   constructor(
     protected readonly file: string,
@@ -42,10 +43,10 @@ abstract class RowReader {
 
   abstract add(line: string, lineNumber: number): void;
 
-  /** Fixes the file's columns from its first line. */
-  protected start(count: number, names: string[] | undefined, lineNumber: number): void {
+  /** Fixes the file's columns from its first line; `keyed`: the names are JSON object keys. */
+  protected start(count: number, names: string[] | undefined, lineNumber: number, keyed = false): void {
     try {
-      this.picked = resolveColumns(this.options.columns, count, names);
+      this.picked = resolveColumns(this.options.columns, count, names, keyed);
     } catch (error) {
       throw new DataFileError(this.file, `line ${lineNumber}`, (error as Error).message);
     }
@@ -53,7 +54,22 @@ abstract class RowReader {
     this.builder = new TableBuilder(this.picked.length);
   }
 
-  protected columnName(column: number): string {
+  /** Adds the chosen columns of one line: `valueAt(column)` gives a number or says why it is not one. */
+  protected addRow(lineNumber: number, valueAt: (column: number) => number | string): void {
+    this.row.length = 0;
+    for (const column of this.picked) {
+      const value = valueAt(column);
+      const problem = typeof value === 'string' ? value : unusableValue(value, this.options.dtype);
+      if (problem !== undefined) {
+        const shown = typeof value === 'number' ? `${value} ` : '';
+        throw new DataFileError(this.file, `line ${lineNumber}`, `${this.columnName(column)} ${shown}${problem}`);
+      }
+      this.row.push(value as number);
+    }
+    this.builder!.pushRow(this.row, lineNumber);
+  }
+
+  private columnName(column: number): string {
     const name = this.names?.[this.picked.indexOf(column)];
     return name === undefined ? `column ${column + 1}` : `column ${column + 1} ("${name}")`;
   }
@@ -79,7 +95,8 @@ class DelimitedRows extends RowReader {
     const fields = splitFields(line, this.delimiter);
     if (typeof fields === 'string') throw new DataFileError(this.file, `line ${lineNumber}`, fields);
     if (this.builder === undefined) {
-      const header = this.options.header ?? fields.some((field) => parseNumber(field) === undefined);
+      // A header is a first line with a field that is neither empty nor a number.
+      const header = this.options.header ?? fields.some((field) => field !== '' && parseNumber(field) === undefined);
       this.fieldCount = fields.length;
       this.start(fields.length, header ? fields : undefined, lineNumber);
       if (header) return;
@@ -91,15 +108,12 @@ class DelimitedRows extends RowReader {
         `expected ${this.fieldCount} fields (as on the first line), found ${fields.length}`,
       );
     }
-    for (const column of this.picked) {
+    this.addRow(lineNumber, (column) => {
       const text = fields[column] as string;
       const value = parseNumber(text);
-      if (value === undefined || !Number.isFinite(value)) {
-        const problem = text === '' ? 'is empty' : value === undefined ? `"${text}" is not a number` : `${text} is not a finite number`;
-        throw new DataFileError(this.file, `line ${lineNumber}`, `${this.columnName(column)} ${problem}`);
-      }
-      this.builder!.push(value);
-    }
+      if (value === undefined) return text === '' ? 'is empty' : `"${text}" is not a number`;
+      return Number.isFinite(value) ? value : `${text} is not a finite number`;
+    });
   }
 }
 
@@ -158,17 +172,14 @@ class NdjsonRows extends RowReader {
     if (this.builder === undefined) {
       this.keys = isObject ? Object.keys(record as object) : undefined;
       this.width = isObject ? this.keys!.length : (record as unknown[]).length;
-      this.start(this.width, this.keys, lineNumber);
+      this.start(this.width, this.keys, lineNumber, isObject);
     }
     const values = this.valuesOf(record, isObject, where);
-    for (const column of this.picked) {
+    this.addRow(lineNumber, (column) => {
       const value = values[column];
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        const problem = value === undefined || value === null ? 'is missing' : `${JSON.stringify(value)} is not a finite number`;
-        throw new DataFileError(this.file, where, `${this.columnName(column)} ${problem}`);
-      }
-      this.builder!.push(value);
-    }
+      if (typeof value === 'number') return value;
+      return value === undefined || value === null ? 'is missing' : `${JSON.stringify(value)} is not a number`;
+    });
   }
 
   private valuesOf(record: unknown, isObject: boolean, where: string): unknown[] {

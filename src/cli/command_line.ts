@@ -1,0 +1,110 @@
+/**
+ * The command line's grammar: the usage text, the options, and their parsing into typed values.
+ */
+import { parseArgs } from 'node:util';
+
+/** A mistake in the command line: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+export const usage = `Usage:
+  kmeans-native fit DATA [-k 8] [options]      cluster the rows of DATA
+  kmeans-native predict MODEL DATA [options]   label the rows of DATA with a saved model
+
+DATA is a CSV or TSV file (with or without a header line), NDJSON (a JSON array or object of
+numbers per line) or NumPy .npy; "-" reads CSV from standard input.
+
+Reading data (fit and predict):
+  --columns LIST       the feature columns: numbers, ranges and header names, e.g. 1-4 or a,b
+                       (default: all; predict: the columns the model was fitted on)
+  --header, --no-header  whether the first line names the columns (default: it does if it
+                       holds anything but numbers)
+  --format FORMAT      csv, tsv, ndjson or npy (default: from the extension or the content)
+  --float32            compute in float32 (float32 .npy data stays float32 anyway)
+
+fit:
+  -k, --clusters N     number of clusters (default 8)
+  --algorithm NAME     auto, lloyd, hamerly or elkan (default auto)
+  --init NAME          k-means++ or random (default k-means++)
+  --n-init N           runs from different starts, the best is kept (default auto)
+  --max-iter N         iterations per run (default 300)
+  --tol X              convergence tolerance, relative to the data's variance (default 1e-4)
+  --seed N             seed of the random generator (default: random)
+  --threads N          native threads (default: all cores)
+  --metric NAME        euclidean or cosine (default euclidean)
+  --out FILE           save the model as JSON (read it back with predict or KMeans.fromJSON)
+
+Output (fit and predict):
+  --labels FILE        write each row's cluster as CSV (predict: default standard output)
+  --plot FILE          write an SVG scatter plot of the clusters (the first two principal
+                       components when there are more than two features)
+  An output FILE "-" is standard output (the summary is then left out).
+  --progress, --no-progress  the progress line on stderr (default: on a terminal, for long fits)
+  -q, --quiet          print no summary
+  -h, --help           this help;  -v, --version  the version
+`;
+
+
+const options = {
+  clusters: { type: 'string', short: 'k' },
+  algorithm: { type: 'string' },
+  init: { type: 'string' },
+  'n-init': { type: 'string' },
+  'max-iter': { type: 'string' },
+  tol: { type: 'string' },
+  seed: { type: 'string' },
+  threads: { type: 'string' },
+  metric: { type: 'string' },
+  columns: { type: 'string' },
+  header: { type: 'boolean' },
+  'no-header': { type: 'boolean' },
+  format: { type: 'string' },
+  float32: { type: 'boolean' },
+  out: { type: 'string' },
+  labels: { type: 'string' },
+  plot: { type: 'string' },
+  progress: { type: 'boolean' },
+  'no-progress': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+export type Values = ReturnType<typeof parseCommandLine>['values'];
+
+export function parseCommandLine(args: string[]) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see kmeans-native --help)`);
+  }
+}
+
+/** Options that belong to the other command are a mistake, not something to ignore. */
+export function rejectOptions(values: Values, command: string, notHere: (keyof Values)[]): void {
+  const wrong = notHere.find((name) => values[name] !== undefined);
+  if (wrong !== undefined) throw new UsageError(`--${wrong} does not apply to ${command}`);
+}
+
+export function integerOption(values: Values, name: 'clusters' | 'n-init' | 'max-iter' | 'seed' | 'threads', fallback?: number): number | undefined {
+  const text = values[name];
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) {
+    const flag = name === 'clusters' ? '-k' : `--${name}`;
+    throw new UsageError(`${flag} must be a whole number (got "${text}")`);
+  }
+  return Number(text);
+}
+
+export function numberOption(values: Values, name: 'tol'): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${name} must be a number (got "${text}")`);
+  return value;
+}
+
+export function progressMode(values: Values): 'terminal' | 'lines' | 'off' {
+  if (values.quiet || values['no-progress']) return 'off';
+  if (process.stderr.isTTY) return 'terminal';
+  return values.progress ? 'lines' : 'off';
+}

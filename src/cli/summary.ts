@@ -1,0 +1,52 @@
+/** What the commands print and write as text: the data's shape, the fit, the labels. */
+import type { KMeans } from '../kmeans';
+import type { Table } from './table';
+
+export function labelsCsv(labels: Int32Array): string {
+  return `cluster\n${labels.join('\n')}\n`;
+}
+
+export function describeTable(name: string, { rows, cols, columnNames }: Table): string {
+  const names = columnNames && cols <= 12 ? ` (${columnNames.join(', ')})` : '';
+  return `${name}: ${rows} rows × ${cols} columns${names}`;
+}
+
+export function clusterSizes(labels: Int32Array, k: number): number[] {
+  const sizes = new Array<number>(k).fill(0);
+  for (const label of labels) sizes[label]!++;
+  return sizes;
+}
+
+export function runCount({ nInit, init }: KMeans['params']): number {
+  return nInit === 'auto' ? (init === 'random' ? 10 : 1) : nInit;
+}
+
+/** The fit in a few lines: data, run, and per cluster its size and (up to 8 features) center. */
+export function fitSummary(name: string, table: Table, model: KMeans): string {
+  const { params } = model;
+  const runs = runCount(params);
+  const start = typeof params.init === 'string' ? params.init : 'the given centers';
+  const lines = [
+    describeTable(name, table),
+    `k-means (${model.algorithmUsed}): k = ${model.clusterCenters.rows}, ${runs} run${runs > 1 ? 's' : ''} from ${start}, ${params.seed === undefined ? 'random seed' : `seed ${params.seed}`}: ` +
+      `${model.nIter} iterations, ${model.converged ? 'converged' : 'not converged'}, inertia ${model.inertia.toPrecision(8)}`,
+  ];
+  const { data, rows: k, cols } = model.clusterCenters;
+  const sizes = clusterSizes(model.labels, k);
+  if (cols <= 8) {
+    const names = Array.from({ length: cols }, (_, j) => table.columnNames?.[j] ?? `x${j + 1}`);
+    const widths = names.map((column) => Math.max(10, column.length));
+    lines.push(['cluster', '    size', ...names.map((column, j) => column.padStart(widths[j]!))].join('  '));
+    for (let c = 0; c < k; c++) {
+      const center = Array.from({ length: cols }, (_, j) => formatValue(data[c * cols + j]!).padStart(widths[j]!));
+      lines.push([String(c).padStart(7), String(sizes[c]).padStart(8), ...center].join('  '));
+    }
+  } else {
+    lines.push(`cluster sizes: ${sizes.join(', ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function formatValue(value: number): string {
+  return Math.abs(value) >= 1e-3 && Math.abs(value) < 1e6 ? value.toFixed(4) : value.toPrecision(4);
+}
