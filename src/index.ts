@@ -12,6 +12,7 @@ export type { Metric } from './metric';
 export type { ModelJSON } from './model_file';
 export type { AsyncFitOptions, FitProgress } from './model_inputs';
 export { AbortError } from './plan';
+export { asyncThreadLimit, setAsyncThreadLimit } from './thread_budget';
 export { kmeansPlusPlus, kmeansPlusPlusAsync } from './kmeans_plus_plus';
 export type { KMeansPlusPlusOptions } from './kmeans_plus_plus';
 export type { Seeding } from './seeding';

@@ -6,6 +6,7 @@
  */
 import { type OperationName, type Operations, native } from './binding';
 import { fromNativeError } from './errors';
+import { acquireThreads, releaseThreads } from './thread_budget';
 
 export type NativeCall = { [K in OperationName]: { name: K; request: Operations[K][0] } }[OperationName];
 export type Plan<R> = Generator<NativeCall, R, unknown>;
@@ -45,7 +46,8 @@ export interface AsyncControl {
 /**
  * `callSite` is an Error made before the first await, so failures point at the caller. With a
  * signal, the run stops before its next native call once aborted, and a running fitLloyd stops
- * before its next iteration (it polls a flag the abort listener sets).
+ * before its next iteration (it polls a flag the abort listener sets). Each native step takes
+ * its threads from the shared budget of thread_budget.ts.
  */
 export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: AsyncControl = {}): Promise<R> {
   const { signal } = control;
@@ -77,12 +79,15 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
       if (step.value.name === 'fitLloyd') request = { ...request, cancel, ...(onProgress ? { onProgress } : {}) };
       let result: unknown;
       const deliveredBefore = delivered;
+      const threads = await acquireThreads(request.threads, signal, () => abortError(signal!));
       try {
-        result = await operation(step.value, true)(request);
+        result = await operation(step.value, true)({ ...request, threads });
       } catch (error) {
         if (callbackError) throw callbackError.error;
         if (signal?.aborted) throw abortError(signal);
         throw fromNativeError(error, callSite);
+      } finally {
+        releaseThreads(threads);
       }
       if (onProgress && step.value.name === 'fitLloyd') {
         // The reports travel on their own queue: let the last ones arrive before going on, so
