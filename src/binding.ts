@@ -145,7 +145,11 @@ export type NativeAddon = {
 
 function load(): NativeAddon {
   const root = path.join(__dirname, '..');
+  // A binary at another path (the sanitizer build of npm run test:sanitize, say).
+  const override = process.env.KMEANS_NATIVE_BINARY;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (override) return require(path.resolve(override)) as NativeAddon;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
     return nodeGypBuild(root) as NativeAddon;
@@ -153,7 +157,7 @@ function load(): NativeAddon {
     throw new KMeansError(
       'ERR_KMEANS_ADDON_NOT_FOUND',
       `Could not load the kmeans-native addon for ${process.platform}-${process.arch} (node ${process.version}). ` +
-        `Looked in ${path.join(root, 'prebuilds')} and ${path.join(root, 'build', 'Release')}. ` +
+        (override ? `Looked for KMEANS_NATIVE_BINARY=${override}. ` : `Looked in ${path.join(root, 'prebuilds')} and ${path.join(root, 'build', 'Release')}. `) +
         'Build it from source with `npx cmake-js compile` in the package folder (needs CMake and a C++17 compiler).',
       { cause: error },
     );
