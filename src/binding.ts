@@ -125,7 +125,7 @@ export interface Operations {
   transform: [TransformRequest, undefined];
   clusterMeans: [ClusterMeansRequest, undefined];
   columnStats: [ColumnStatsRequest, number];
-  firstNonFinite: [DataRequest, number];
+  firstOutOfRange: [DataRequest & { limit: number }, number];
   plusPlusStep: [PlusPlusRequest, PlusPlusResponse];
   /** Result: the batch inertia against the centers before the step. */
   miniBatchStep: [MiniBatchStepRequest, number];

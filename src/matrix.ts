@@ -123,10 +123,11 @@ function packRows(value: unknown, name: string, requireFinite: boolean): Matrix<
       data[i * cols + j] = cell;
     }
   }
+  if (requireFinite) checkFinite({ data, rows, cols }, name);
   return { data, rows, cols };
 }
 
-/** Throws ERR_KMEANS_NON_FINITE unless every value of the matrix is finite. */
+/** Throws ERR_KMEANS_NON_FINITE unless every value of the matrix is finite (ERR_KMEANS_OVERFLOW if too large). */
 export function requireFinite(matrix: Matrix, name: string): void {
   checkFinite(matrix, name);
 }
@@ -141,17 +142,34 @@ function nonFinite(name: string, row: number, column: number, value: number): KM
 // Typed data this large is scanned natively (vectorised, on all cores); smaller in JavaScript.
 const nativeScanFrom = 1 << 15;
 
+/**
+ * The magnitude at which a sum of squared distances (an inertia, a k-means++ potential) could
+ * overflow: (2x)² over d columns and n rows reaches the largest double at x = sqrt(max / 4dn),
+ * about 6.7e153 / √(d·n). float32 data has no such limit: where its float32 distances overflow,
+ * the exact re-check in double decides, and float32 values squared stay far from double's limit.
+ */
+export function magnitudeLimit(data: Float64Array | Float32Array, rows: number, cols: number): number {
+  return data instanceof Float32Array ? Infinity : Math.sqrt(Number.MAX_VALUE / (4 * cols * Math.max(rows, 1)));
+}
+
+/** Throws ERR_KMEANS_NON_FINITE at a NaN or infinity, ERR_KMEANS_OVERFLOW at a value too large to square. */
 function checkFinite({ data, rows, cols }: Matrix, name: string): void {
+  const limit = magnitudeLimit(data, rows, cols);
   let index = -1;
   if (data.length >= nativeScanFrom) {
-    index = native().firstNonFinite({ x: data, n: rows, d: cols, sampleWeight: null, threads: native().info().maxThreads });
+    index = native().firstOutOfRange({ x: data, n: rows, d: cols, sampleWeight: null, threads: native().info().maxThreads, limit });
   } else {
-    for (let i = 0; i < data.length && index < 0; i++) if (!Number.isFinite(data[i])) index = i;
+    for (let i = 0; i < data.length && index < 0; i++) if (!(Math.abs(data[i]!) < limit)) index = i;
   }
-  if (index >= 0) {
-    const row = Math.floor(index / cols);
-    throw nonFinite(name, row, index - row * cols, data[index]!);
-  }
+  if (index < 0) return;
+  const row = Math.floor(index / cols);
+  const value = data[index]!;
+  if (!Number.isFinite(value)) throw nonFinite(name, row, index - row * cols, value);
+  throw new KMeansError(
+    'ERR_KMEANS_OVERFLOW',
+    `${name} row ${row}, column ${index - row * cols} is ${value}: sums of squared distances would overflow ` +
+      `float64 (with ${rows} rows and ${cols} columns, |values| must stay below ${limit.toPrecision(3)}); scale the data down`,
+  );
 }
 
 /**
@@ -165,7 +183,8 @@ export function asDType(matrix: Matrix, dtype: DType, name: string): Matrix {
   if (dtype === 'float32') {
     try {
       checkFinite(converted, name);
-    } catch {
+    } catch (error) {
+      if ((error as KMeansError).code === 'ERR_KMEANS_OVERFLOW') throw error;
       throw new KMeansError(
         'ERR_KMEANS_NON_FINITE',
         `${name} has values beyond the float32 range, so it cannot be used with float32 data: pass the data as float64`,

@@ -1057,6 +1057,7 @@ describe('error codes', () => {
     ERR_KMEANS_INVALID_DATA: () => new KMeans().fit([[1, 2], [3]]),
     ERR_KMEANS_EMPTY_DATA: () => new KMeans().fit([]),
     ERR_KMEANS_NON_FINITE: () => new KMeans().fit([[NaN]]),
+    ERR_KMEANS_OVERFLOW: () => new KMeans({ nClusters: 1 }).fit([[1e200]]),
     ERR_KMEANS_SHAPE_MISMATCH: () => fitted().predict([[1, 2, 3]]),
     ERR_KMEANS_TOO_FEW_SAMPLES: () => new KMeans({ nClusters: 7 }).fit(X),
     ERR_KMEANS_INVALID_WEIGHTS: () => new KMeans({ nClusters: 2 }).fit(X, { sampleWeight: [] }),

@@ -44,7 +44,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_pair<TransformOperation>(env, exports, "transform");
   export_pair<ClusterMeansOperation>(env, exports, "clusterMeans");
   export_pair<ColumnStatsOperation>(env, exports, "columnStats");
-  export_pair<FirstNonFiniteOperation>(env, exports, "firstNonFinite");
+  export_pair<FirstOutOfRangeOperation>(env, exports, "firstOutOfRange");
   export_pair<PlusPlusOperation>(env, exports, "plusPlusStep");
   export_pair<MiniBatchStepOperation>(env, exports, "miniBatchStep");
   export_pair<UnitRowsOperation>(env, exports, "unitRows");

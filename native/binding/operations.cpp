@@ -199,11 +199,20 @@ Napi::Value TransformOperation<T>::result(Napi::Env env) {
   return env.Undefined();
 }
 
-// --- firstNonFinite --------------------------------------------------------------------
+// --- firstOutOfRange --------------------------------------------------------------------
 
 template <typename T>
-Status FirstNonFiniteOperation<T>::execute() {
-  return first_non_finite(this->data, this->threads, &index);
+bool FirstOutOfRangeOperation<T>::parse(Request& request) {
+  double value = 0;
+  if (!this->parse_data(request) || !request.number("limit", &value)) return false;
+  KMN_REQUIRE(request.env(), value > 0, "limit must be positive");
+  limit = static_cast<T>(value);
+  return true;
+}
+
+template <typename T>
+Status FirstOutOfRangeOperation<T>::execute() {
+  return first_out_of_range(this->data, limit, this->threads, &index);
 }
 
 // --- columnStats -------------------------------------------------------------------------
@@ -304,7 +313,7 @@ Status UnitRowsOperation<T>::execute() {
   template struct TransformOperation<T>;    \
   template struct ClusterMeansOperation<T>; \
   template struct ColumnStatsOperation<T>;  \
-  template struct FirstNonFiniteOperation<T>; \
+  template struct FirstOutOfRangeOperation<T>; \
   template struct PlusPlusOperation<T>;     \
   template struct MiniBatchStepOperation<T>; \
   template struct UnitRowsOperation<T>;

@@ -88,12 +88,14 @@ struct TransformOperation : DataOperation<T> {
   Napi::Value result(Napi::Env env);
 };
 
-// firstNonFinite: nothing more. Result: the index of the first NaN or infinite value, or -1.
+// firstOutOfRange: limit (> 0). Result: the index of the first value that is NaN or whose
+// magnitude is not below limit (infinities included), or -1.
 template <typename T>
-struct FirstNonFiniteOperation : DataOperation<T> {
+struct FirstOutOfRangeOperation : DataOperation<T> {
+  T limit = 0;
   int64_t index = -1;
 
-  bool parse(Request& request) { return this->parse_data(request); }
+  bool parse(Request& request);
   Status execute();
   Napi::Value result(Napi::Env env) { return Napi::Number::New(env, static_cast<double>(index)); }
 };

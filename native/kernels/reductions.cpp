@@ -66,7 +66,7 @@ Status column_stats(const Dataset<T>& data, int threads, double* means, double* 
 }
 
 template <typename T>
-Status first_non_finite(const Dataset<T>& data, int threads, int64_t* index) {
+Status first_out_of_range(const Dataset<T>& data, T limit, int threads, int64_t* index) {
   try {
     const BlockPlan plan = BlockPlan::make(data.n);
     std::vector<int64_t> first(static_cast<size_t>(plan.n_blocks), -1);
@@ -75,13 +75,13 @@ Status first_non_finite(const Dataset<T>& data, int threads, int64_t* index) {
         if (first[b] >= 0) return;
         const T* values = data.row(begin);
         const int64_t count = (end - begin) * data.d;
-        // A branch-free scan the compiler vectorises (x - x is NaN exactly for NaN and
-        // infinities), then a second look only where something was found.
+        // A branch-free scan the compiler vectorises (the comparison is false for NaN too),
+        // then a second look only where something was found.
         bool bad = false;
-        for (int64_t i = 0; i < count; ++i) bad |= !(values[i] - values[i] == T(0));
+        for (int64_t i = 0; i < count; ++i) bad |= !(std::abs(values[i]) < limit);
         if (!bad) return;
         for (int64_t i = 0; i < count; ++i)
-          if (!std::isfinite(values[i])) {
+          if (!(std::abs(values[i]) < limit)) {
             first[b] = begin * data.d + i;
             return;
           }
@@ -153,7 +153,7 @@ Status unit_rows(const Dataset<T>& data, int threads, T* out, int64_t* zero_row)
 #define KMN_INSTANTIATE(T)                                                                                  \
   template Status column_stats<T>(const Dataset<T>&, int, double*, double*);                                \
   template Status inertia<T>(const Dataset<T>&, const T*, const int32_t*, int, double*);                    \
-  template Status first_non_finite<T>(const Dataset<T>&, int, int64_t*);                                    \
+  template Status first_out_of_range<T>(const Dataset<T>&, T, int, int64_t*);                                    \
   template Status transform<T>(const Dataset<T>&, const T*, int64_t, int, T*);                              \
   template Status unit_rows<T>(const Dataset<T>&, int, T*, int64_t*);
 KMN_INSTANTIATE(float)

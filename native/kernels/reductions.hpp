@@ -13,9 +13,10 @@ namespace kmn {
 template <typename T>
 Status column_stats(const Dataset<T>& data, int threads, double* means /* OUT d */, double* mean_variance /* OUT */);
 
-// Index of the first value of x (n*d, row-major) that is NaN or infinite, or -1.
+// Index of the first value of x (n*d, row-major) that is NaN or not below `limit` in absolute
+// value (infinities included), or -1.
 template <typename T>
-Status first_non_finite(const Dataset<T>& data, int threads, int64_t* index);
+Status first_out_of_range(const Dataset<T>& data, T limit, int threads, int64_t* index);
 
 // Sum over rows of weight * ||x_i - c_{labels_i}||^2, exact in double.
 template <typename T>

@@ -2,6 +2,7 @@
  * Checks of the data against the fit that the library would also refuse, or could not compute,
  * made here first so that the message names the file, the line and the command's own options.
  */
+import { magnitudeLimit } from '../matrix';
 import { DataFileError } from './data_error';
 import type { Table } from './table';
 
@@ -12,21 +13,17 @@ export function checkClusterCount(name: string, table: Table, k: number): void {
   }
 }
 
-/**
- * Squared distances between rows must stay finite: |value| below sqrt(max / (4 d)) in the
- * precision computed in (6.7e153 / sqrt(d) in float64, 9.2e18 / sqrt(d) in float32).
- */
+/** Sums of squared distances must stay finite: |value| below 6.7e153 / sqrt(d·n) (float64 data). */
 export function checkMagnitudes(name: string, table: Table): void {
   const { data, rows, cols } = table;
-  const largestFinite = data instanceof Float32Array ? 3.4028234663852886e38 : Number.MAX_VALUE;
-  const limit = Math.sqrt(largestFinite / (4 * cols));
+  const limit = magnitudeLimit(data, rows, cols);
   for (let i = 0; i < rows * cols; i++) {
     if (Math.abs(data[i]!) >= limit) {
       const row = Math.floor(i / cols);
       throw new DataFileError(
         name,
         `${table.place(row)}, column ${(i % cols) + 1}`,
-        `${Number(data[i]!.toPrecision(6)).toExponential()} is too large: the squared distances would overflow ${data instanceof Float32Array ? 'float32' : 'float64'} (|values| must stay below ${limit.toPrecision(3)} with ${cols} columns); scale the data down`,
+        `${Number(data[i]!.toPrecision(6)).toExponential()} is too large: sums of squared distances would overflow float64 (|values| must stay below ${limit.toPrecision(3)} with ${rows} rows and ${cols} columns); scale the data down`,
       );
     }
   }
