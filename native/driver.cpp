@@ -24,7 +24,7 @@ Status fit_in(const Dataset<T>& data, int64_t k, T* centers, int32_t* labels, co
 
     T* current = centers;
     T* next = spare.data();
-    bool strict = false;
+    bool labels_stable = false;
     const auto cancelled = [&] { return options.cancel && __atomic_load_n(options.cancel, __ATOMIC_RELAXED) != 0; };
     for (int64_t iter = 0; iter < options.max_iter; ++iter) {
       if (cancelled()) return Status::kCancelled;
@@ -36,14 +36,18 @@ Status fit_in(const Dataset<T>& data, int64_t k, T* centers, int32_t* labels, co
       result->n_iter = iter + 1;
       if (options.on_iteration) options.on_iteration(iter + 1, stats);
       if (stats.label_changes == 0) {
-        strict = true;
+        labels_stable = true;
         break;
       }
       if (stats.center_shift <= options.tol) break;
     }
-    result->converged = strict || (!result->history.empty() && result->history.back().center_shift <= options.tol);
+    result->converged = labels_stable || (!result->history.empty() && result->history.back().center_shift <= options.tol);
     if (cancelled()) return Status::kCancelled;
-    if (!strict) {
+    // Stable labels belong to the returned centers, unless that last pass moved an empty cluster's
+    // center onto a sample (which then lies nearer to it): then, as after any other stop, one
+    // assign-only pass makes labels and inertia those of the returned centers.
+    const bool labels_match = labels_stable && result->history.back().relocated == 0;
+    if (!labels_match) {
       IterationStats stats;
       const Status status = lloyd_pass<T, K>(data, current, nullptr, labels, ws, &stats);
       if (status != Status::kOk) return status;

@@ -1,7 +1,8 @@
 // The k-means loop (scikit-learn's _kmeans_single_lloyd): passes until the labels stop
 // changing (strict convergence) or the total squared center shift is within the tolerance,
-// then, unless convergence was strict, one assign-only pass so that the labels belong to the
-// returned centers; finally the exact inertia.
+// then, unless convergence was strict (stable labels, and no empty cluster moved in that last
+// pass), one assign-only pass so that the labels belong to the returned centers; finally the
+// exact inertia.
 #pragma once
 
 #include <cstdint>

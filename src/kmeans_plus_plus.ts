@@ -43,6 +43,7 @@ function* plan(X: MatrixLike, nClusters: number, options: KMeansPlusPlusOptions)
   invalidOptionsObject(options, 'kmeansPlusPlus options');
   rejectUnknownKeys(options, optionNames, 'kmeansPlusPlus');
   const matrix = toMatrix(X, 'X');
+  const sampleWeight = toSampleWeight(options.sampleWeight, matrix);
   const k = checkInteger('nClusters', nClusters, 1);
   if (k > matrix.rows) {
     throw new KMeansError(
@@ -56,7 +57,6 @@ function* plan(X: MatrixLike, nClusters: number, options: KMeansPlusPlusOptions)
       ? defaultLocalTrials(k)
       : checkInteger('nLocalTrials', options.nLocalTrials, 1, matrix.rows);
   const seed = checkSeed(options.seed) ?? randomSeed();
-  const sampleWeight = toSampleWeight(options.sampleWeight, matrix.rows);
   const threads = checkThreads(options.threads) ?? native().info().maxThreads;
   const means = new Float64Array(matrix.cols);
   yield* call('columnStats', { x: matrix.data, n: matrix.rows, d: matrix.cols, sampleWeight, threads, means });

@@ -153,14 +153,10 @@ export function magnitudeLimit(data: Float64Array | Float32Array, rows: number, 
 }
 
 /** Throws ERR_KMEANS_NON_FINITE at a NaN or infinity, ERR_KMEANS_OVERFLOW at a value too large to square. */
-function checkFinite({ data, rows, cols }: Matrix, name: string): void {
+function checkFinite(matrix: Matrix, name: string): void {
+  const { data, rows, cols } = matrix;
   const limit = magnitudeLimit(data, rows, cols);
-  let index = -1;
-  if (data.length >= nativeScanFrom) {
-    index = native().firstOutOfRange({ x: data, n: rows, d: cols, sampleWeight: null, threads: native().info().maxThreads, limit });
-  } else {
-    for (let i = 0; i < data.length && index < 0; i++) if (!(Math.abs(data[i]!) < limit)) index = i;
-  }
+  const index = firstOutOfRange(matrix, limit);
   if (index < 0) return;
   const row = Math.floor(index / cols);
   const value = data[index]!;
@@ -170,6 +166,15 @@ function checkFinite({ data, rows, cols }: Matrix, name: string): void {
     `${name} row ${row}, column ${index - row * cols} is ${value}: sums of squared distances would overflow ` +
       `float64 (with ${rows} rows and ${cols} columns, |values| must stay below ${limit.toPrecision(3)}); scale the data down`,
   );
+}
+
+/** The index of the first value that is NaN or not below `limit` in magnitude, or -1. */
+function firstOutOfRange({ data, rows, cols }: Matrix, limit: number): number {
+  if (data.length >= nativeScanFrom) {
+    return native().firstOutOfRange({ x: data, n: rows, d: cols, sampleWeight: null, threads: native().info().maxThreads, limit });
+  }
+  for (let i = 0; i < data.length; i++) if (!(Math.abs(data[i]!) < limit)) return i;
+  return -1;
 }
 
 /**
@@ -206,11 +211,14 @@ export function allocate(dtype: DType, length: number): FloatArray {
 }
 
 /**
- * Sample weights as a Float64Array of length n (a Float64Array argument is used in place).
+ * Sample weights for the rows of X as a Float64Array (a Float64Array argument is used in place).
  * Weights must be finite and >= 0 with a positive sum. `undefined` means all ones (null).
+ * Weights that add up to more than the row count scale every sum of squared distances up: X's
+ * values must then stay below sqrt(max / 4dW) for a total weight W (ERR_KMEANS_OVERFLOW).
  */
-export function toSampleWeight(value: unknown, n: number): Float64Array | null {
+export function toSampleWeight(value: unknown, X: Matrix): Float64Array | null {
   if (value === undefined || value === null) return null;
+  const n = X.rows;
   if (!Array.isArray(value) && !(value instanceof Float64Array) && !(value instanceof Float32Array)) {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_WEIGHTS',
@@ -243,5 +251,19 @@ export function toSampleWeight(value: unknown, n: number): Float64Array | null {
       `sampleWeight must have a finite sum (the total overflows to ${sum}): scale the weights down`,
     );
   }
+  if (sum > n) checkWeightedMagnitude(X, sum);
   return value instanceof Float64Array ? value : Float64Array.from(values as ArrayLike<number>);
+}
+
+function checkWeightedMagnitude(X: Matrix, totalWeight: number): void {
+  const limit = Math.sqrt(Number.MAX_VALUE / (4 * X.cols * totalWeight));
+  const index = firstOutOfRange(X, limit);
+  if (index < 0) return;
+  const row = Math.floor(index / X.cols);
+  throw new KMeansError(
+    'ERR_KMEANS_OVERFLOW',
+    `X row ${row}, column ${index - row * X.cols} is ${X.data[index]}: with sampleWeight adding up to ` +
+      `${totalWeight.toPrecision(3)}, sums of weighted squared distances would overflow float64 ` +
+      `(|values| must stay below ${limit.toPrecision(3)}); scale the data or the weights down`,
+  );
 }

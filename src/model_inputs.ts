@@ -94,7 +94,7 @@ export function sampleInputs(X: MatrixLike, options: FitOptions, method: string,
   invalidOptionsObject(options, `${method} options`);
   rejectUnknownKeys(options, ['sampleWeight'], method);
   const matrix = toMatrix(X, 'X');
-  return { X: matrix, sampleWeight: toSampleWeight(options.sampleWeight, matrix.rows), threads: threadCount(threads) };
+  return { X: matrix, sampleWeight: toSampleWeight(options.sampleWeight, matrix), threads: threadCount(threads) };
 }
 
 /** X for a query of a model fitted with `centers`: the same column count. */
@@ -105,7 +105,7 @@ export function queryInputs(X: MatrixLike, options: FitOptions, centers: Matrix,
   rejectUnknownKeys(options, ['sampleWeight'], 'score');
   const matrix = toMatrix(X, 'X');
   requireColumns(matrix, centers.cols, model);
-  return { X: matrix, sampleWeight: toSampleWeight(options.sampleWeight, matrix.rows), threads: threadCount(threads) };
+  return { X: matrix, sampleWeight: toSampleWeight(options.sampleWeight, matrix), threads: threadCount(threads) };
 }
 
 export function requireColumns(matrix: Matrix, fittedCols: number, model: string): void {

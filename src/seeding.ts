@@ -39,13 +39,18 @@ export function* plusPlusPlan(context: SeedingContext, nLocalTrials: number): Pl
   const indices = new Int32Array(k);
 
   const weightTotals = cumulativeSum(n, (i) => (sampleWeight ? sampleWeight[i]! : 1));
-  indices[0] = searchSorted(weightTotals, rng.nextDouble() * weightTotals[n - 1]!);
+  indices[0] = drawRow(weightTotals, rng.nextDouble() * weightTotals[n - 1]!);
   let { potential } = yield* call('plusPlusStep', { ...data, candidates: Int32Array.of(indices[0]), closest });
 
   const candidates = new Int32Array(nLocalTrials);
   for (let c = 1; c < k; c++) {
     const totals = cumulativeSum(n, (i) => (sampleWeight ? sampleWeight[i]! : 1) * closest[i]!);
-    for (let t = 0; t < nLocalTrials; t++) candidates[t] = searchSorted(totals, rng.nextDouble() * potential);
+    // A potential of zero (every row of positive weight already on a center, to rounding):
+    // any row of positive weight will do, drawn by weight as the first.
+    for (let t = 0; t < nLocalTrials; t++) {
+      const u = rng.nextDouble();
+      candidates[t] = potential > 0 ? drawRow(totals, u * potential) : drawRow(weightTotals, u * weightTotals[n - 1]!);
+    }
     const step = yield* call('plusPlusStep', { ...data, candidates, closest });
     potential = step.potential;
     indices[c] = candidates[step.best]!;
@@ -106,14 +111,21 @@ function cumulativeSum(n: number, value: (i: number) => number): Float64Array {
   return totals;
 }
 
-/** First index i with totals[i] >= target (numpy's searchsorted, side 'left'), at most n - 1. */
-function searchSorted(totals: Float64Array, target: number): number {
+/**
+ * The row a target in [0, total) falls on when the rows' shares are laid end to end: the first
+ * i with totals[i] > target (at most n - 1). Strictly greater, so that a row whose share is zero
+ * (weight 0, or already a center) is never drawn, not even for a target of 0.
+ */
+function drawRow(totals: Float64Array, target: number): number {
   let lo = 0;
   let hi = totals.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (totals[mid]! < target) lo = mid + 1;
+    if (totals[mid]! <= target) lo = mid + 1;
     else hi = mid;
   }
+  // A target at the total (rounding: the native potential is summed in another order) takes
+  // the last row with a share.
+  while (lo > 0 && totals[lo] === totals[lo - 1]) lo--;
   return lo;
 }

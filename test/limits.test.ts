@@ -1,7 +1,7 @@
 // The edges of the input space: k up to 65536, d = 1, n = k, identical points, magnitudes near
 // 1e±150 (exact) and beyond (a clear error before any overflow), float32's narrower range.
 import { describe, expect, it } from 'vitest';
-import { KMeans, KMeansError, MiniBatchKMeans, vq } from '../src/index';
+import { KMeans, KMeansError, MiniBatchKMeans, kmeansPlusPlus, vq } from '../src/index';
 import { blobs, matrix } from './helpers';
 
 function errorOf(run: () => unknown): KMeansError {
@@ -94,5 +94,86 @@ describe('magnitudes', () => {
     const fitted = new KMeans({ nClusters: 2, seed: 1 }).fit(blobs(50, 2, 2, 3));
     expect(errorOf(() => fitted.predict([[1e300, 0]])).code).toBe('ERR_KMEANS_OVERFLOW');
     expect(errorOf(() => vq.vq([[1e300, 0]], [[0, 0]])).code).toBe('ERR_KMEANS_OVERFLOW');
+  });
+});
+
+// Each of these was found by the property-based tests (test/fuzz_api.test.ts).
+describe('weights and magnitudes together', () => {
+  it('weights adding up to more than n tighten the limit: sqrt(max / 4dW)', () => {
+    const X = [[1e10, 0], [0, 1], [2, 2]];
+    const sampleWeight = [1e300, 1, 1];
+    const error = errorOf(() => new KMeans({ nClusters: 2, seed: 0 }).fit(X, { sampleWeight }));
+    expect(error.code).toBe('ERR_KMEANS_OVERFLOW');
+    expect(error.message).toBe(
+      'X row 0, column 0 is 10000000000: with sampleWeight adding up to 1.00e+300, sums of weighted squared distances would overflow float64 (|values| must stay below 4.74e+3); scale the data or the weights down',
+    );
+    expect(errorOf(() => new MiniBatchKMeans({ nClusters: 2 }).fit(X, { sampleWeight })).code).toBe('ERR_KMEANS_OVERFLOW');
+    expect(errorOf(() => kmeansPlusPlus(X, 2, { sampleWeight })).code).toBe('ERR_KMEANS_OVERFLOW');
+    const fitted = new KMeans({ nClusters: 2, seed: 0 }).fit(X);
+    expect(errorOf(() => fitted.score(X, { sampleWeight })).code).toBe('ERR_KMEANS_OVERFLOW');
+    // Below the limit the weighted fit is exact: one huge weight on a point far from the others.
+    const km = new KMeans({ nClusters: 2, seed: 0 }).fit([[1e-160, 0], [0, 1], [2, 2]], { sampleWeight });
+    expect(Number.isFinite(km.inertia)).toBe(true);
+    expect(km.clusterCenters.data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('a cluster whose weight is subnormal gets a finite center (its reciprocal overflows)', () => {
+    const X = [[0, 0], [0, 1], [9, 9]];
+    const sampleWeight = [1, 1, 5e-324];
+    const init = [[0, 0.5], [9, 9]];
+    for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
+      const km = new KMeans({ init, algorithm }).fit(X, { sampleWeight });
+      expect(Array.from(km.clusterCenters.data)).toEqual([0, 0.5, 9, 9]);
+    }
+    const mb = new MiniBatchKMeans({ init, batchSize: 3, maxIter: 2, reassignmentRatio: 0, seed: 0 }).fit(X, { sampleWeight });
+    expect(mb.clusterCenters.data.every(Number.isFinite)).toBe(true);
+    expect(Array.from(mb.predict(X))).toEqual([0, 0, 1]);
+  });
+
+  it('k-means++ never draws a row of weight zero, not even when every distance is zero', () => {
+    // Subnormal values: every squared distance underflows to zero, so the potential is zero.
+    const X = [[5e-324], [1e-323], [1.5e-323], [2e-323], [2.5e-323]];
+    const sampleWeight = [0, 2, 0, 1, 0];
+    for (let seed = 0; seed < 200; seed++) {
+      const { indices } = kmeansPlusPlus(X, 2, { seed, sampleWeight });
+      for (const row of indices) expect(sampleWeight[row]).toBeGreaterThan(0);
+    }
+  });
+
+  it('cosine: rows of tiny length keep their direction (no false zero-length row)', () => {
+    const base = blobs(60, 3, 3, 9);
+    const tiny = base.map((row) => row.map((v) => v * 1e-170));
+    const reference = new KMeans({ nClusters: 3, seed: 4, metric: 'cosine' }).fit(base);
+    const km = new KMeans({ nClusters: 3, seed: 4, metric: 'cosine' }).fit(tiny);
+    expect(km.labels).toEqual(reference.labels);
+    expect(errorOf(() => new KMeans({ nClusters: 1, metric: 'cosine' }).fit([[0, 0], [1, 1]])).code).toBe('ERR_KMEANS_ZERO_VECTOR');
+  });
+
+  it('whiten: tiny and huge columns divide by their exact deviation', () => {
+    const column = [[1], [3], [-2], [6]];
+    const reference = vq.whiten(column) as { data: Float64Array };
+    for (const scale of [2 ** -1060, 2 ** -600, 2 ** 600, 2 ** 1000]) {
+      const scaled = vq.whiten(column.map((row) => [row[0]! * scale]), { checkFinite: false }) as { data: Float64Array };
+      expect(scaled.data).toEqual(reference.data);
+    }
+    // A column of subnormals: -7.4e-323 and 0 are two deviations apart.
+    expect(Array.from((vq.whiten([[0], [-7.4e-323]]) as { data: Float64Array }).data)).toEqual([0, -2]);
+  });
+});
+
+describe('strict convergence after a relocated empty cluster', () => {
+  it('labels and inertia belong to the returned centers', () => {
+    // Duplicated points leave cluster 2 empty twice; the second relocation moves it onto row 4
+    // after the labels stopped changing.
+    const X = [[2, 1], [0, 1e-245], [2, 1], [2e-35, -1], [3e-262, -2], [0, -1e-74], [1, -1e-288], [1e-106, -1e-35], [1, 5e-305]];
+    const init = [[-7.5e-23, 2], [-1e-247, 2e-247], [2, -2]];
+    for (const algorithm of ['lloyd', 'hamerly', 'elkan'] as const) {
+      const km = new KMeans({ init, maxIter: 8, algorithm }).fit(X);
+      expect(km.converged).toBe(true);
+      expect(Array.from(km.history.relocated).at(-1)).toBe(1);
+      expect(km.predict(X)).toEqual(km.labels);
+      expect(km.inertia).toBe(-km.score(X));
+      expect(km.labels[4]).toBe(2);
+    }
   });
 });

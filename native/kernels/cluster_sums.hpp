@@ -3,6 +3,7 @@
 // update_cluster_means), so both update centers the same way.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 namespace kmn {
@@ -20,8 +21,9 @@ enum class EmptyCluster {
   kUnchanged, // an empty cluster keeps the center it had, as SciPy's kmeans2
 };
 
-// centers[j] = sums[j] / weights[j] (multiplying by the reciprocal, as scikit-learn) for every
-// cluster with positive weight; empty ones as `empty` says. Returns sum_j ||new - old||^2.
+// centers[j] = sums[j] / weights[j] for every cluster with positive weight (multiplying by the
+// reciprocal, as scikit-learn, unless a weight below 1 / DBL_MAX makes it overflow); empty ones
+// as `empty` says. Returns sum_j ||new - old||^2.
 template <typename T>
 inline double average_centers(const double* sums /* IN k*d */, const double* weights /* IN k */, int64_t k, int64_t d,
                               EmptyCluster empty, const T* previous /* IN k*d */, T* centers /* OUT k*d */) {
@@ -32,8 +34,9 @@ inline double average_centers(const double* sums /* IN k*d */, const double* wei
       continue;
     }
     const double scale = weights[j] > 0 ? 1.0 / weights[j] : 1.0;
+    const bool divide = std::isinf(scale);
     for (int64_t f = 0; f < d; ++f) {
-      const T value = static_cast<T>(sums[j * d + f] * scale);
+      const T value = static_cast<T>(divide ? sums[j * d + f] / weights[j] : sums[j * d + f] * scale);
       const double diff = static_cast<double>(value) - static_cast<double>(previous[j * d + f]);
       centers[j * d + f] = value;
       shift += diff * diff;

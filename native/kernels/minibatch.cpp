@@ -1,6 +1,7 @@
 #include "minibatch.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <new>
 #include <vector>
 
@@ -41,9 +42,13 @@ Status minibatch_step(const Dataset<T>& data, const int32_t* indices, int64_t b,
       if (!(batch_weights[j] > 0)) continue;
       const double total = counts[j] + batch_weights[j];
       const double scale = 1.0 / total;
+      // A total weight below 1 / DBL_MAX: its reciprocal overflows, divide instead.
+      const bool divide = std::isinf(scale);
       T* center = centers + j * d;
-      for (int64_t f = 0; f < d; ++f)
-        center[f] = static_cast<T>((static_cast<double>(center[f]) * counts[j] + sums[j * d + f]) * scale);
+      for (int64_t f = 0; f < d; ++f) {
+        const double moved = static_cast<double>(center[f]) * counts[j] + sums[j * d + f];
+        center[f] = static_cast<T>(divide ? moved / total : moved * scale);
+      }
       counts[j] = total;
     }
     if (spherical) unit_centers(previous.data(), k, d, centers);
