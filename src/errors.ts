@@ -29,7 +29,7 @@ export type KMeansErrorCode =
   | 'ERR_KMEANS_NOT_FITTED'
   /** The native code could not allocate its buffers. */
   | 'ERR_KMEANS_ALLOC'
-  /** A buffer size would overflow. */
+  /** A buffer size would overflow, or the data has more than 2^31 - 1 rows. */
   | 'ERR_KMEANS_TOO_LARGE'
   /** An input's ArrayBuffer was detached (transferred) while a call was using it. */
   | 'ERR_KMEANS_DETACHED_BUFFER'

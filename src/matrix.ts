@@ -76,9 +76,18 @@ function checkFixedBuffer(array: ArrayBufferView, name: string): void {
   }
 }
 
+/** Labels, and the row indices of seeding and mini-batches, are 32-bit: rows beyond that are refused. */
+const maxRows = 2 ** 31 - 1;
+
 function checkNotEmpty(rows: number, cols: number, name: string): void {
   if (rows === 0) throw new KMeansError('ERR_KMEANS_EMPTY_DATA', `${name} must have at least one row (got 0 rows)`);
   if (cols === 0) throw new KMeansError('ERR_KMEANS_EMPTY_DATA', `${name} must have at least one column (got 0 columns)`);
+  if (rows > maxRows) {
+    throw new KMeansError(
+      'ERR_KMEANS_TOO_LARGE',
+      `${name} has ${rows} rows, more than the ${maxRows} (2^31 - 1) supported: labels and row indices are 32-bit; split the data into parts`,
+    );
+  }
 }
 
 function packRows(value: unknown, name: string, requireFinite: boolean): Matrix<Float64Array> {
