@@ -1,11 +1,13 @@
 // The kmeans-native command: fit and predict end to end (through the built package's bin, as
-// users run it), its exit codes and one-line errors, the progress line, interruption, and the
-// plot, whose projection must be scikit-learn's PCA.
+// users run it, and main in process), its exit codes and one-line errors, the progress line,
+// interruption, and the plot, whose projection must be scikit-learn's PCA.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { UsageError, integerOption, parseCommandLine } from '../src/cli/command_line';
+import { main } from '../src/cli/main';
 import { principalAxes } from '../src/cli/principal_axes';
 import { KMeans } from '../src/index';
 import { blobs } from './helpers';
@@ -350,5 +352,28 @@ describe('the plot on awkward data', () => {
     const svg = fs.readFileSync(out('control.svg'), 'utf8');
     expect(svg).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
     expect(svg).toContain('>a\ufffdb</text>');
+  });
+});
+
+describe('main in process', () => {
+  it('an argument holding a line break still gives a one-line message', () => {
+    const { values } = parseCommandLine(['fit', 'data.csv', '-k', '3\n4']);
+    expect(() => integerOption(values, 'clusters')).toThrow(UsageError);
+    expect(() => integerOption(values, 'clusters')).toThrow(/^-k must be a whole number \(got "3\ufffd4"\)$/);
+  });
+
+  it('runs any number of times in one process, taking its output over once', async () => {
+    const stderr: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true));
+    try {
+      expect(await main(['fit'])).toBe(2);
+      const listeners = [process.stdout.listenerCount('error'), process.listenerCount('warning')];
+      for (let i = 0; i < 12; i++) expect(await main(['fit'])).toBe(2);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect([process.stdout.listenerCount('error'), process.listenerCount('warning')]).toEqual(listeners);
+    } finally {
+      write.mockRestore();
+    }
+    expect(new Set(stderr)).toEqual(new Set(['kmeans-native: fit takes one data file: kmeans-native fit DATA [-k N] [options]\n']));
   });
 });

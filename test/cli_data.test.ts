@@ -152,6 +152,8 @@ describe('broken files: one line naming the file, the place and the problem', ()
     ['new-key.ndjson', '{"a":1}\n{"a":2,"b":3}\n', /^new-key\.ndjson, line 2: key "b" is not on the first line$/],
     ['missing-key.ndjson', '{"a":1,"b":2}\n{"a":2}\n', /^missing-key\.ndjson, line 2: column 2 \("b"\) is missing$/],
     ['scalar.ndjson', '5\n', /^scalar\.ndjson, line 1: expected a JSON array of numbers or an object of numbers$/],
+    ['empty-array.ndjson', '\n[]\n[]\n', /^empty-array\.ndjson, line 2: the first line holds no values$/],
+    ['empty-object.ndjson', '{}\n', /^empty-object\.ndjson, line 1: the first line holds no values$/],
   ];
   for (const [name, content, message] of cases) {
     it(name, async () => {
@@ -166,6 +168,7 @@ describe('broken files: one line naming the file, the place and the problem', ()
   const npyCases: [string, string | Buffer, RegExp][] = [
     ['truncated.npy', npy.subarray(0, npy.length - 8), /^truncated\.npy, data: the header's shape \(5, 3\) needs 120 bytes of values, the file holds 112$/],
     ['cut-header.npy', npy.subarray(0, 40), /^cut-header\.npy, header: the file ends inside the header$/],
+    ['magic-only.npy', npy.subarray(0, 6), /^magic-only\.npy, header: the file ends inside the header$/],
     ['not-numpy.npy', 'hello', /^not-numpy\.npy, header: not a NumPy \.npy file \(the magic string is missing\)$/],
   ];
   for (const [name, content, message] of npyCases) {
@@ -209,6 +212,12 @@ describe('reading details', () => {
     const csv = file('numeric-names.csv', 'id,2,1\n7,8,9\n');
     expect((await failure(csv, { columns: ['1'] })).message).toMatch(/--columns 1 is ambiguous: column 1 is not the column named "1" \(column 3\)$/);
     expect((await read(csv, { columns: ['2'] })).rows2d).toEqual([[8]]);
+  });
+
+  it('a key missing from a JSON object is missing, even when Object has a property of that name', async () => {
+    const ndjson = file('inherited.ndjson', '{"constructor": 1, "toString": 2, "__proto__": 3}\n{"toString": 4, "__proto__": 5}\n{"constructor": 6, "toString": 7}\n');
+    expect((await failure(ndjson)).message).toMatch(/inherited\.ndjson, line 2: column 1 \("constructor"\) is missing$/);
+    expect((await failure(ndjson, { columns: ['toString', '__proto__'] })).message).toMatch(/line 3: column 3 \("__proto__"\) is missing$/);
   });
 
   it('JSON objects are chosen by key: their key order is not the file\'s', async () => {

@@ -2,9 +2,14 @@
  * The command line's grammar: the usage text, the options, and their parsing into typed values.
  */
 import { parseArgs } from 'node:util';
+import { oneLine } from './data_error';
 
-/** A mistake in the command line: printed as one line, exit code 2. */
-export class UsageError extends Error {}
+/** A mistake in the command line: printed as one line (whatever the arguments hold), exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(oneLine(message));
+  }
+}
 
 export const usage = `Usage:
   kmeans-native fit DATA [-k 8] [options]      cluster the rows of DATA

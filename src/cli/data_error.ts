@@ -1,3 +1,8 @@
+/** `text` on one line, whatever it holds: control characters are shown as U+FFFD. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '\ufffd');
+}
+
 /** A problem in a data or model file, reported as one line naming the file and the place. */
 export class DataFileError extends Error {
   override readonly name = 'DataFileError';
@@ -8,7 +13,6 @@ export class DataFileError extends Error {
     readonly where: string | undefined,
     readonly problem: string,
   ) {
-    // One line, whatever the file holds: control characters are shown as U+FFFD.
-    super(`${file}${where === undefined ? '' : `, ${where}`}: ${problem}`.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '\ufffd'));
+    super(oneLine(`${file}${where === undefined ? '' : `, ${where}`}: ${problem}`));
   }
 }

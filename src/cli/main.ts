@@ -34,12 +34,17 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<numb
   }
 }
 
+let tookOverProcessOutput = false;
+
 /**
  * Warnings (the library's ConvergenceWarning, say) become one "warning:" line each; a closed
  * standard output (`| head`) ends the command quietly, and one that cannot be written (a full
- * disk) with one line and exit code 2, instead of an unhandled stream error.
+ * disk) with one line and exit code 2, instead of an unhandled stream error. Once per process,
+ * however often main runs in it.
  */
 function takeOverProcessOutput(): void {
+  if (tookOverProcessOutput) return;
+  tookOverProcessOutput = true;
   process.removeAllListeners('warning');
   process.on('warning', (warning) => process.stderr.write(`kmeans-native: warning: ${warning.message}\n`));
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -88,6 +88,7 @@ function readHeader(file: string, source: ByteSource): Header {
   const prefix = Buffer.alloc(12);
   const got = source.read(prefix, 0);
   if (!isNpy(prefix.subarray(0, got))) fail('not a NumPy .npy file (the magic string is missing)');
+  if (got < 10) fail('the file ends inside the header');
   const major = prefix[6];
   if (major !== 1 && major !== 2 && major !== 3) fail(`format version ${major} is not supported (1, 2 and 3 are)`);
   const start = major === 1 ? 10 : 12;

@@ -172,6 +172,7 @@ class NdjsonRows extends RowReader {
     if (this.builder === undefined) {
       this.keys = isObject ? Object.keys(record as object) : undefined;
       this.width = isObject ? this.keys!.length : (record as unknown[]).length;
+      if (this.width === 0) throw new DataFileError(this.file, where, 'the first line holds no values');
       this.start(this.width, this.keys, lineNumber, isObject);
     }
     const values = this.valuesOf(record, isObject, where);
@@ -195,6 +196,7 @@ class NdjsonRows extends RowReader {
     const object = record as Record<string, unknown>;
     const extra = Object.keys(object).find((key) => !this.keys!.includes(key));
     if (extra !== undefined) throw new DataFileError(this.file, where, `key "${extra}" is not on the first line`);
-    return this.keys.map((key) => object[key]);
+    // Own keys only: a record without "constructor" does not hold Object's.
+    return this.keys.map((key) => (Object.hasOwn(object, key) ? object[key] : undefined));
   }
 }
