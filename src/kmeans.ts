@@ -126,7 +126,7 @@ export class KMeans {
    */
   static fromJSON(json: unknown): KMeans {
     const stored = decodeModel(json, 'KMeans');
-    const model = constructFromParams(stored.params, (options) => new KMeans(options));
+    const model = constructFromParams(stored, (options) => new KMeans(options));
     const { algorithmUsed, converged } = stored.extra;
     const empty = new Float64Array(0);
     model.fitted = {

@@ -229,7 +229,7 @@ export class MiniBatchKMeans {
    */
   static fromJSON(json: unknown): MiniBatchKMeans {
     const stored = decodeModel(json, 'MiniBatchKMeans');
-    const model = constructFromParams(stored.params, (options) => new MiniBatchKMeans(options));
+    const model = constructFromParams(stored, (options) => new MiniBatchKMeans(options));
     const { nSteps, counts } = stored.extra;
     const k = stored.clusterCenters.rows;
     if (Array.isArray(counts) && counts.length === k && counts.every((c) => typeof c === 'number' && c >= 0)) {

@@ -4,8 +4,8 @@
  * model read back predicts exactly as the one written. Training labels and the iteration
  * history are not stored.
  */
-import { KMeansError } from './errors';
-import type { Matrix } from './matrix';
+import { KMeansError, describe } from './errors';
+import { type Matrix, magnitudeLimit } from './matrix';
 
 export const modelFormat = 'kmeans-native-model';
 export const modelVersion = 1;
@@ -69,16 +69,20 @@ export function decodeModel(input: unknown, model: ModelJSON['model']): StoredMo
     try {
       json = JSON.parse(input);
     } catch (error) {
-      throw invalidModel(`it is not valid JSON (${(error as Error).message})`);
+      // V8 quotes the text around the error, line breaks included.
+      throw invalidModel(`it is not valid JSON (${oneLine((error as Error).message)})`);
     }
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalidModel('it is not an object');
   const file = json as Partial<ModelJSON>;
   if (file.format !== modelFormat) throw invalidModel(`its "format" is not "${modelFormat}"`);
   if (file.version !== modelVersion) {
-    throw invalidModel(`it has version ${JSON.stringify(file.version)}; this library reads version ${modelVersion}`);
+    throw invalidModel(`it has version ${describe(file.version)}; this library reads version ${modelVersion}`);
   }
-  if (file.model !== model) throw invalidModel(`it holds a ${String(file.model)}, not a ${model}`);
+  if (file.model !== model) {
+    const holds = file.model === 'KMeans' || file.model === 'MiniBatchKMeans' ? `a ${file.model}` : describe(file.model);
+    throw invalidModel(`it holds ${holds}, not a ${model}`);
+  }
   if (file.dtype !== 'float64' && file.dtype !== 'float32') throw invalidModel('its "dtype" is not "float64" or "float32"');
   const { nClusters: k, nFeatures: d } = file;
   if (!isCount(k) || !isCount(d)) throw invalidModel('"nClusters" and "nFeatures" must be integers >= 1');
@@ -86,45 +90,130 @@ export function decodeModel(input: unknown, model: ModelJSON['model']): StoredMo
   if (!Array.isArray(centers) || centers.length !== k * d) {
     throw invalidModel(`"clusterCenters" must hold nClusters × nFeatures = ${k * d} numbers`);
   }
-  if (!centers.every((value) => typeof value === 'number' && Number.isFinite(value))) {
+  if (!allOf(centers, (value) => typeof value === 'number' && Number.isFinite(value))) {
     throw invalidModel('"clusterCenters" must hold finite numbers only');
+  }
+  const data = file.dtype === 'float32' ? Float32Array.from(centers as number[]) : Float64Array.from(centers as number[]);
+  // As predict checks them: float32 values in range, float64 values whose squared distances add up.
+  const limit = magnitudeLimit(data, k, d);
+  const large = data.findIndex((value) => !(Math.abs(value) < limit));
+  if (large >= 0) {
+    const where = `row ${Math.floor(large / d)}, column ${large % d} is ${centers[large]}`;
+    throw invalidModel(
+      file.dtype === 'float32'
+        ? `"clusterCenters" ${where}, beyond the float32 range`
+        : `"clusterCenters" ${where}: sums of squared distances would overflow float64 ` +
+          `(|values| must stay below ${limit.toPrecision(3)})`,
+    );
   }
   if (file.featureNames !== undefined) {
     const names = file.featureNames;
-    if (!Array.isArray(names) || names.length !== d || !names.every((name) => typeof name === 'string')) {
+    if (!Array.isArray(names) || names.length !== d || !allOf(names, (name) => typeof name === 'string')) {
       throw invalidModel(`"featureNames", when present, must hold nFeatures = ${d} strings`);
     }
   }
-  if (typeof file.params !== 'object' || file.params === null) throw invalidModel('"params" must be an object');
-  if (typeof file.inertia !== 'number' || typeof file.nIter !== 'number') {
-    throw invalidModel('"inertia" and "nIter" must be numbers');
+  if (!isPlainObject(file.params)) throw invalidModel('"params" must be an object');
+  // inertia is NaN where it was not computed (partialFit with computeLabels false); JSON writes null.
+  const inertia = file.inertia === null ? NaN : file.inertia;
+  if (typeof inertia !== 'number' || !(Number.isNaN(inertia) || (Number.isFinite(inertia) && inertia >= 0))) {
+    throw invalidModel(`"inertia" must be a finite number >= 0 or null (got ${describe(file.inertia)})`);
   }
-  const data = file.dtype === 'float32' ? Float32Array.from(centers as number[]) : Float64Array.from(centers as number[]);
-  return {
-    params: file.params,
-    clusterCenters: { data, rows: k, cols: d },
-    inertia: file.inertia,
-    nIter: file.nIter,
-    extra: typeof file.extra === 'object' && file.extra !== null ? file.extra : {},
-  };
+  if (!isCount(file.nIter, 0)) throw invalidModel(`"nIter" must be an integer >= 0 (got ${describe(file.nIter)})`);
+  const extra = file.extra === undefined ? {} : file.extra;
+  if (!isPlainObject(extra)) throw invalidModel('"extra", when present, must be an object');
+  checkExtra(extra, model, { data, rows: k, cols: d });
+  return { params: file.params, clusterCenters: { data, rows: k, cols: d }, inertia, nIter: file.nIter, extra };
 }
 
-/** Builds the model from its stored options; options it rejects make the file invalid. */
-export function constructFromParams<M>(params: Record<string, unknown>, make: (options: Record<string, unknown>) => M): M {
-  const options = optionsFromParams(params);
-  try {
-    return make(options);
-  } catch (error) {
-    throw invalidModel(`its "params" are not valid options: ${(error as Error).message}`);
+/** The attributes of extra that fromJSON reads: each, when present, as toJSON writes it. */
+function checkExtra(extra: Record<string, unknown>, model: ModelJSON['model'], centers: Matrix): void {
+  const { data, rows: k, cols: d } = centers;
+  const { algorithmUsed, converged, nSteps, counts } = extra;
+  if (model === 'KMeans') {
+    if (algorithmUsed !== undefined && algorithmUsed !== 'lloyd' && algorithmUsed !== 'elkan' && algorithmUsed !== 'hamerly') {
+      throw invalidModel(`"extra.algorithmUsed" must be "lloyd", "elkan" or "hamerly" (got ${describe(algorithmUsed)})`);
+    }
+    if (converged !== undefined && typeof converged !== 'boolean') {
+      throw invalidModel(`"extra.converged" must be true or false (got ${describe(converged)})`);
+    }
+    return;
   }
+  if (nSteps !== undefined && !isCount(nSteps, 0)) {
+    throw invalidModel(`"extra.nSteps" must be an integer >= 0 (got ${describe(nSteps)})`);
+  }
+  if (counts === undefined || counts === null) return;
+  // Counts that partialFit would ignore would make it start afresh, dropping the centers.
+  const validCounts = (values: unknown[]) =>
+    values.length === k && allOf(values, (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0);
+  if (!(Array.isArray(counts) && validCounts(counts))) {
+    throw invalidModel(`"extra.counts" must be null or nClusters = ${k} finite numbers >= 0`);
+  }
+  // partialFit weighs each center by its count (center × count + batch sum): keep that finite.
+  for (let j = 0; j < k; j++) {
+    let largest = 0;
+    for (let f = 0; f < d; f++) largest = Math.max(largest, Math.abs(data[j * d + f]!));
+    if (!(counts[j] * largest < Number.MAX_VALUE / 2)) {
+      throw invalidModel(`"extra.counts" holds ${counts[j]} for center ${j}: partialFit's weighted sums would overflow float64`);
+    }
+  }
+}
+
+/**
+ * Builds the model from its stored options; options it rejects make the file invalid, and so
+ * do options that do not fit the centers (another nClusters, an init of other columns, or
+ * centers not of unit length for metric "cosine", whose distances assume them so).
+ */
+export function constructFromParams<M extends { params: { nClusters: number; init: unknown; metric: string } }>(
+  stored: StoredModel,
+  make: (options: Record<string, unknown>) => M,
+): M {
+  const options = optionsFromParams(stored.params);
+  let built: M;
+  try {
+    built = make(options);
+  } catch (error) {
+    throw invalidModel(`its "params" are not valid options: ${oneLine((error as Error).message)}`);
+  }
+  const { nClusters, init, metric } = built.params;
+  const { data, rows: k, cols: d } = stored.clusterCenters;
+  if (nClusters !== k) throw invalidModel(`its "params" give nClusters = ${nClusters}, but "nClusters" is ${k}`);
+  if (isMatrix(init) && init.cols !== d) throw invalidModel(`"params.init" has ${init.cols} columns, but "nFeatures" is ${d}`);
+  if (metric === 'cosine') {
+    for (let j = 0; j < k; j++) {
+      let squared = 0;
+      for (let t = 0; t < d; t++) squared += data[j * d + t]! ** 2;
+      // Written unit rows are off by float32 rounding at most (6e-8).
+      const length = Math.sqrt(squared);
+      if (!(Math.abs(length - 1) <= 1e-6)) {
+        throw invalidModel(`metric "cosine" needs centers of length 1, but row ${j} of "clusterCenters" has length ${length}`);
+      }
+    }
+  }
+  return built;
 }
 
 function invalidModel(problem: string): KMeansError {
   return new KMeansError('ERR_KMEANS_INVALID_MODEL', `Cannot read the model file: ${problem}`);
 }
 
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1;
+function isCount(value: unknown, min = 1): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min;
+}
+
+/** As every(), but a hole fails the test (every() skips holes, and walks all of a huge sparse array). */
+function allOf(values: readonly unknown[], test: (value: unknown) => boolean): boolean {
+  for (let i = 0; i < values.length; i++) if (!test(values[i])) return false;
+  return true;
+}
+
+/** An object such as JSON.parse makes: not an array, a Map, a Date or a boxed value. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return Object.prototype.toString.call(value) === '[object Object]';
+}
+
+/** Control characters and line separators escaped, as JSON writes them. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function isMatrix(value: unknown): value is Matrix {
@@ -141,10 +230,12 @@ export function optionsFromParams(params: Record<string, unknown>): Record<strin
   const init = options.init as { rows?: unknown; cols?: unknown; data?: unknown } | string | undefined;
   if (typeof init === 'object' && init !== null) {
     const { rows, cols, data } = init;
-    if (!isCount(rows) || !isCount(cols) || !Array.isArray(data) || data.length !== rows * cols) {
+    const shaped = isCount(rows) && isCount(cols) && Array.isArray(data) && data.length === rows * cols;
+    if (!shaped || !allOf(data, (value) => typeof value === 'number')) {
       throw invalidModel('"params.init" must be { rows, cols, data } with rows × cols numbers');
     }
-    options.init = Array.from({ length: rows }, (_, r) => data.slice(r * cols, (r + 1) * cols));
+    // By index, not slice(): slice() would honour an own "constructor" key of the array.
+    options.init = Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => data[r * cols + c]));
   }
   // Options left unset are written as null by JSON: drop them (JSON has no undefined).
   for (const [key, value] of Object.entries(options)) if (value === null && key !== 'initSize' && key !== 'maxNoImprovement') delete options[key];

@@ -100,7 +100,8 @@ export function rejectUnknownKeys(options: object, known: readonly string[], wha
     const suggestion = closest(key, known);
     throw new KMeansError(
       'ERR_KMEANS_INVALID_OPTION',
-      `Unknown ${what} option "${key}"` + (suggestion ? `; did you mean "${suggestion}"?` : `; valid options: ${known.join(', ')}`),
+      // JSON quoting keeps a key with a line break (or a quote) on one line.
+      `Unknown ${what} option ${JSON.stringify(key)}` + (suggestion ? `; did you mean "${suggestion}"?` : `; valid options: ${known.join(', ')}`),
     );
   }
 }

@@ -80,7 +80,8 @@ export function snapshot(value: unknown): unknown {
     const view = value as unknown as { buffer: ArrayBufferLike; byteOffset: number; byteLength: number };
     return { view: value.constructor.name, bytes: Array.from(new Uint8Array(view.buffer, view.byteOffset, view.byteLength)) };
   }
-  if (Array.isArray(value)) return value.map(snapshot);
+  // A loop, not map(): map() would honour an own "constructor" key of the array.
+  if (Array.isArray(value)) return Array.from({ length: value.length }, (_, i) => snapshot(value[i]));
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : Number.isNaN(value) ? 'NaN' : value;
   if (typeof value === 'bigint') return `${value}n`;
   if (value !== null && typeof value === 'object') {

@@ -291,6 +291,8 @@ describe('KMeans options', () => {
     expectKMeansError(make({ nCluster: 3 }), 'ERR_KMEANS_INVALID_OPTION', 'Unknown KMeans option "nCluster"; did you mean "nClusters"?');
     expectKMeansError(make({ max_iter: 10 }), 'ERR_KMEANS_INVALID_OPTION', 'Unknown KMeans option "max_iter"; did you mean "maxIter"?');
     expectKMeansError(make({ n_clusters: 3 }), 'ERR_KMEANS_INVALID_OPTION', 'Unknown KMeans option "n_clusters"; did you mean "nClusters"?');
+    // A key with a line break or a quote is quoted as JSON: the message stays on one line.
+    expectKMeansError(make({ 'a\nb"': 1 }), 'ERR_KMEANS_INVALID_OPTION', 'Unknown KMeans option "a\\nb\\""; valid options: nClusters, init, nInit, maxIter, tol, seed, algorithm, threads, mixedPrecision, metric');
     expectKMeansError(make({ ninit: 3 }), 'ERR_KMEANS_INVALID_OPTION', 'Unknown KMeans option "ninit"; did you mean "nInit"?');
   });
 
