@@ -177,3 +177,19 @@ describe('strict convergence after a relocated empty cluster', () => {
     }
   });
 });
+
+describe('kernel values beyond float32', () => {
+  it('rows whose float32 norms or dot products overflow are decided exactly (float32, and float64 in mixed precision)', () => {
+    // ||c - s||² of the last code exceeds float32's range (found by the native fuzz target).
+    const codes = [[-1.5e19], [-5e18], [2e19]];
+    for (const dtype of ['float64', 'float32'] as const) {
+      expect(Array.from(vq.vq(matrix([[8e18]], dtype), matrix(codes, dtype)).code)).toEqual([2]);
+      const km = new KMeans({ init: matrix(codes, dtype) }).fit(matrix(codes, dtype));
+      expect(Array.from(km.labels)).toEqual([0, 1, 2]);
+      expect(km.inertia).toBe(0);
+    }
+    const fitted = new KMeans({ init: codes, mixedPrecision: true }).fit([[8e18], ...codes]);
+    expect(fitted.labels[0]).toBe(2);
+    expect(fitted.predict([[8e18]])[0]).toBe(fitted.labels[3]);
+  });
+});

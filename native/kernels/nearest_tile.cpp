@@ -66,26 +66,35 @@ template <> struct Block8<float> {
   typedef int32_t mask __attribute__((vector_size(32)));
 };
 
+// A shuffle of two vectors by lane indices: GCC's __builtin_shuffle takes them as a mask
+// vector, Clang's __builtin_shufflevector as arguments (GCC has that one only from version 12).
+#if defined(__clang__)
+#define KMN_SHUFFLE(M, a, b, ...) __builtin_shufflevector(a, b, __VA_ARGS__)
+#else
+#define KMN_SHUFFLE(M, a, b, ...) __builtin_shuffle(a, b, M{__VA_ARGS__})
+#endif
+
 template <typename T>
 inline void transpose8(typename Block8<T>::type (&r)[8]) {
   using V = typename Block8<T>::type;
-  using M = typename Block8<T>::mask;
+  using M [[maybe_unused]] = typename Block8<T>::mask;
   V a[8], b[8];
   for (int i = 0; i < 4; ++i) {
-    a[2 * i] = __builtin_shuffle(r[2 * i], r[2 * i + 1], M{0, 8, 2, 10, 4, 12, 6, 14});
-    a[2 * i + 1] = __builtin_shuffle(r[2 * i], r[2 * i + 1], M{1, 9, 3, 11, 5, 13, 7, 15});
+    a[2 * i] = KMN_SHUFFLE(M, r[2 * i], r[2 * i + 1], 0, 8, 2, 10, 4, 12, 6, 14);
+    a[2 * i + 1] = KMN_SHUFFLE(M, r[2 * i], r[2 * i + 1], 1, 9, 3, 11, 5, 13, 7, 15);
   }
   for (int o = 0; o < 8; o += 4) {
-    b[o + 0] = __builtin_shuffle(a[o + 0], a[o + 2], M{0, 1, 8, 9, 4, 5, 12, 13});
-    b[o + 1] = __builtin_shuffle(a[o + 1], a[o + 3], M{0, 1, 8, 9, 4, 5, 12, 13});
-    b[o + 2] = __builtin_shuffle(a[o + 0], a[o + 2], M{2, 3, 10, 11, 6, 7, 14, 15});
-    b[o + 3] = __builtin_shuffle(a[o + 1], a[o + 3], M{2, 3, 10, 11, 6, 7, 14, 15});
+    b[o + 0] = KMN_SHUFFLE(M, a[o + 0], a[o + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+    b[o + 1] = KMN_SHUFFLE(M, a[o + 1], a[o + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+    b[o + 2] = KMN_SHUFFLE(M, a[o + 0], a[o + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+    b[o + 3] = KMN_SHUFFLE(M, a[o + 1], a[o + 3], 2, 3, 10, 11, 6, 7, 14, 15);
   }
   for (int j = 0; j < 4; ++j) {
-    r[j] = __builtin_shuffle(b[j], b[j + 4], M{0, 1, 2, 3, 8, 9, 10, 11});
-    r[j + 4] = __builtin_shuffle(b[j], b[j + 4], M{4, 5, 6, 7, 12, 13, 14, 15});
+    r[j] = KMN_SHUFFLE(M, b[j], b[j + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    r[j + 4] = KMN_SHUFFLE(M, b[j], b[j + 4], 4, 5, 6, 7, 12, 13, 14, 15);
   }
 }
+#undef KMN_SHUFFLE
 
 // Zeroes the padding rows and computes each row's squared norm from the packed values.
 template <typename K>

@@ -102,7 +102,7 @@ double accumulate_wide_rows(const T* x, int64_t rows, int64_t d, const int32_t* 
     const T* row = x + r * d;
     const int32_t label = labels[r];
     const T* center = centers + static_cast<int64_t>(label) * d;
-    double* sum = sums + static_cast<int64_t>(label) * d;
+    double* sum = kSums ? sums + static_cast<int64_t>(label) * d : nullptr;  // no arithmetic on a null sums
     const double w = weights ? weights[r] : 1.0;
     Lanes8 squares = {};
     for (int64_t f = 0; f < full; f += kLanes) {

@@ -18,9 +18,13 @@ inline double tie_margin(int64_t d, double x_norm, double max_center_norm) {
 }
 
 // Whether the kernel cannot tell a row's nearest center from its second nearest: their values
-// are not more than twice the margin apart (NaN, from values overflowing T, counts as undecided).
+// are not more than twice the margin apart, or may have overflowed T. Every term of a kernel
+// value (||c'||^2, each partial sum of 2 x'.c') is at most ||x'||^2 + 2 max ||c'||^2 in
+// magnitude; from half of T's largest value on, some may have become infinite (so can the
+// shifted values themselves, making the norms infinite), and their order means nothing.
 template <typename T>
 inline bool undecided(T best, T second, int64_t d, double x_norm, double max_center_norm) {
+  if (!(x_norm + 2 * max_center_norm < static_cast<double>(std::numeric_limits<T>::max()) / 2)) return true;
   const double gap = static_cast<double>(second) - static_cast<double>(best);
   return !(gap > 2 * tie_margin<T>(d, x_norm, max_center_norm));
 }
