@@ -111,6 +111,9 @@ export function decodeModel(input: unknown, model: ModelJSON['model']): StoredMo
     if (!Array.isArray(names) || names.length !== d || !allOf(names, (name) => typeof name === 'string')) {
       throw invalidModel(`"featureNames", when present, must hold nFeatures = ${d} strings`);
     }
+    // predict picks the columns of a file by these names: each must name one column.
+    const repeated = names.find((name, i) => names.indexOf(name) !== i);
+    if (repeated !== undefined) throw invalidModel(`"featureNames" names ${JSON.stringify(repeated)} twice`);
   }
   if (!isPlainObject(file.params)) throw invalidModel('"params" must be an object');
   // inertia is NaN where it was not computed (partialFit with computeLabels false); JSON writes null.

@@ -360,6 +360,9 @@ describe('main in process', () => {
     const { values } = parseCommandLine(['fit', 'data.csv', '-k', '3\n4']);
     expect(() => integerOption(values, 'clusters')).toThrow(UsageError);
     expect(() => integerOption(values, 'clusters')).toThrow(/^-k must be a whole number \(got "3\ufffd4"\)$/);
+    // Unicode's line and paragraph separators, and NEL, break lines too.
+    const { values: more } = parseCommandLine(['fit', 'data.csv', '-k', '3\u20284\u2029\u0085']);
+    expect(() => integerOption(more, 'clusters')).toThrow(/^-k must be a whole number \(got "3\ufffd4\ufffd\ufffd"\)$/);
   });
 
   it('runs any number of times in one process, taking its output over once', async () => {

@@ -134,6 +134,14 @@ describe('model files that do not hold together', () => {
     refusal(() => KMeans.fromJSON({ ...good, featureNames: names }));
   });
 
+  it('refuses featureNames that name a column twice (predict picks columns by them)', () => {
+    const good = new KMeans({ nClusters: 2, seed: 0 }).fit([[0, 0], [1, 1], [9, 9], [8, 8]]).toJSON();
+    expect(refusal(() => KMeans.fromJSON({ ...good, featureNames: ['a', 'a'] })).message).toBe(
+      'Cannot read the model file: "featureNames" names "a" twice',
+    );
+    expect(KMeans.fromJSON({ ...good, featureNames: ['a', 'b'] }).toJSON().featureNames).toBeUndefined();
+  });
+
   it('reads params.init data from an array with an own "constructor" key', () => {
     const init = new KMeans({ init: X.slice(0, 4), seed: 1 }).fit(X).toJSON();
     const data = [...(init.params.init as { data: number[] }).data];

@@ -1,6 +1,6 @@
-/** `text` on one line, whatever it holds: control characters are shown as U+FFFD. */
+/** `text` on one line, whatever it holds: control characters and line separators are shown as U+FFFD. */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '\ufffd');
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/g, '\ufffd');
 }
 
 /** A problem in a data or model file, reported as one line naming the file and the place. */
