@@ -8,6 +8,11 @@ export const workloads = [
   { name: 'n100k-d2-k500', n: 100_000, d: 2, k: 500, default: false },
   // Shaped like MNIST (60000 images of 28x28 pixels, 10 classes).
   { name: 'n60k-d784-k10', n: 60_000, d: 784, k: 10, default: false },
+  // Shaped like text embeddings (768 and 1536 float32 dimensions are the common sizes).
+  { name: 'n50k-d768-k50', n: 50_000, d: 768, k: 50, default: false },
+  { name: 'n100k-d1536-k100', n: 100_000, d: 1536, k: 100, default: false },
+  // Shaped like scikit-learn's digits (1797 images of 8x8 pixels, 10 classes): fixed costs dominate.
+  { name: 'n1797-d64-k10', n: 1797, d: 64, k: 10, default: false },
 ];
 
 export const dtypes = ['float64', 'float32'];

@@ -341,7 +341,8 @@ Problem<T> make_problem(ByteSource& bytes) {
   // Mostly one or two chunks of 256 rows; one input in eight spans three or four, so that the
   // block partials are merged over several threads.
   p.n = shape % 8 == 7 ? 257 + bytes.below(544) : 1 + bytes.below(300);
-  p.d = 1 + bytes.below(24);
+  // One input in eight has rows wide enough for the wide-row kernel (128 features and more).
+  p.d = shape % 8 == 3 ? 100 + bytes.below(240) : 1 + bytes.below(24);
   p.k = 1 + bytes.below(static_cast<uint32_t>(std::min<int64_t>(p.n, 20)));
   const uint8_t options = bytes.byte();
   p.mixed = std::is_same_v<T, double> && (options & 1);

@@ -30,12 +30,20 @@ struct ChunkScratch {
   std::vector<int32_t> pending;         // kChunkSize: rows an accelerated pass must label in full
   std::vector<int32_t> final_label;     // kChunkSize: the labels of an accelerated pass
   std::vector<T> gathered;              // kChunkSize*d: those rows, gathered
+  std::vector<K> wide_work;             // the wide kernel's partial sums and argmin state
 
   // The label, best and second arrays have room for padding rows up to the next tile.
   explicit ChunkScratch(int64_t d)
       : packed(static_cast<size_t>(kChunkSize * d)), x_norm(kChunkSize), label(kChunkSize), best(kChunkSize),
         second(kChunkSize), recheck(kChunkSize), second_sq_lower(kChunkSize), pending(kChunkSize),
-        final_label(kChunkSize), gathered(static_cast<size_t>(kChunkSize * d)) {}
+        final_label(kChunkSize), gathered(static_cast<size_t>(kChunkSize * d)) {
+    if (use_wide_kernel<K>(d)) {
+      const WideKernel<K>& kernel = tile_kernel<K>().wide;
+      const int64_t step = wide_rows_per_step<T>(d);
+      packed.resize(static_cast<size_t>(std::max(kChunkSize * d, wide_packed_size(kernel, step, d))));
+      wide_work.resize(static_cast<size_t>(wide_work_size(kernel, step)));
+    }
+  }
 };
 
 template <typename T>
@@ -46,6 +54,14 @@ inline double squared_distance(const T* a, const T* b, int64_t d) {
     sum += diff * diff;
   }
   return sum;
+}
+
+// The exact squared distance where no label depends on its last bits (bounds, relocation,
+// transform): through the vectorised kernel for long rows, inline for short ones, where a call
+// would cost more than the sum. The same bits on every instruction set either way.
+template <typename T>
+inline double exact_squared(const T* a, const T* b, int64_t d, ExactDistanceFn<T> kernel) {
+  return d >= 16 ? kernel(a, b, d) : squared_distance(a, b, d);
 }
 
 // Index of the nearest of k centers by exact distance (lowest index on a tie), with the squared
@@ -72,14 +88,16 @@ inline int32_t nearest_exact(const T* x, const T* centers /* IN k*d */, int64_t 
 }
 
 // Rows packed and labelled at a time: the whole chunk while its packed copy stays small, fewer
-// rows for wide data so that the packed rows stay in cache (kept a multiple of the tile and of
-// the 8-row transpose).
-template <typename T>
-inline int64_t rows_per_step(int64_t d, int64_t tile_rows) {
-  constexpr int64_t kTargetBytes = 128 << 10;
-  const int64_t unit = tile_rows > 8 ? tile_rows : 8;
-  const int64_t fit = kTargetBytes / (d * static_cast<int64_t>(sizeof(T))) / unit * unit;
-  return fit < unit ? unit : (fit > kChunkSize ? kChunkSize : fit);
+// rows for wide data so that the packed rows stay in cache. A function of d and the data's type
+// only (a multiple of every variant's tile and of the 8-row transpose), so that the inertia,
+// which the update adds up step by step, is the same bits on every instruction set and in mixed
+// precision.
+template <typename T, typename K>
+inline int64_t rows_per_step(int64_t d) {
+  if (use_wide_kernel<K>(d)) return wide_rows_per_step<T>(d);
+  constexpr int64_t kTargetBytes = 128 << 10, kUnit = 64;
+  const int64_t fit = kTargetBytes / (d * static_cast<int64_t>(sizeof(T))) / kUnit * kUnit;
+  return fit < kUnit ? kUnit : (fit > kChunkSize ? kChunkSize : fit);
 }
 
 // Labels rows [begin, end) into scratch.label (chunk-relative); with want_second, also a lower
@@ -91,24 +109,34 @@ void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* c
                   const CenterPanels<K>& panels, const TileKernel<K>& kernel, ChunkScratch<T, K>& scratch,
                   OnRows&& on_rows, bool want_second = false) {
   const int64_t rows = end - begin, d = data.d;
-  const int64_t step = rows_per_step<K>(d, kernel.tile_rows);
+  const int64_t step = rows_per_step<T, K>(d);
   const PackRowsFn<T, K> pack = pack_kernel<T, K>();
+  const PackWideRowsFn<T, K> pack_wide = wide_pack_kernel<T, K>();
   for (int64_t first = 0; first < rows; first += step) {
     const int64_t last = first + step < rows ? first + step : rows;
-    pack(data.x, d, begin + first, begin + last, panels.shift_t.data(), kernel.tile_rows,
-         scratch.packed.data() + first, scratch.x_norm.data() + first);
-    kernel.nearest(scratch.packed.data() + first, last - first, d, panels.centers.data(), panels.norms.data(),
-                   panels.k_padded, scratch.label.data() + first, scratch.best.data() + first,
-                   scratch.second.data() + first);
+    if (panels.wide) {
+      pack_wide(data.x, d, begin + first, begin + last, panels.shift_t.data(), scratch.packed.data(),
+                scratch.x_norm.data() + first);
+      kernel.wide.nearest(scratch.packed.data(), last - first, d, panels.wide_panel.data(),
+                          panels.wide_lane_norms.data(), panels.wide_lane_labels.data(), panels.wide_groups,
+                          wide_range_blocks(kernel.wide, d), scratch.wide_work.data(), scratch.label.data() + first, scratch.best.data() + first,
+                          scratch.second.data() + first);
+    } else {
+      pack(data.x, d, begin + first, begin + last, panels.shift_t.data(), kernel.tile_rows,
+           scratch.packed.data() + first, scratch.x_norm.data() + first);
+      kernel.nearest(scratch.packed.data() + first, last - first, d, panels.centers.data(), panels.norms.data(),
+                     panels.k_padded, scratch.label.data() + first, scratch.best.data() + first,
+                     scratch.second.data() + first);
+    }
     // Which rows the kernel's rounding cannot decide: usually none, so a count first (a
     // vectorised loop), and the rows themselves only when there are some.
     const int64_t undecided_rows =
         kernel.count_undecided(scratch.best.data() + first, scratch.second.data() + first,
-                               scratch.x_norm.data() + first, last - first, d, panels.max_norm);
+                               scratch.x_norm.data() + first, last - first, panels.rounding, panels.max_norm);
     std::fill(scratch.recheck.begin() + first, scratch.recheck.begin() + last, uint8_t{0});
     if (undecided_rows > 0) {
       for (int64_t r = first; r < last; ++r) {
-        if (!undecided<K>(scratch.best[r], scratch.second[r], d, scratch.x_norm[r], panels.max_norm)) continue;
+        if (!undecided<K>(scratch.best[r], scratch.second[r], panels.rounding, scratch.x_norm[r], panels.max_norm)) continue;
         scratch.recheck[r] = 1;
         scratch.label[r] = nearest_exact(data.row(begin + r), centers, panels.k, d, &scratch.second_sq_lower[r]);
       }
@@ -120,7 +148,7 @@ void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* c
       // (a relative 4 units of K's roundoff, generously).
       for (int64_t r = first; r < last; ++r) {
         if (scratch.recheck[r]) continue;
-        const double margin = tie_margin<K>(d, scratch.x_norm[r], panels.max_norm);
+        const double margin = tie_margin<K>(panels.rounding, scratch.x_norm[r], panels.max_norm);
         const double lower = scratch.x_norm[r] * (1 - 4 * unit_roundoff) + scratch.second[r] - 2 * margin;
         scratch.second_sq_lower[r] = lower > 0 ? lower : 0;
       }

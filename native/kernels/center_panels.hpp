@@ -7,6 +7,7 @@
 // is +inf, so padding never wins the argmin. Rows are packed transposed, one chunk at a time.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -16,6 +17,64 @@
 
 namespace kmn {
 
+// From how many features the wide-row kernel (wide_tile.cpp) labels rows instead of the
+// transposed tile: below it, the tile's vectors of rows need no sum across lanes.
+constexpr int64_t kWideFromFeatures = 128;
+
+template <typename K>
+inline bool use_wide_kernel(int64_t d) {
+  return d >= kWideFromFeatures;
+}
+
+// Sizes of the wide kernel's buffers (tile_kernel.hpp's WideKernel).
+template <typename K>
+inline int64_t wide_blocks(const WideKernel<K>& kernel, int64_t d) {
+  return (d + kernel.lanes - 1) / kernel.lanes;
+}
+template <typename K>
+inline int64_t wide_packed_size(const WideKernel<K>& kernel, int64_t rows, int64_t d) {
+  const int64_t groups = (rows + kernel.row_group - 1) / kernel.row_group;
+  return groups * kernel.row_group * wide_blocks(kernel, d) * kernel.lanes;
+}
+template <typename K>
+inline int64_t wide_work_size(const WideKernel<K>& kernel, int64_t rows) {
+  const int64_t groups = (rows + kernel.row_group - 1) / kernel.row_group;
+  return groups * (kernel.block_groups + 3) * kernel.sum_lanes;
+}
+
+// Feature blocks summed at a time: equal ranges, each small enough that a center micro-panel's
+// range stays in L1 while rows stream past it.
+template <typename K>
+inline int64_t wide_range_blocks(const WideKernel<K>& kernel, int64_t d) {
+  const int64_t blocks = wide_blocks(kernel, d);
+  const int64_t most = std::max<int64_t>(1, kernel.panel_bytes / (kernel.center_group * kernel.lanes * static_cast<int64_t>(sizeof(K))));
+  const int64_t ranges = (blocks + most - 1) / most;
+  return (blocks + ranges - 1) / ranges;
+}
+
+// The wide kernel's roundings: per lane, one multiply-add per block of a range; then log2(lanes)
+// additions across lanes; then one per range after the first.
+template <typename K>
+inline KernelRounding wide_rounding(const WideKernel<K>& kernel, int64_t d) {
+  const int64_t range_blocks = wide_range_blocks(kernel, d);
+  const int64_t ranges = (wide_blocks(kernel, d) + range_blocks - 1) / range_blocks;
+  int64_t tree = 0;
+  while ((int64_t{1} << tree) < kernel.lanes) ++tree;
+  return KernelRounding{range_blocks + tree + ranges, d + kernel.lanes + ranges};
+}
+
+// Rows packed and labelled at a time by the wide kernel: their packed copy stays in L2, with
+// the rows themselves for the update that follows. A function of d and the data's type only (a
+// multiple of every variant's row group), so that the inertia, which the update adds up step by
+// step, is the same bits on every instruction set and in mixed precision.
+template <typename T>
+inline int64_t wide_rows_per_step(int64_t d) {
+  constexpr int64_t kTargetBytes = 192 << 10, kUnit = 12, kWidestBlock = 16;
+  const int64_t row_bytes = (d + kWidestBlock - 1) / kWidestBlock * kWidestBlock * 2 * static_cast<int64_t>(sizeof(T));
+  const int64_t fit = kTargetBytes / row_bytes / kUnit * kUnit;
+  return fit < kUnit ? kUnit : (fit > kChunkSize ? kChunkSize : fit);
+}
+
 template <typename T>
 struct CenterPanels {
   int64_t k = 0, d = 0, k_padded = 0;
@@ -24,6 +83,11 @@ struct CenterPanels {
   std::vector<T> centers;     // k_padded*d: c' = c - s, rounded to T
   std::vector<T> norms;       // k_padded: ||c'||^2 of the rounded c', +inf for padding
   double max_norm = 0;        // largest ||c'||^2 over real centers
+  KernelRounding rounding;    // of the kernel that labels against these centers
+  // The same centers for the wide kernel, when d calls for it (use_wide_kernel).
+  bool wide = false;
+  int64_t wide_groups = 0;
+  std::vector<T> wide_panel, wide_lane_norms, wide_lane_labels;
 
   // Allocates; may throw std::bad_alloc (callers prepare outside parallel regions). S is the
   // type of the centers: T, or float64 when T is float in mixed precision.
@@ -51,6 +115,18 @@ struct CenterPanels {
       }
       norms[j] = static_cast<T>(norm);
       if (norm > max_norm) max_norm = norm;
+    }
+    wide = use_wide_kernel<T>(d);
+    rounding = KernelRounding{d, d};
+    if (wide) {
+      const WideKernel<T>& kernel = tile_kernel<T>().wide;
+      wide_groups = (k + kernel.center_group - 1) / kernel.center_group;
+      wide_panel.resize(static_cast<size_t>(wide_groups * wide_blocks(kernel, d) * kernel.center_group * kernel.lanes));
+      wide_lane_norms.resize(static_cast<size_t>(wide_groups * kernel.sum_lanes));
+      wide_lane_labels.resize(static_cast<size_t>(wide_groups * kernel.sum_lanes));
+      kernel.pack_centers(centers.data(), norms.data(), k, d, wide_panel.data(), wide_lane_norms.data(),
+                          wide_lane_labels.data());
+      rounding = wide_rounding(kernel, d);
     }
   }
 

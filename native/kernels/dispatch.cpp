@@ -23,6 +23,11 @@ namespace kmn {
   CountUndecidedFn<float> count_undecided_f32();  \
   ExactDistanceFn<double> exact_distance_f64(); \
   ExactDistanceFn<float> exact_distance_f32();  \
+  WideKernel<double> wide_kernel_f64();         \
+  WideKernel<float> wide_kernel_f32();          \
+  PackWideRowsFn<double, double> pack_wide_rows_f64(); \
+  PackWideRowsFn<float, float> pack_wide_rows_f32();   \
+  PackWideRowsFn<double, float> pack_wide_rows_f64_to_f32(); \
   }
 KMN_DECLARE_VARIANT(portable)
 #ifdef KMN_HAVE_X86_VARIANTS
@@ -87,7 +92,8 @@ const TileKernel<double>& tile_kernel<double>() {
   static const TileKernel<double> kernel = []() -> TileKernel<double> {
     KMN_VARIANT_SWITCH(
         (TileKernel<double>{isa_name(), v::tile_rows_f64(), v::pack_rows_f64(), v::nearest_tile_f64(),
-                            v::accumulate_rows_f64(), v::count_undecided_f64(), v::exact_distance_f64()}))
+                            v::accumulate_rows_f64(), v::count_undecided_f64(), v::exact_distance_f64(),
+                            v::wide_kernel_f64()}))
   }();
   return kernel;
 }
@@ -97,7 +103,8 @@ const TileKernel<float>& tile_kernel<float>() {
   static const TileKernel<float> kernel = []() -> TileKernel<float> {
     KMN_VARIANT_SWITCH(
         (TileKernel<float>{isa_name(), v::tile_rows_f32(), v::pack_rows_f32(), v::nearest_tile_f32(),
-                           v::accumulate_rows_f32(), v::count_undecided_f32(), v::exact_distance_f32()}))
+                           v::accumulate_rows_f32(), v::count_undecided_f32(), v::exact_distance_f32(),
+                           v::wide_kernel_f32()}))
   }();
   return kernel;
 }
@@ -116,6 +123,30 @@ template <>
 PackRowsFn<double, float> pack_kernel<double, float>() {
   static const PackRowsFn<double, float> pack = []() -> PackRowsFn<double, float> {
     KMN_VARIANT_SWITCH((v::pack_rows_f64_to_f32()))
+  }();
+  return pack;
+}
+
+template <>
+PackWideRowsFn<double, double> wide_pack_kernel<double, double>() {
+  static const PackWideRowsFn<double, double> pack = []() -> PackWideRowsFn<double, double> {
+    KMN_VARIANT_SWITCH((v::pack_wide_rows_f64()))
+  }();
+  return pack;
+}
+
+template <>
+PackWideRowsFn<float, float> wide_pack_kernel<float, float>() {
+  static const PackWideRowsFn<float, float> pack = []() -> PackWideRowsFn<float, float> {
+    KMN_VARIANT_SWITCH((v::pack_wide_rows_f32()))
+  }();
+  return pack;
+}
+
+template <>
+PackWideRowsFn<double, float> wide_pack_kernel<double, float>() {
+  static const PackWideRowsFn<double, float> pack = []() -> PackWideRowsFn<double, float> {
+    KMN_VARIANT_SWITCH((v::pack_wide_rows_f64_to_f32()))
   }();
   return pack;
 }

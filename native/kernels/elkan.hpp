@@ -55,13 +55,14 @@ struct ElkanBounds {
 
   template <typename T>
   void prepare_pass(const T* centers /* IN k*d */, int64_t k, int64_t d) {
+    const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
     for (int64_t j = 0; j < k; ++j) {
       half_gap[j] = std::numeric_limits<double>::infinity();
       half_distance[j * k + j] = 0;
     }
     for (int64_t a = 0; a < k; ++a)
       for (int64_t b = a + 1; b < k; ++b) {
-        const double half = 0.5 * std::sqrt(squared_distance(centers + a * d, centers + b * d, d)) * (1 - kBoundSlack);
+        const double half = 0.5 * std::sqrt(exact_squared(centers + a * d, centers + b * d, d, exact_distance)) * (1 - kBoundSlack);
         half_distance[a * k + b] = half_distance[b * k + a] = half;
         if (half < half_gap[a]) half_gap[a] = half;
         if (half < half_gap[b]) half_gap[b] = half;
@@ -70,8 +71,9 @@ struct ElkanBounds {
 
   template <typename T>
   void record_moves(const T* before /* IN k*d */, const T* after /* IN k*d */, int64_t k, int64_t d) {
+    const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
     for (int64_t j = 0; j < k; ++j)
-      moved[j] = std::sqrt(squared_distance(before + j * d, after + j * d, d)) * (1 + kBoundSlack);
+      moved[j] = std::sqrt(exact_squared(before + j * d, after + j * d, d, exact_distance)) * (1 + kBoundSlack);
   }
 };
 
@@ -84,13 +86,14 @@ void elkan_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* ce
                  ElkanBounds& bounds, const int32_t* labels /* IN n */, int64_t* distance_evals, OnRows&& on_rows) {
   const int64_t rows = end - begin, d = data.d, k = panels.k;
   int32_t* final_label = scratch.final_label.data();
+  const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
   if (!bounds.valid) {
     assign_chunk(data, begin, end, centers, panels, kernel, scratch, [](int64_t, int64_t) {}, true);
     for (int64_t r = 0; r < rows; ++r) {
       const int64_t i = begin + r;
       const int32_t a = scratch.label[r];
       final_label[r] = a;
-      bounds.upper[i] = std::sqrt(squared_distance(data.row(i), centers + a * d, d)) * (1 + kBoundSlack);
+      bounds.upper[i] = std::sqrt(exact_squared(data.row(i), centers + a * d, d, exact_distance)) * (1 + kBoundSlack);
       const float second = round_down(std::sqrt(scratch.second_sq_lower[r]) * (1 - kBoundSlack));
       float* lower = bounds.lower.data() + i * k;
       for (int64_t j = 0; j < k; ++j) lower[j] = second;
@@ -98,7 +101,6 @@ void elkan_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* ce
     }
     *distance_evals += rows * k;
   } else {
-    const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
     for (int64_t r = 0; r < rows; ++r) {
       const int64_t i = begin + r;
       const T* row = data.row(i);
@@ -139,7 +141,7 @@ void elkan_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* ce
       final_label[r] = a;
     }
   }
-  const int64_t step = rows_per_step<K>(d, kernel.tile_rows);
+  const int64_t step = rows_per_step<T, K>(d);
   for (int64_t first = 0; first < rows; first += step) on_rows(first, first + step < rows ? first + step : rows);
 }
 

@@ -20,10 +20,11 @@ Status relocate_empty_clusters(const Dataset<T>& data, const T* centers_old, con
   if (empty.empty()) return Status::kOk;
   try {
     std::vector<double> dist(static_cast<size_t>(data.n));
+    const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
     const BlockPlan plan = BlockPlan::make(data.n);
     parallel_for_blocks(plan, effective_threads(threads, plan), [&](int64_t b, int) {
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i) dist[i] = squared_distance(data.row(i), centers_old + labels[i] * d, d);
+        for (int64_t i = begin; i < end; ++i) dist[i] = exact_squared(data.row(i), centers_old + labels[i] * d, d, exact_distance);
       });
     });
     // Farthest rows first; the lower index first among equal distances.

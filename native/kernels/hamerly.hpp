@@ -44,10 +44,11 @@ struct HamerlyBounds {
   // Before a pass: the gaps between the centers it assigns to.
   template <typename T>
   void prepare_pass(const T* centers /* IN k*d */, int64_t k, int64_t d) {
+    const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
     for (int64_t j = 0; j < k; ++j) half_gap[j] = std::numeric_limits<double>::infinity();
     for (int64_t a = 0; a < k; ++a)
       for (int64_t b = a + 1; b < k; ++b) {
-        const double gap = 0.5 * std::sqrt(squared_distance(centers + a * d, centers + b * d, d));
+        const double gap = 0.5 * std::sqrt(exact_squared(centers + a * d, centers + b * d, d, exact_distance));
         if (gap < half_gap[a]) half_gap[a] = gap;
         if (gap < half_gap[b]) half_gap[b] = gap;
       }
@@ -58,8 +59,9 @@ struct HamerlyBounds {
   void record_moves(const T* before /* IN k*d */, const T* after /* IN k*d */, int64_t k, int64_t d) {
     moved_most = moved_next = 0;
     moved_most_index = -1;
+    const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
     for (int64_t j = 0; j < k; ++j) {
-      moved[j] = std::sqrt(squared_distance(before + j * d, after + j * d, d)) * (1 + kBoundSlack);
+      moved[j] = std::sqrt(exact_squared(before + j * d, after + j * d, d, exact_distance)) * (1 + kBoundSlack);
       if (moved[j] > moved_most) {
         moved_next = moved_most;
         moved_most = moved[j];
@@ -80,8 +82,9 @@ void hamerly_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* 
                    HamerlyBounds& bounds, const int32_t* labels /* IN n */, int64_t* distance_evals, OnRows&& on_rows) {
   const int64_t rows = end - begin, d = data.d, k = panels.k;
   int32_t* final_label = scratch.final_label.data();
+  const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
   const auto set_bounds = [&](int64_t i, int32_t label, double second_sq_lower) {
-    bounds.upper[i] = std::sqrt(squared_distance(data.row(i), centers + label * d, d)) * (1 + kBoundSlack);
+    bounds.upper[i] = std::sqrt(exact_squared(data.row(i), centers + label * d, d, exact_distance)) * (1 + kBoundSlack);
     bounds.lower[i] = std::sqrt(second_sq_lower) * (1 - kBoundSlack);
   };
 
@@ -101,7 +104,7 @@ void hamerly_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* 
         bounds.upper[i] = upper;
         continue;
       }
-      upper = std::sqrt(squared_distance(data.row(i), centers + a * d, d)) * (1 + kBoundSlack);
+      upper = std::sqrt(exact_squared(data.row(i), centers + a * d, d, exact_distance)) * (1 + kBoundSlack);
       ++*distance_evals;
       bounds.upper[i] = upper;
       if (upper < limit) continue;
@@ -124,7 +127,7 @@ void hamerly_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* 
     }
     *distance_evals += pending * k;
   }
-  const int64_t step = rows_per_step<K>(d, kernel.tile_rows);
+  const int64_t step = rows_per_step<T, K>(d);
   for (int64_t first = 0; first < rows; first += step) on_rows(first, first + step < rows ? first + step : rows);
 }
 

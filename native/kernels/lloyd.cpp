@@ -13,17 +13,27 @@ template <typename T, typename K>
 LloydWorkspace<T, K>::LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads, Algorithm algorithm_)
     : k(k_), d(d_), algorithm(algorithm_) {
   assign_plan = BlockPlan::make(n);
-  sum_plan = BlockPlan::make(n, (k * d + k) * static_cast<int64_t>(sizeof(double)));
   threads = effective_threads(requested_threads, assign_plan);
   scratch.reserve(static_cast<size_t>(threads));
   for (int t = 0; t < threads; ++t) scratch.emplace_back(d);
   pass_stats.reset(assign_plan.n_blocks, 3);
-  cluster_sums.reset(sum_plan.n_blocks, k * d + k);
+  const int64_t width = k * d + k, width_bytes = width * static_cast<int64_t>(sizeof(double));
+  // Slots for the fused sums: enough for every thread to have a block in hand and one done.
+  constexpr int64_t kFewestSlots = 4;
+  fused = kFewestSlots * width_bytes <= kPartialsBudgetBytes;
+  if (fused) {
+    const int64_t slots = std::min({assign_plan.n_blocks, std::max<int64_t>(kFewestSlots, 2 * threads + 2),
+                                    kPartialsBudgetBytes / width_bytes});
+    ordered_sums.resize(assign_plan.n_blocks, width, slots);
+  } else {
+    sum_plan = BlockPlan::make(n, width_bytes);
+    cluster_sums.reset(sum_plan.n_blocks, width);
+    merged_sums.resize(static_cast<size_t>(width));
+  }
   merged_stats.resize(3);
   if (algorithm == Algorithm::kElkan && !elkan_fits(n, k)) algorithm = Algorithm::kHamerly;
   if (algorithm == Algorithm::kHamerly) bounds.resize(n, k);
   if (algorithm == Algorithm::kElkan) elkan.resize(n, k);
-  merged_sums.resize(static_cast<size_t>(k * d + k));
 }
 
 namespace {
@@ -47,13 +57,10 @@ void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, Llo
       }
       if (!update) return;
       const int64_t i0 = begin + first;
-      if (sums) {
-        const double* weights = data.weights ? data.weights + i0 : nullptr;
-        inertia += accumulate(data.row(i0), last - first, d, chunk_labels + first, weights, centers, sums, sums + k * d);
-      } else {
-        for (int64_t r = first; r < last; ++r)
-          inertia += data.weight(begin + r) * squared_distance(data.row(begin + r), centers + chunk_labels[r] * d, d);
-      }
+      // With sums null (summed in a second pass), the inertia alone, with the same bits.
+      const double* weights = data.weights ? data.weights + i0 : nullptr;
+      inertia += accumulate(data.row(i0), last - first, d, chunk_labels + first, weights, centers, sums,
+                            sums ? sums + k * d : nullptr);
     };
     if (ws.algorithm == Algorithm::kHamerly) {
       chunk_labels = scratch.final_label.data();
@@ -87,12 +94,14 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   ws.pass_stats.reset(ws.assign_plan.n_blocks, 3);
   if (ws.algorithm == Algorithm::kHamerly) ws.bounds.prepare_pass(centers, k, d);
   if (ws.algorithm == Algorithm::kElkan) ws.elkan.prepare_pass(centers, k, d);
-  if (update) ws.cluster_sums.reset(ws.sum_plan.n_blocks, k * d + k);
+  const bool fused = update && ws.fused;
+  if (fused) ws.ordered_sums.begin();
+  if (update && !fused) ws.cluster_sums.reset(ws.sum_plan.n_blocks, k * d + k);
 
-  const bool fused = update && ws.fused();
   parallel_for_blocks(ws.assign_plan, ws.threads, [&](int64_t b, int thread) {
-    assign_block(data, centers, labels, ws, ws.scratch[thread], b, update, ws.pass_stats.block(b),
-                 fused ? ws.cluster_sums.block(b) : nullptr);
+    double* sums = fused ? ws.ordered_sums.acquire(b) : nullptr;
+    assign_block(data, centers, labels, ws, ws.scratch[thread], b, update, ws.pass_stats.block(b), sums);
+    if (fused) ws.ordered_sums.release(b);
   });
   if (update && !fused) {
     // k*d too large for one partial sum per assign block: sum over the fewer sum blocks.
@@ -112,8 +121,8 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   stats->center_shift = 0;
   if (!update) return Status::kOk;
 
-  ws.cluster_sums.merge(ws.merged_sums.data(), ws.threads);
-  double* sums = ws.merged_sums.data();
+  if (!fused) ws.cluster_sums.merge(ws.merged_sums.data(), ws.threads);
+  double* sums = fused ? ws.ordered_sums.total() : ws.merged_sums.data();
   double* weights = sums + k * d;
   const Status status = relocate_empty_clusters(data, centers, labels, k, ws.threads, sums, weights, &stats->relocated);
   if (status != Status::kOk) return status;

@@ -37,16 +37,20 @@ enum class Algorithm {
 // (Lloyd's labels are unchanged: rows the float values cannot decide are re-checked exactly).
 template <typename T, typename K = T>
 struct LloydWorkspace {
-  // Labels are computed over as many blocks as the data has (that sets the parallelism);
-  // per-cluster sums over blocks capped so that their partial sums fit a memory budget.
-  // When the two plans coincide (k*d small enough), one fused pass does both.
+  // Labels are computed over as many blocks as the data has (that sets the parallelism). The
+  // per-cluster sums of a block are added up in the same pass, in block order as the blocks
+  // finish (OrderedPartials), unless a few slots of k*d sums exceed the memory budget: then a
+  // second pass sums over fewer blocks (sum_plan), whose partial sums fit it. The choice depends
+  // on k and d only, never on the thread count.
   BlockPlan assign_plan, sum_plan;
+  bool fused = true;
   int threads = 1;
   int64_t k = 0, d = 0;
   CenterPanels<K> panels;
   std::vector<ChunkScratch<T, K>> scratch;  // one per thread
   BlockPartials pass_stats;              // per assign block: label changes, inertia, distance evaluations
-  BlockPartials cluster_sums;            // per sum block: k*d sums, then k weights
+  OrderedPartials ordered_sums;          // fused: per assign block, k*d sums then k weights
+  BlockPartials cluster_sums;            // otherwise: the same per sum block
   std::vector<double> merged_stats, merged_sums;
   Algorithm algorithm = Algorithm::kLloyd;  // Elkan becomes Hamerly when its bounds exceed the budget
   bool spherical = false;                // cosine k-means: new centers scaled to unit length
@@ -54,7 +58,6 @@ struct LloydWorkspace {
   ElkanBounds elkan;                     // Elkan only
 
   LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads, Algorithm algorithm_ = Algorithm::kLloyd);
-  bool fused() const { return assign_plan.n_blocks == sum_plan.n_blocks; }
 };
 
 // Assigns labels against `centers`; with update, also writes the new centers (empty

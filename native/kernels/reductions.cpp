@@ -120,11 +120,12 @@ Status inertia(const Dataset<T>& data, const T* centers, const int32_t* labels, 
 template <typename T>
 Status transform(const Dataset<T>& data, const T* centers, int64_t k, int threads, T* out) {
   const BlockPlan plan = BlockPlan::make(data.n);
+  const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
   parallel_for_blocks(plan, effective_threads(threads, plan), [&](int64_t b, int) {
     for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i)
         for (int64_t j = 0; j < k; ++j)
-          out[i * k + j] = static_cast<T>(std::sqrt(squared_distance(data.row(i), centers + j * data.d, data.d)));
+          out[i * k + j] = static_cast<T>(std::sqrt(exact_squared(data.row(i), centers + j * data.d, data.d, exact_distance)));
     });
   });
   return Status::kOk;

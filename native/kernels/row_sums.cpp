@@ -7,6 +7,10 @@
 // everywhere.
 #include "tile_kernel.hpp"
 
+#if defined(__AVX__)
+#include <immintrin.h>  // only always-inline intrinsics: nothing the linker could share between variants
+#endif
+
 namespace kmn {
 namespace KMN_ISA {
 namespace {
@@ -28,10 +32,22 @@ inline Lanes8 load_full(const T* p) {
     __builtin_memcpy(&v, p, sizeof(v));
     return v;
   } else {
+    // The instruction set's own widening where there is one (GCC splits the generic one into
+    // quarters); the values are the same, widening float to double is exact.
+#if KMN_VECTOR_BYTES == 64 && defined(__AVX512F__)
+    return reinterpret_cast<Lanes8>(_mm512_maskz_cvtps_pd(0xFF, _mm256_loadu_ps(p)));
+#elif KMN_VECTOR_BYTES == 32 && defined(__AVX__)
+    const __m256d low = _mm256_cvtps_pd(_mm_loadu_ps(p)), high = _mm256_cvtps_pd(_mm_loadu_ps(p + 4));
+    Lanes8 v;
+    __builtin_memcpy(&v, &low, sizeof(low));
+    __builtin_memcpy(reinterpret_cast<char*>(&v) + sizeof(low), &high, sizeof(high));
+    return v;
+#else
     typedef T Narrow __attribute__((vector_size(kLanes * sizeof(T))));
     Narrow narrow;
     __builtin_memcpy(&narrow, p, sizeof(narrow));
     return __builtin_convertvector(narrow, Lanes8);
+#endif
   }
 }
 
@@ -94,7 +110,10 @@ double accumulate_short_rows(const T* x, int64_t rows, const int32_t* labels, co
   return lane_sum<V, D>(even, odd);
 }
 
-template <bool kSums, typename T>
+// The squares of a row go to four sums, of its blocks of eight in turn (added at the end), so
+// that consecutive blocks do not wait on each other's addition. Without weights, no
+// multiplication by one (which would change nothing).
+template <bool kSums, bool kWeighted, typename T>
 double accumulate_wide_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
                             const T* centers, double* sums, double* cluster_weights) {
   const int64_t full = d / kLanes * kLanes;
@@ -103,29 +122,40 @@ double accumulate_wide_rows(const T* x, int64_t rows, int64_t d, const int32_t* 
     const int32_t label = labels[r];
     const T* center = centers + static_cast<int64_t>(label) * d;
     double* sum = kSums ? sums + static_cast<int64_t>(label) * d : nullptr;  // no arithmetic on a null sums
-    const double w = weights ? weights[r] : 1.0;
-    Lanes8 squares = {};
-    for (int64_t f = 0; f < full; f += kLanes) {
+    const double w = kWeighted ? weights[r] : 1.0;
+    Lanes8 squares[4] = {};
+    const auto add_block = [&](int64_t f, Lanes8& block_squares) {
       const Lanes8 value = load_full(row + f);
       const Lanes8 diff = value - load_full(center + f);
-      squares += diff * diff;
+      block_squares += diff * diff;
       if constexpr (kSums) {
         Lanes8 total;
         __builtin_memcpy(&total, sum + f, sizeof(total));
-        total += value * w;
+        total += kWeighted ? value * w : value;
         __builtin_memcpy(sum + f, &total, sizeof(total));
       }
+    };
+    int64_t f = 0;
+    for (; f + 4 * kLanes <= full; f += 4 * kLanes) {
+      add_block(f, squares[0]);
+      add_block(f + kLanes, squares[1]);
+      add_block(f + 2 * kLanes, squares[2]);
+      add_block(f + 3 * kLanes, squares[3]);
     }
+    if (f < full) add_block(f, squares[0]), f += kLanes;
+    if (f < full) add_block(f, squares[1]), f += kLanes;
+    if (f < full) add_block(f, squares[2]), f += kLanes;
     if (full < d) {
       const Lanes8 value = load_lanes(row + full, d - full);
       const Lanes8 diff = value - load_lanes(center + full, d - full);
-      squares += diff * diff;
+      squares[3] += diff * diff;
       if constexpr (kSums) {
-        for (int64_t f = full; f < d; ++f) sum[f] += value[f - full] * w;
+        for (int64_t g = full; g < d; ++g) sum[g] += kWeighted ? value[g - full] * w : value[g - full];
       }
     }
     if constexpr (kSums) cluster_weights[label] += w;
-    return squares * w;
+    const Lanes8 all = (squares[0] + squares[1]) + (squares[2] + squares[3]);
+    return kWeighted ? all * w : all;
   };
   Lanes8 even = {}, odd = {};
   int64_t r = 0;
@@ -145,7 +175,9 @@ double accumulate_any_rows(const T* x, int64_t rows, int64_t d, const int32_t* l
   case D: return accumulate_short_rows<kSums, T, D>(x, rows, labels, weights, centers, sums, cluster_weights);
     KMN_SHORT(1) KMN_SHORT(2) KMN_SHORT(3) KMN_SHORT(4) KMN_SHORT(5) KMN_SHORT(6) KMN_SHORT(7)
 #undef KMN_SHORT
-    default: return accumulate_wide_rows<kSums, T>(x, rows, d, labels, weights, centers, sums, cluster_weights);
+    default:
+      if (weights) return accumulate_wide_rows<kSums, true, T>(x, rows, d, labels, weights, centers, sums, cluster_weights);
+      return accumulate_wide_rows<kSums, false, T>(x, rows, d, labels, weights, centers, sums, cluster_weights);
   }
 }
 

@@ -10,10 +10,10 @@ namespace KMN_ISA {
 namespace {
 
 template <typename K>
-int64_t count_undecided(const K* best, const K* second, const double* x_norm, int64_t rows, int64_t d,
+int64_t count_undecided(const K* best, const K* second, const double* x_norm, int64_t rows, KernelRounding rounding,
                         double max_center_norm) {
   int64_t count = 0;
-  for (int64_t r = 0; r < rows; ++r) count += undecided<K>(best[r], second[r], d, x_norm[r], max_center_norm);
+  for (int64_t r = 0; r < rows; ++r) count += undecided<K>(best[r], second[r], rounding, x_norm[r], max_center_norm);
   return count;
 }
 

@@ -17,6 +17,17 @@
 
 namespace kmn {
 
+// How many roundings a kernel value goes through, which its error bound (tie_margin.hpp) scales
+// with: `depth`, the most additions (or multiply-adds) any one product passes through on its way
+// into the dot product (the relative error: Higham, "Accuracy and Stability of Numerical
+// Algorithms", 2002, section 3.1), and `terms`, the roundings in all (each may lose up to half a
+// subnormal step, an absolute error). The transposed tile adds a row's d products one after
+// another: both are d. The wide kernel sums them in lanes, then across lanes: a far smaller depth.
+struct KernelRounding {
+  int64_t depth = 0;
+  int64_t terms = 0;
+};
+
 // Centers per register tile; center sets are padded to a multiple of it.
 constexpr int64_t kTileCenters = 4;
 
@@ -69,12 +80,57 @@ using PackRowsFn = void (*)(const T* x,           // IN  n*d, row-major
 template <typename T>
 using CountUndecidedFn = int64_t (*)(const T* best, const T* second,  // IN rows
                                      const double* x_norm,            // IN rows: ||x'||^2
-                                     int64_t rows, int64_t d, double max_center_norm);
+                                     int64_t rows, KernelRounding rounding, double max_center_norm);
 
 // The exact squared Euclidean distance (in double) that decides a label whenever the tile
 // kernel cannot: the same bits on every instruction set.
 template <typename T>
 using ExactDistanceFn = double (*)(const T* a, const T* b, int64_t d);
+
+// The wide-row kernel (wide_tile.cpp), for rows long enough that a transposing pack does not pay:
+// rows and centers in row-major micro-panels (row_group rows or center_group centers, feature
+// blocks of `lanes` values side by side, zero-padded to whole blocks), blocked like a matrix
+// product. Sizes are in center_panels.hpp (wide_* helpers).
+//
+// Rows [begin, end) of x, shifted and rounded to K, into micro-panels; norms as for PackRowsFn.
+template <typename T, typename K>
+using PackWideRowsFn = void (*)(const T* x,       // IN  n*d, row-major
+                                int64_t d, int64_t begin, int64_t end,
+                                const K* shift,    // IN  d
+                                K* packed,         // OUT wide_packed_size(end - begin, d)
+                                double* norms);    // OUT end - begin
+
+// Shifted centers into micro-panels, with each center group's norm and index per lane of the
+// microkernel's sums (indices stored bitwise as K-sized integers).
+template <typename K>
+using PackWideCentersFn = void (*)(const K* centers,  // IN  k*d, row-major, shifted
+                                   const K* norms,    // IN  k
+                                   int64_t k, int64_t d,
+                                   K* panel,          // OUT groups*blocks*center_group*lanes
+                                   K* lane_norms,     // OUT groups*sum_lanes: +inf for padding
+                                   K* lane_labels);   // OUT groups*sum_lanes
+
+// Labels packed rows against the packed center groups: label, best and second as NearestTileFn.
+template <typename K>
+using NearestWideFn = void (*)(const K* packed,       // IN  from PackWideRowsFn
+                               int64_t rows, int64_t d,
+                               const K* panel, const K* lane_norms, const K* lane_labels,  // IN  from PackWideCentersFn
+                               int64_t groups,        // center groups
+                               int64_t range_blocks,  // feature blocks summed at a time (wide_range_blocks)
+                               K* work,               // scratch: wide_work_size(rows)
+                               int32_t* label, K* best, K* second);  // OUT rows
+
+template <typename K>
+struct WideKernel {
+  int64_t row_group;     // rows per micro-panel
+  int64_t center_group;  // centers per micro-panel
+  int64_t lanes;         // features per block
+  int64_t sum_lanes;     // lanes of one microkernel's sums (a multiple of lanes)
+  int64_t block_groups;  // center groups whose partial sums are kept at a time
+  int64_t panel_bytes;   // bytes of a center micro-panel's feature range that should stay in L1
+  PackWideCentersFn<K> pack_centers;
+  NearestWideFn<K> nearest;
+};
 
 template <typename T>
 struct TileKernel {
@@ -85,6 +141,7 @@ struct TileKernel {
   AccumulateRowsFn<T> accumulate;
   CountUndecidedFn<T> count_undecided;
   ExactDistanceFn<T> exact_distance;
+  WideKernel<T> wide;
 };
 
 struct DotKernel {
@@ -100,6 +157,8 @@ const TileKernel<T>& tile_kernel();
 // float tiles (mixed precision), a converting variant.
 template <typename T, typename K>
 PackRowsFn<T, K> pack_kernel();
+template <typename T, typename K>
+PackWideRowsFn<T, K> wide_pack_kernel();
 const DotKernel& dot_kernel();
 
 // Name of the instruction set in use: "avx512", "avx2" or "portable".
