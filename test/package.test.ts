@@ -53,16 +53,21 @@ describe('kmeans-native/vq entry point', () => {
 });
 
 describe('instruction-set variants', () => {
-  // The same fit under each kernel variant this CPU supports: labels, centers, inertia and
-  // k-means++ choices must agree bit for bit (the portable variant runs on any CPU).
+  // The same fit under each kernel variant this CPU supports: labels, centers, inertia (each
+  // iteration's too) and k-means++ choices must agree bit for bit (the portable variant runs on
+  // any CPU).
   const script = `
     const { KMeans, info } = require('kmeans-native');
     let s = 7; const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-    for (const Type of [Float64Array, Float32Array]) {
-      const n = 3000, d = 13, data = Type.from({ length: n * d }, (_, i) => Math.round(rand() * 40) / 4 + (i % d));
-      const km = new KMeans({ nClusters: 9, seed: 3, nInit: 2 }).fit({ data, rows: n, cols: d });
-      console.log(info().simd, Type.name, Buffer.from(km.clusterCenters.data.buffer).toString('base64'),
-        Buffer.from(km.labels.buffer).toString('base64'), km.inertia, km.nIter);
+    // Narrow rows (the transposed tile) and wide ones (the wide-row kernel), of lengths that are
+    // not a multiple of any vector width.
+    for (const [n, d] of [[3000, 13], [1500, 203]]) {
+      for (const Type of [Float64Array, Float32Array]) {
+        const data = Type.from({ length: n * d }, (_, i) => Math.round(rand() * 40) / 4 + (i % d));
+        const km = new KMeans({ nClusters: 9, seed: 3, nInit: 2 }).fit({ data, rows: n, cols: d });
+        console.log(info().simd, Type.name, Buffer.from(km.clusterCenters.data.buffer).toString('base64'),
+          Buffer.from(km.labels.buffer).toString('base64'), km.inertia, km.nIter, km.history.inertia.join());
+      }
     }`;
   const variants = ['portable', 'avx2', 'avx512'];
 
