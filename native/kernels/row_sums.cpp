@@ -5,9 +5,11 @@
 // fixed width (8 doubles, split by the compiler into what the instruction set has), so every
 // CPU rounds the same operations in the same order: the centers a fit returns are the same bits
 // everywhere.
+#include <type_traits>
+
 #include "tile_kernel.hpp"
 
-#if defined(__AVX__)
+#if defined(__SSE2__)
 #include <immintrin.h>  // only always-inline intrinsics: nothing the linker could share between variants
 #endif
 
@@ -65,9 +67,33 @@ template <> struct ShortRow<7> { typedef double type __attribute__((vector_size(
 
 template <typename T, int D>
 inline typename ShortRow<D>::type load_short(const T* p) {
-  typename ShortRow<D>::type v = {};
+  using V = typename ShortRow<D>::type;
+  if constexpr (sizeof(V) == D * sizeof(T)) {  // a whole vector of doubles
+    V v;
+    __builtin_memcpy(&v, p, sizeof(v));
+    return v;
+  }
+#if defined(__SSE2__)
+  if constexpr (std::is_same_v<T, float> && D == 2) {
+    return reinterpret_cast<V>(_mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(p)))));
+  }
+#endif
+#if defined(__AVX__)
+  if constexpr (std::is_same_v<T, float> && D == 4) return reinterpret_cast<V>(_mm256_cvtps_pd(_mm_loadu_ps(p)));
+#endif
+  // Other lengths value by value (the compiler widens them one at a time).
+  V v = {};
   for (int f = 0; f < D; ++f) v[f] = static_cast<double>(p[f]);
   return v;
+}
+
+template <int D>
+inline void store_short(double* p, const typename ShortRow<D>::type& v) {
+  if constexpr (sizeof(v) == D * sizeof(double)) {
+    __builtin_memcpy(p, &v, sizeof(v));
+  } else {
+    for (int f = 0; f < D; ++f) p[f] = v[f];
+  }
 }
 
 // The inertia is kept in vector lanes, one accumulator for even rows and one for odd rows (so
@@ -82,23 +108,23 @@ inline double lane_sum(const V& even, const V& odd) {
 }
 
 // With kSums false, only the inertia: the same operations in the same order.
-template <bool kSums, typename T, int D>
+template <bool kSums, bool kWeighted, typename T, int D>
 double accumulate_short_rows(const T* x, int64_t rows, const int32_t* labels, const double* weights,
                              const T* centers, double* sums, double* cluster_weights) {
   using V = typename ShortRow<D>::type;
   // The weighted squared differences of row r (and, with kSums, r added to its cluster).
-  const auto row_inertia = [&](int64_t r) {
+  // Inlined at each of its three calls (a call per row would cost more than a short row).
+  const auto row_inertia = [&](int64_t r) __attribute__((always_inline)) {
     const int32_t label = labels[r];
-    const double w = weights ? weights[r] : 1.0;
+    const double w = kWeighted ? weights[r] : 1.0;
     const V value = load_short<T, D>(x + r * D);
     const V diff = value - load_short<T, D>(centers + static_cast<int64_t>(label) * D);
     if constexpr (kSums) {
       double* sum = sums + static_cast<int64_t>(label) * D;
-      V total = load_short<double, D>(sum) + value * w;
-      for (int f = 0; f < D; ++f) sum[f] = total[f];
+      store_short<D>(sum, load_short<double, D>(sum) + (kWeighted ? value * w : value));
       cluster_weights[label] += w;
     }
-    return diff * diff * w;
+    return kWeighted ? diff * diff * w : diff * diff;
   };
   V even = {}, odd = {};
   int64_t r = 0;
@@ -117,14 +143,15 @@ template <bool kSums, bool kWeighted, typename T>
 double accumulate_wide_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
                             const T* centers, double* sums, double* cluster_weights) {
   const int64_t full = d / kLanes * kLanes;
-  const auto row_inertia = [&](int64_t r) {
+  // Inlined at each of its three calls: not inlined, it reads its captures through memory.
+  const auto row_inertia = [&](int64_t r) __attribute__((always_inline)) {
     const T* row = x + r * d;
     const int32_t label = labels[r];
     const T* center = centers + static_cast<int64_t>(label) * d;
     double* sum = kSums ? sums + static_cast<int64_t>(label) * d : nullptr;  // no arithmetic on a null sums
     const double w = kWeighted ? weights[r] : 1.0;
     Lanes8 squares[4] = {};
-    const auto add_block = [&](int64_t f, Lanes8& block_squares) {
+    const auto add_block = [&](int64_t f, Lanes8& block_squares) __attribute__((always_inline)) {
       const Lanes8 value = load_full(row + f);
       const Lanes8 diff = value - load_full(center + f);
       block_squares += diff * diff;
@@ -171,8 +198,10 @@ template <bool kSums, typename T>
 double accumulate_any_rows(const T* x, int64_t rows, int64_t d, const int32_t* labels, const double* weights,
                            const T* centers, double* sums, double* cluster_weights) {
   switch (d) {
-#define KMN_SHORT(D) \
-  case D: return accumulate_short_rows<kSums, T, D>(x, rows, labels, weights, centers, sums, cluster_weights);
+#define KMN_SHORT(D)                                                                                      \
+  case D:                                                                                                 \
+    if (weights) return accumulate_short_rows<kSums, true, T, D>(x, rows, labels, weights, centers, sums, cluster_weights); \
+    return accumulate_short_rows<kSums, false, T, D>(x, rows, labels, weights, centers, sums, cluster_weights);
     KMN_SHORT(1) KMN_SHORT(2) KMN_SHORT(3) KMN_SHORT(4) KMN_SHORT(5) KMN_SHORT(6) KMN_SHORT(7)
 #undef KMN_SHORT
     default:
