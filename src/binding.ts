@@ -84,17 +84,17 @@ export interface ColumnStatsRequest extends DataRequest {
 }
 
 export interface PlusPlusRequest extends DataRequest {
-  /** IN d: subtracted from rows before the norm-trick distances (the column means). */
+  /** IN d: subtracted from rows before the screening distances (the column means). */
   shift: Float64Array;
-  /** IN m: candidate row indices. */
-  candidates: Int32Array;
-  /** IN/OUT n: each row's squared distance to the nearest chosen center so far. */
-  closest: Float64Array;
-}
-
-export interface PlusPlusResponse {
-  best: number;
-  potential: number;
+  k: number;
+  /** Candidates drawn for each center after the first. */
+  trials: number;
+  /** IN 1 + (k - 1) * trials: uniform draws in [0, 1), in the order the loop uses them. */
+  uniforms: Float64Array;
+  /** OUT k: the chosen rows. */
+  indices: Int32Array;
+  /** Int32Array(1): a non-zero value stops the loop before its next center (ERR_KMEANS_ABORTED). */
+  cancel?: Int32Array;
 }
 
 export interface MiniBatchStepRequest extends DataRequest {
@@ -126,7 +126,7 @@ export interface Operations {
   clusterMeans: [ClusterMeansRequest, undefined];
   columnStats: [ColumnStatsRequest, number];
   firstOutOfRange: [DataRequest & { limit: number }, number];
-  plusPlusStep: [PlusPlusRequest, PlusPlusResponse];
+  plusPlus: [PlusPlusRequest, undefined];
   /** Result: the batch inertia against the centers before the step. */
   miniBatchStep: [MiniBatchStepRequest, number];
   /** Result: the index of the first row of length zero, or -1. */

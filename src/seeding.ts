@@ -28,33 +28,29 @@ export interface SeedingContext {
  * Greedy k-means++ (Arthur & Vassilvitskii 2007, with scikit-learn's local trials): the first
  * center is a row drawn with probability proportional to its weight; each next one is the
  * best, by resulting potential, of `nLocalTrials` rows drawn with probability proportional
- * to weight × squared distance to the nearest center so far. Cost: O(n·d·k·nLocalTrials).
+ * to weight × squared distance to the nearest center so far. The loop runs natively
+ * (native/kernels/plus_plus.hpp) on uniform draws taken here, in the order it uses them, from
+ * the library's generator. Cost: O(n·d·k·nLocalTrials).
  */
 export function* plusPlusPlan(context: SeedingContext, nLocalTrials: number): Plan<Seeding> {
   const { X, k, sampleWeight, rng, threads, means } = context;
-  const n = X.rows;
   requirePositiveWeights(sampleWeight, k, 'k-means++');
-  const data = { x: X.data, n, d: X.cols, sampleWeight, threads, shift: means };
-  const closest = new Float64Array(n).fill(Infinity);
+  // One draw for the first center, then nLocalTrials for each further one.
+  const uniforms = new Float64Array(1 + (k - 1) * nLocalTrials);
+  for (let i = 0; i < uniforms.length; i++) uniforms[i] = rng.nextDouble();
   const indices = new Int32Array(k);
-
-  const weightTotals = cumulativeSum(n, (i) => (sampleWeight ? sampleWeight[i]! : 1));
-  indices[0] = drawRow(weightTotals, rng.nextDouble() * weightTotals[n - 1]!);
-  let { potential } = yield* call('plusPlusStep', { ...data, candidates: Int32Array.of(indices[0]), closest });
-
-  const candidates = new Int32Array(nLocalTrials);
-  for (let c = 1; c < k; c++) {
-    const totals = cumulativeSum(n, (i) => (sampleWeight ? sampleWeight[i]! : 1) * closest[i]!);
-    // A potential of zero (every row of positive weight already on a center, to rounding):
-    // any row of positive weight will do, drawn by weight as the first.
-    for (let t = 0; t < nLocalTrials; t++) {
-      const u = rng.nextDouble();
-      candidates[t] = potential > 0 ? drawRow(totals, u * potential) : drawRow(weightTotals, u * weightTotals[n - 1]!);
-    }
-    const step = yield* call('plusPlusStep', { ...data, candidates, closest });
-    potential = step.potential;
-    indices[c] = candidates[step.best]!;
-  }
+  yield* call('plusPlus', {
+    x: X.data,
+    n: X.rows,
+    d: X.cols,
+    sampleWeight,
+    threads,
+    shift: means,
+    k,
+    trials: nLocalTrials,
+    uniforms,
+    indices,
+  });
   return { centers: gatherRows(X, indices), indices };
 }
 
@@ -99,33 +95,4 @@ function gatherRows(X: Matrix, indices: Int32Array): Matrix {
   const data: FloatArray = allocate(dtypeOf(X.data), indices.length * d);
   indices.forEach((row, c) => data.set(X.data.subarray(row * d, (row + 1) * d), c * d));
   return { data, rows: indices.length, cols: d };
-}
-
-function cumulativeSum(n: number, value: (i: number) => number): Float64Array {
-  const totals = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    sum += value(i);
-    totals[i] = sum;
-  }
-  return totals;
-}
-
-/**
- * The row a target in [0, total) falls on when the rows' shares are laid end to end: the first
- * i with totals[i] > target (at most n - 1). Strictly greater, so that a row whose share is zero
- * (weight 0, or already a center) is never drawn, not even for a target of 0.
- */
-function drawRow(totals: Float64Array, target: number): number {
-  let lo = 0;
-  let hi = totals.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (totals[mid]! <= target) lo = mid + 1;
-    else hi = mid;
-  }
-  // A target at the total (rounding: the native potential is summed in another order) takes
-  // the last row with a share.
-  while (lo > 0 && totals[lo] === totals[lo - 1]) lo--;
-  return lo;
 }

@@ -45,7 +45,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_pair<ClusterMeansOperation>(env, exports, "clusterMeans");
   export_pair<ColumnStatsOperation>(env, exports, "columnStats");
   export_pair<FirstOutOfRangeOperation>(env, exports, "firstOutOfRange");
-  export_pair<PlusPlusOperation>(env, exports, "plusPlusStep");
+  export_pair<PlusPlusOperation>(env, exports, "plusPlus");
   export_pair<MiniBatchStepOperation>(env, exports, "miniBatchStep");
   export_pair<UnitRowsOperation>(env, exports, "unitRows");
   exports.Set("info", Napi::Function::New(env, info, "info"));

@@ -232,7 +232,7 @@ Napi::Value ColumnStatsOperation<T>::result(Napi::Env env) {
   return Napi::Number::New(env, mean_variance);
 }
 
-// --- plusPlusStep ------------------------------------------------------------------------
+// --- plusPlus ----------------------------------------------------------------------------
 
 template <typename T>
 bool PlusPlusOperation<T>::parse(Request& request) {
@@ -240,29 +240,28 @@ bool PlusPlusOperation<T>::parse(Request& request) {
   double* writable_shift = nullptr;
   if (!sized_array(request, "shift", this->data.d, 1, &writable_shift)) return false;
   shift = writable_shift;
-  int32_t* writable_candidates = nullptr;
-  size_t length = 0;
-  if (!request.typed_array("candidates", &writable_candidates, &length)) return false;
-  KMN_REQUIRE(request.env(), length >= 1, "candidates must not be empty");
-  for (size_t c = 0; c < length; ++c)
-    KMN_REQUIRE(request.env(), writable_candidates[c] >= 0 && writable_candidates[c] < this->data.n,
-                "candidates must be row indices");
-  candidates = writable_candidates;
-  m = static_cast<int64_t>(length);
-  return sized_array(request, "closest", this->data.n, 1, &closest);
+  if (!request.integer("k", 1, &k) || !request.integer("trials", 1, &trials)) return false;
+  KMN_REQUIRE(request.env(), k <= this->data.n, "k must not exceed n");
+  double* writable_uniforms = nullptr;
+  if (!sized_array(request, "uniforms", 1 + (k - 1) * trials, 1, &writable_uniforms)) return false;
+  uniforms = writable_uniforms;
+  if (!sized_array(request, "indices", k, 1, &indices)) return false;
+  if (request.has("cancel")) {
+    int32_t* writable_cancel = nullptr;
+    if (!sized_array(request, "cancel", 1, 1, &writable_cancel)) return false;
+    cancel = writable_cancel;
+  }
+  return true;
 }
 
 template <typename T>
 Status PlusPlusOperation<T>::execute() {
-  return plus_plus_step(this->data, shift, candidates, m, this->threads, closest, &step);
+  return plus_plus(this->data, shift, k, trials, uniforms, this->threads, cancel, indices);
 }
 
 template <typename T>
 Napi::Value PlusPlusOperation<T>::result(Napi::Env env) {
-  Napi::Object out = Napi::Object::New(env);
-  out.Set("best", Napi::Number::New(env, static_cast<double>(step.best)));
-  out.Set("potential", Napi::Number::New(env, step.potential));
-  return out;
+  return env.Undefined();
 }
 
 // --- miniBatchStep -----------------------------------------------------------------------

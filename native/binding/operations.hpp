@@ -111,15 +111,17 @@ struct ColumnStatsOperation : DataOperation<T> {
   Napi::Value result(Napi::Env env);
 };
 
-// plusPlusStep: shift (IN d, float64), candidates (IN m, int32 row indices), closest (INOUT
-// n, float64). Result: { best, potential }.
+// plusPlus: shift (IN d, float64: the column means), k, trials, uniforms (IN 1 + (k - 1) *
+// trials, float64 in [0, 1): the draws, in the order they are used), indices (OUT k, int32: the
+// chosen rows), optional cancel (Int32Array(1): non-zero stops before the next center,
+// ERR_KMEANS_ABORTED). Result: undefined.
 template <typename T>
 struct PlusPlusOperation : DataOperation<T> {
   const double* shift = nullptr;
-  const int32_t* candidates = nullptr;
-  int64_t m = 0;
-  double* closest = nullptr;
-  PlusPlusStep step;
+  int64_t k = 0, trials = 0;
+  const double* uniforms = nullptr;
+  int32_t* indices = nullptr;
+  const int32_t* cancel = nullptr;
 
   bool parse(Request& request);
   Status execute();

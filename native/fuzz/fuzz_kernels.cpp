@@ -1,6 +1,6 @@
 // A libFuzzer target for the native entry points: fit_lloyd (driver.hpp) with each algorithm,
 // and the kernels behind the addon's other exports: assign_nearest, cluster_means, transform,
-// column_stats, first_out_of_range, unit_rows, plus_plus_step and minibatch_step.
+// column_stats, first_out_of_range, unit_rows, plus_plus (and its steps) and minibatch_step.
 //
 // The input bytes are decoded into a problem that meets every precondition the TypeScript
 // facade checks before it calls the addon: finite values; float64 magnitudes below
@@ -914,18 +914,17 @@ void check_cluster_means(const Problem<T>& p, ByteSource& bytes) {
   }
 }
 
-// --- plus_plus_step ------------------------------------------------------------------------
+// --- plus_plus ---------------------------------------------------------------------------
 
-// Greedy k-means++ as seeding.ts drives it: closest starts at +inf, one candidate first, then
-// 2 + floor(ln k) candidates per step. Each step is checked against exact distances: the
-// running distances are the squared distances to the nearest chosen row (within the norm
-// trick's rounding), the potential is their weighted sum, and the chosen candidate has the
-// lowest potential (within that rounding).
+// Greedy k-means++ step by step, with candidates from the input: closest starts at +inf, one
+// candidate first, then 2 + floor(ln k) candidates per step. Each step is checked against exact
+// distances: the running distances are the squared distances to the nearest chosen row (to
+// within the exact distance's rounding), the potential is their weighted sum, and the chosen
+// candidate has the lowest potential (within that rounding). Then the whole loop on draws from
+// the input, on one thread and on several: the same rows.
 template <typename T>
 void check_plus_plus(const Problem<T>& p, const std::vector<double>& shift /* IN d */, ByteSource& bytes) {
   const int64_t n = p.n, d = p.d;
-  const double inf = std::numeric_limits<double>::infinity();
-  std::vector<double> closest(static_cast<size_t>(n), inf), closest_many = closest;
   std::vector<int64_t> chosen;
   const std::vector<double> shift_before = shift;
   // ||x_i - s||^2: the rounding of a norm-trick distance scales with it.
@@ -938,26 +937,28 @@ void check_plus_plus(const Problem<T>& p, const std::vector<double>& shift /* IN
   }
   std::vector<Exact> tolerance(static_cast<size_t>(n), 0);
   const int64_t trials = 2 + static_cast<int64_t>(std::floor(std::log(static_cast<double>(p.k))));
+  kmn::PlusPlusSteps<T> steps(p.data(), shift.data(), 1, trials), steps_many(p.data(), shift.data(), p.threads, trials);
   for (int64_t step = 0; step < p.k; ++step) {
     const int64_t m = step == 0 ? 1 : trials;
     std::vector<int32_t> candidates(static_cast<size_t>(m));
     for (int32_t& c : candidates) c = static_cast<int32_t>(bytes.below(static_cast<uint32_t>(n)));
     const std::vector<int32_t> candidates_before = candidates;
-    const std::vector<double> before = closest;
-    kmn::PlusPlusStep out, out_many;
-    require_ok(kmn::plus_plus_step(p.data(), shift.data(), candidates.data(), m, 1, closest.data(), &out),
-               "plus_plus_step");
-    require_ok(
-        kmn::plus_plus_step(p.data(), shift.data(), candidates.data(), m, p.threads, closest_many.data(), &out_many),
-        "plus_plus_step (threads)");
-    require_same(closest, closest_many, "plus_plus_step closest: 1 thread vs several");
+    const std::vector<double> before(steps.closest(), steps.closest() + n);
+    struct Choice {
+      int64_t best = 0;
+      double potential = 0;
+    } out, out_many;
+    out.best = steps.choose(candidates.data(), m, &out.potential);
+    out_many.best = steps_many.choose(candidates.data(), m, &out_many.potential);
+    const std::vector<double> closest(steps.closest(), steps.closest() + n);
+    const std::vector<double> closest_many(steps_many.closest(), steps_many.closest() + n);
+    require_same(closest, closest_many, "plus_plus closest: 1 thread vs several");
     KMN_CHECK(out.best == out_many.best && same_bits(out.potential, out_many.potential),
-              "plus_plus_step: best %" PRId64 " / potential %.17g on 1 thread, %" PRId64 " / %.17g on several",
+              "plus_plus: best %" PRId64 " / potential %.17g on 1 thread, %" PRId64 " / %.17g on several",
               out.best, out.potential, out_many.best, out_many.potential);
-    require_same(candidates, candidates_before, "plus_plus_step modified its input candidates");
-    require_same(shift, shift_before, "plus_plus_step modified its input shift");
-    KMN_CHECK(out.best >= 0 && out.best < m, "plus_plus_step: best %" PRId64 " of %" PRId64 " candidates", out.best, m);
-
+    require_same(candidates, candidates_before, "plus_plus modified its input candidates");
+    require_same(shift, shift_before, "plus_plus modified its input shift");
+    KMN_CHECK(out.best >= 0 && out.best < m, "plus_plus: best %" PRId64 " of %" PRId64 " candidates", out.best, m);
     // Exact potentials of every candidate, from the running distances before the step.
     const auto potential_of = [&](int64_t c) {
       Exact sum = 0;
@@ -974,20 +975,20 @@ void check_plus_plus(const Problem<T>& p, const std::vector<double>& shift /* IN
     Exact total = 0, weighted_tolerance = 0;
     for (int64_t i = 0; i < n; ++i) {
       KMN_CHECK(closest[i] >= 0 && closest[i] <= before[i],
-                "plus_plus_step: closest[%" PRId64 "] went from %.17g to %.17g", i, before[i], closest[i]);
+                "plus_plus: closest[%" PRId64 "] went from %.17g to %.17g", i, before[i], closest[i]);
       tolerance[i] = std::max(tolerance[i], 4 * static_cast<Exact>(d + 8) * kEps * (row_norm[i] + center_norm) +
                                                 8 * static_cast<Exact>(d + 1) * kDenormMin);
       Exact nearest = std::numeric_limits<Exact>::infinity();
       for (const int64_t c : chosen) nearest = std::min(nearest, exact_sq(p.row(i), p.row(c), d));
       KMN_CHECK(within(closest[i], nearest, tolerance[i]),
-                "plus_plus_step: closest[%" PRId64
+                "plus_plus: closest[%" PRId64
                 "] is %.17g, but the nearest chosen row is at %.17Lg (tolerance %.3Lg)",
                 i, closest[i], nearest, tolerance[i]);
       total += static_cast<Exact>(p.weight(i)) * closest[i];
       weighted_tolerance += static_cast<Exact>(p.weight(i)) * tolerance[i];
     }
     KMN_CHECK(within(out.potential, total, 4 * static_cast<Exact>(n + 2) * kEps * total + 4 * (n + 2) * kDenormMin),
-              "plus_plus_step: potential %.17g, but the running distances sum to %.17Lg", out.potential, total);
+              "plus_plus: potential %.17g, but the running distances sum to %.17Lg", out.potential, total);
     const Exact best = potential_of(out.best);
     for (int64_t c = 0; c < m; ++c) {
       const Exact other = potential_of(c);
@@ -998,11 +999,25 @@ void check_plus_plus(const Problem<T>& p, const std::vector<double>& shift /* IN
       // equal potentials wins (an overflow of the running distances fails the check above).
       if (other + slack >= static_cast<Exact>(DBL_MAX)) continue;
       KMN_CHECK(best <= other + slack,
-                "plus_plus_step: chose candidate %" PRId64 " (row %d, exact potential %.17Lg) over candidate %" PRId64
+                "plus_plus: chose candidate %" PRId64 " (row %d, exact potential %.17Lg) over candidate %" PRId64
                 " (row %d, %.17Lg)",
                 out.best, candidates[out.best], best, c, candidates[c], other);
     }
   }
+
+  // The whole loop, on draws from the input: the same rows on one thread and on several, and
+  // every row a row of positive weight.
+  const int64_t k = p.k;
+  std::vector<double> uniforms(static_cast<size_t>(1 + (k - 1) * trials));
+  for (double& u : uniforms) u = static_cast<double>(bytes.below(1u << 30)) / static_cast<double>(1u << 30);
+  std::vector<int32_t> indices(static_cast<size_t>(k), -1), indices_many = indices;
+  require_ok(kmn::plus_plus(p.data(), shift.data(), k, trials, uniforms.data(), 1, nullptr, indices.data()), "plus_plus");
+  require_ok(kmn::plus_plus(p.data(), shift.data(), k, trials, uniforms.data(), p.threads, nullptr, indices_many.data()),
+             "plus_plus (threads)");
+  require_same(indices, indices_many, "plus_plus rows: 1 thread vs several");
+  for (const int32_t row : indices)
+    KMN_CHECK(row >= 0 && row < n && p.weight(row) > 0, "plus_plus chose row %d (n %" PRId64 ", weight %.17g)", row, n,
+              row >= 0 && row < n ? p.weight(row) : 0.0);
 }
 
 // --- minibatch_step ------------------------------------------------------------------------

@@ -11,9 +11,10 @@ namespace kmn {
   namespace isa {                     \
   NearestTileFn<double> nearest_tile_f64(); \
   NearestTileFn<float> nearest_tile_f32();  \
+  ValueTileFn<double> value_tile_f64();     \
+  ValueTileFn<float> value_tile_f32();      \
   int64_t tile_rows_f64();          \
   int64_t tile_rows_f32();          \
-  DotTileFn dot_tile_f64();           \
   AccumulateRowsFn<double> accumulate_rows_f64(); \
   PackRowsFn<double> pack_rows_f64(); \
   PackRowsFn<float> pack_rows_f32();  \
@@ -91,7 +92,7 @@ template <>
 const TileKernel<double>& tile_kernel<double>() {
   static const TileKernel<double> kernel = []() -> TileKernel<double> {
     KMN_VARIANT_SWITCH(
-        (TileKernel<double>{isa_name(), v::tile_rows_f64(), v::pack_rows_f64(), v::nearest_tile_f64(),
+        (TileKernel<double>{isa_name(), v::tile_rows_f64(), v::pack_rows_f64(), v::nearest_tile_f64(), v::value_tile_f64(),
                             v::accumulate_rows_f64(), v::count_undecided_f64(), v::exact_distance_f64(),
                             v::wide_kernel_f64()}))
   }();
@@ -102,7 +103,7 @@ template <>
 const TileKernel<float>& tile_kernel<float>() {
   static const TileKernel<float> kernel = []() -> TileKernel<float> {
     KMN_VARIANT_SWITCH(
-        (TileKernel<float>{isa_name(), v::tile_rows_f32(), v::pack_rows_f32(), v::nearest_tile_f32(),
+        (TileKernel<float>{isa_name(), v::tile_rows_f32(), v::pack_rows_f32(), v::nearest_tile_f32(), v::value_tile_f32(),
                            v::accumulate_rows_f32(), v::count_undecided_f32(), v::exact_distance_f32(),
                            v::wide_kernel_f32()}))
   }();
@@ -149,13 +150,6 @@ PackWideRowsFn<double, float> wide_pack_kernel<double, float>() {
     KMN_VARIANT_SWITCH((v::pack_wide_rows_f64_to_f32()))
   }();
   return pack;
-}
-
-const DotKernel& dot_kernel() {
-  static const DotKernel kernel = []() -> DotKernel {
-    KMN_VARIANT_SWITCH((DotKernel{v::tile_rows_f64(), v::dot_tile_f64()}))
-  }();
-  return kernel;
 }
 
 const char* simd_name() { return isa_name(); }

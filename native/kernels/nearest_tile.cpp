@@ -55,6 +55,21 @@ void nearest_tile(const T* x_packed, int64_t rows, int64_t d, const T* centers, 
   }
 }
 
+template <typename T>
+void value_tile(const T* x_packed, int64_t rows, int64_t d, const T* centers, const T* norms, int64_t k_padded,
+                T* out) {
+  using V = typename VecOf<T>::type;
+  for (int64_t r0 = 0; r0 < rows; r0 += tile_rows<T>()) {
+    for (int64_t j0 = 0; j0 < k_padded; j0 += kCenters) {
+      V acc[kRowVectors][kCenters];
+      accumulate_tile(x_packed + r0, d, centers + j0 * d, acc);
+      for (int c = 0; c < kCenters; ++c)
+        for (int v = 0; v < kRowVectors; ++v)
+          store(out + (j0 + c) * kChunkSize + r0 + v * lanes<T>(), norms[j0 + c] - (acc[v][c] + acc[v][c]));
+    }
+  }
+}
+
 // 8x8 blocks moved through registers: rows are read whole and features written whole.
 template <typename T> struct Block8;
 template <> struct Block8<double> {
@@ -185,6 +200,8 @@ PackRowsFn<float> pack_rows_f32() { return &pack_rows<float, float>; }
 PackRowsFn<double, float> pack_rows_f64_to_f32() { return &pack_rows<double, float>; }
 NearestTileFn<double> nearest_tile_f64() { return &nearest_tile<double>; }
 NearestTileFn<float> nearest_tile_f32() { return &nearest_tile<float>; }
+ValueTileFn<double> value_tile_f64() { return &value_tile<double>; }
+ValueTileFn<float> value_tile_f32() { return &value_tile<float>; }
 int64_t tile_rows_f64() { return tile_rows<double>(); }
 int64_t tile_rows_f32() { return tile_rows<float>(); }
 

@@ -1,14 +1,15 @@
-// The distance kernels. A chunk of rows, shifted and packed transposed (center_panels.hpp),
-// is held in registers a tile of `tile_rows` rows at a time, against kTileCenters centers at
-// a time; vector lanes hold rows.
+// The distance kernels. Below kWideFromFeatures (center_panels.hpp), a chunk of rows, shifted
+// and packed transposed, is held in registers a tile of `tile_rows` rows at a time, against
+// kTileCenters centers at a time; vector lanes hold rows (nearest_tile.cpp). Wider rows go
+// through the wide-row kernel (wide_tile.cpp), blocked like a matrix product.
 //  - nearest: fuses the argmin in, so no distance matrix is ever written out; gives the
 //    nearest and second-nearest value of ||c'||^2 - 2 x'.c' per row.
-//  - dot: writes x'.c' for every (row, center) pair; used by seeding, whose candidate set is
-//    small, and built without fused multiply-adds so its values are the same on every CPU.
+//  - values: writes that value for every (row, center) pair; used by seeding, whose candidate
+//    set is small, to screen out the pairs whose exact distance cannot matter.
 //
-// nearest_tile.cpp and dot_tile.cpp are compiled once per instruction set; the widest one the
-// CPU supports is chosen at run time. KMEANS_NATIVE_SIMD=portable|avx2 forces a narrower
-// variant (to test the portable path on any machine).
+// The kernels are compiled once per instruction set; the widest one the CPU supports is chosen
+// at run time. KMEANS_NATIVE_SIMD=portable|avx2 forces a narrower variant (to test the portable
+// path on any machine).
 #pragma once
 
 #include <cstdint>
@@ -44,11 +45,15 @@ using NearestTileFn = void (*)(const T* x_packed,  // IN  d*kChunkSize
                                T* best,             // OUT rows (padded): smallest value
                                T* second);          // OUT rows (padded): second smallest value
 
-using DotTileFn = void (*)(const double* x_packed,  // IN  d*kChunkSize, as for NearestTileFn
-                           int64_t rows, int64_t d,
-                           const double* centers,    // IN  k_padded*d
-                           int64_t k_padded,
-                           double* out);             // OUT k_padded*kChunkSize: x'.c' at [j * kChunkSize + r]
+// Every value ||c'||^2 - 2 x'.c' of the packed rows against the centers (for seeding, which
+// needs each candidate's, not only the nearest).
+template <typename T>
+using ValueTileFn = void (*)(const T* x_packed,  // IN  d*kChunkSize, as for NearestTileFn
+                             int64_t rows, int64_t d,
+                             const T* centers,    // IN  k_padded*d
+                             const T* norms,      // IN  k_padded
+                             int64_t k_padded,
+                             T* out);             // OUT k_padded*kChunkSize: center j, row r at [j * kChunkSize + r]
 
 // Adds each row (weighted) to its cluster's sums and weight, and returns the weighted sum of the
 // rows' exact squared distances to their centers (only that, when sums is null). The same bits
@@ -120,6 +125,13 @@ using NearestWideFn = void (*)(const K* packed,       // IN  from PackWideRowsFn
                                K* work,               // scratch: wide_work_size(rows)
                                int32_t* label, K* best, K* second);  // OUT rows
 
+// Every value ||c'||^2 - 2 x'.c' of packed rows against packed center groups, as ValueTileFn.
+template <typename K>
+using ValuesWideFn = void (*)(const K* packed, int64_t rows, int64_t d, const K* panel, const K* lane_norms,
+                              int64_t groups, int64_t range_blocks,
+                              K* work,   // scratch: wide_work_size(rows)
+                              K* out);   // OUT groups*center_group*kChunkSize: value of center j, row r at [j * kChunkSize + r]
+
 template <typename K>
 struct WideKernel {
   int64_t row_group;     // rows per micro-panel
@@ -130,6 +142,7 @@ struct WideKernel {
   int64_t panel_bytes;   // bytes of a center micro-panel's feature range that should stay in L1
   PackWideCentersFn<K> pack_centers;
   NearestWideFn<K> nearest;
+  ValuesWideFn<K> values;
 };
 
 template <typename T>
@@ -138,15 +151,11 @@ struct TileKernel {
   int64_t tile_rows;   // rows per register tile
   PackRowsFn<T> pack;
   NearestTileFn<T> nearest;
+  ValueTileFn<T> values;
   AccumulateRowsFn<T> accumulate;
   CountUndecidedFn<T> count_undecided;
   ExactDistanceFn<T> exact_distance;
   WideKernel<T> wide;
-};
-
-struct DotKernel {
-  int64_t tile_rows;
-  DotTileFn dot;
 };
 
 // The variants chosen for this CPU (decided once, on first use).
@@ -159,7 +168,6 @@ template <typename T, typename K>
 PackRowsFn<T, K> pack_kernel();
 template <typename T, typename K>
 PackWideRowsFn<T, K> wide_pack_kernel();
-const DotKernel& dot_kernel();
 
 // Name of the instruction set in use: "avx512", "avx2" or "portable".
 const char* simd_name();

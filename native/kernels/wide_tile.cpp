@@ -257,6 +257,35 @@ void pack_wide_centers(const K* centers, const K* norms, int64_t k, int64_t d, K
 
 // --- The kernel --------------------------------------------------------------------------------
 
+// The dot products of `rows` packed rows with center groups [g0, g1) (at most kBlockGroups),
+// summed over all feature blocks: partial[(i * kBlockGroups + g - g0) * Q * L + lane] for row
+// group i, in the lane order of sum_lanes.
+template <typename K>
+void wide_dots(const K* packed, int64_t rows, int64_t d, const K* panel, int64_t g0, int64_t g1, int64_t range_blocks,
+               K* partial) {
+  using V = typename VecOf<K>::type;
+  constexpr int L = lanes<K>(), Q = sum_vectors<K>();
+  const int64_t blocks = round_up(d, L) / L;
+  const int64_t row_groups = (rows + kRowGroup - 1) / kRowGroup;
+  for (int64_t b0 = 0; b0 < blocks; b0 += range_blocks) {
+    const int64_t count = b0 + range_blocks < blocks ? range_blocks : blocks - b0;
+    for (int64_t g = g0; g < g1; ++g) {
+      const K* centers = panel + (g * blocks + b0) * kCenterGroup * L;
+      for (int64_t i = 0; i < row_groups; ++i) {
+        V acc[kPairs];
+#pragma GCC unroll 32
+        for (int p = 0; p < kPairs; ++p) acc[p] = V{};
+        dot_microkernel<K>(packed + (i * blocks + b0) * kRowGroup * L, centers, count, acc);
+        V sums[Q];
+        sum_lanes<K>(acc, sums);
+        K* out = partial + (i * kBlockGroups + (g - g0)) * Q * L;
+#pragma GCC unroll 8
+        for (int q = 0; q < Q; ++q) store(out + q * L, b0 == 0 ? sums[q] : load(out + q * L) + sums[q]);
+      }
+    }
+  }
+}
+
 // Labels `rows` packed rows against `groups` packed center groups: label, best and second as
 // the transposed kernel gives them. `work` holds the partial sums and the per-lane argmin.
 template <typename K>
@@ -267,7 +296,6 @@ void nearest_wide(const K* packed, int64_t rows, int64_t d, const K* panel, cons
   using I = typename VecOf<K>::index;
   using Index = decltype(I{}[0]);
   constexpr int L = lanes<K>(), Q = sum_vectors<K>();
-  const int64_t blocks = round_up(d, L) / L;
   const int64_t row_groups = (rows + kRowGroup - 1) / kRowGroup;
   // work: partial sums [row group][group in block][Q vectors], then the argmin state
   // [row group][best, second, label][Q vectors].
@@ -277,23 +305,7 @@ void nearest_wide(const K* packed, int64_t rows, int64_t d, const K* panel, cons
 
   for (int64_t g0 = 0; g0 < groups; g0 += kBlockGroups) {
     const int64_t g1 = g0 + kBlockGroups < groups ? g0 + kBlockGroups : groups;
-    for (int64_t b0 = 0; b0 < blocks; b0 += range_blocks) {
-      const int64_t count = b0 + range_blocks < blocks ? range_blocks : blocks - b0;
-      for (int64_t g = g0; g < g1; ++g) {
-        const K* centers = panel + (g * blocks + b0) * kCenterGroup * L;
-        for (int64_t i = 0; i < row_groups; ++i) {
-          V acc[kPairs];
-#pragma GCC unroll 32
-          for (int p = 0; p < kPairs; ++p) acc[p] = V{};
-          dot_microkernel<K>(packed + (i * blocks + b0) * kRowGroup * L, centers, count, acc);
-          V sums[Q];
-          sum_lanes<K>(acc, sums);
-          K* out = partial + (i * kBlockGroups + (g - g0)) * Q * L;
-#pragma GCC unroll 8
-          for (int q = 0; q < Q; ++q) store(out + q * L, b0 == 0 ? sums[q] : load(out + q * L) + sums[q]);
-        }
-      }
-    }
+    wide_dots(packed, rows, d, panel, g0, g1, range_blocks, partial);
     // value = ||c'||^2 - 2 x'.c', per lane: the best and second value, and the best's center.
     for (int64_t i = 0; i < row_groups; ++i) {
       K* lane_state = state + i * 3 * Q * L;
@@ -358,15 +370,36 @@ void nearest_wide(const K* packed, int64_t rows, int64_t d, const K* panel, cons
   }
 }
 
+// Every value ||c'||^2 - 2 x'.c' of `rows` packed rows against `groups` packed center groups:
+// out[j * kChunkSize + r] for center j (padding centers included, as +inf).
+template <typename K>
+void values_wide(const K* packed, int64_t rows, int64_t d, const K* panel, const K* lane_norms, int64_t groups,
+                 int64_t range_blocks, K* work, K* out) {
+  constexpr int L = lanes<K>(), Q = sum_vectors<K>();
+  const int64_t row_groups = (rows + kRowGroup - 1) / kRowGroup;
+  for (int64_t g0 = 0; g0 < groups; g0 += kBlockGroups) {
+    const int64_t g1 = g0 + kBlockGroups < groups ? g0 + kBlockGroups : groups;
+    wide_dots(packed, rows, d, panel, g0, g1, range_blocks, work);
+    for (int64_t i = 0; i < row_groups; ++i)
+      for (int64_t g = g0; g < g1; ++g) {
+        const K* dots = work + (i * kBlockGroups + (g - g0)) * Q * L;
+        for (int pair = 0; pair < kPairs; ++pair) {
+          const int64_t r = i * kRowGroup + pair / kCenterGroup, j = g * kCenterGroup + pair % kCenterGroup;
+          if (r < rows) out[j * kChunkSize + r] = lane_norms[g * Q * L + pair] - 2 * dots[pair];
+        }
+      }
+  }
+}
+
 }  // namespace
 
 WideKernel<double> wide_kernel_f64() {
   return {kRowGroup, kCenterGroup, lanes<double>(), sum_vectors<double>() * lanes<double>(), kBlockGroups,
-          kCenterPanelBytes, &pack_wide_centers<double>, &nearest_wide<double>};
+          kCenterPanelBytes, &pack_wide_centers<double>, &nearest_wide<double>, &values_wide<double>};
 }
 WideKernel<float> wide_kernel_f32() {
   return {kRowGroup, kCenterGroup, lanes<float>(), sum_vectors<float>() * lanes<float>(), kBlockGroups,
-          kCenterPanelBytes, &pack_wide_centers<float>, &nearest_wide<float>};
+          kCenterPanelBytes, &pack_wide_centers<float>, &nearest_wide<float>, &values_wide<float>};
 }
 PackWideRowsFn<double, double> pack_wide_rows_f64() { return &pack_wide_rows<double, double>; }
 PackWideRowsFn<float, float> pack_wide_rows_f32() { return &pack_wide_rows<float, float>; }
