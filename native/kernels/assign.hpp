@@ -12,31 +12,33 @@
 #include "center_panels.hpp"
 #include "chunking.hpp"
 #include "dataset.hpp"
+#include "scratch_buffer.hpp"
 #include "tie_margin.hpp"
 #include "tile_kernel.hpp"
 
 namespace kmn {
 
-// Per-thread buffers for one chunk, allocated once per call. T is the data's type, K the type
-// the kernel computes in (T, or float for float64 data in mixed precision).
+// Per-thread buffers for one chunk, allocated once per call (each written before it is read).
+// T is the data's type, K the type the kernel computes in (T, or float for float64 data in mixed
+// precision).
 template <typename T, typename K = T>
 struct ChunkScratch {
-  std::vector<K> packed;        // d*kChunkSize, transposed
-  std::vector<double> x_norm;   // kChunkSize
-  std::vector<int32_t> label;   // kChunkSize
-  std::vector<K> best, second;  // kChunkSize
-  std::vector<uint8_t> recheck;  // kChunkSize: rows decided by the exact distance
-  std::vector<double> second_sq_lower;  // kChunkSize: a lower bound of the squared distance to the second nearest
-  std::vector<int32_t> pending;         // kChunkSize: rows an accelerated pass must label in full
-  std::vector<int32_t> final_label;     // kChunkSize: the labels of an accelerated pass
-  std::vector<T> gathered;              // kChunkSize*d: those rows, gathered
-  std::vector<K> wide_work;             // the wide kernel's partial sums and argmin state
+  ScratchBuffer<K> packed;        // d*kChunkSize, transposed (or the wide kernel's micro-panels)
+  ScratchBuffer<double> x_norm;   // kChunkSize
+  ScratchBuffer<int32_t> label;   // kChunkSize
+  ScratchBuffer<K> best, second;  // kChunkSize
+  ScratchBuffer<uint8_t> recheck;  // kChunkSize: rows decided by the exact distance
+  ScratchBuffer<double> second_sq_lower;  // kChunkSize: a lower bound of the squared distance to the second nearest
+  ScratchBuffer<int32_t> pending;         // kChunkSize: rows an accelerated pass must label in full
+  ScratchBuffer<int32_t> final_label;     // kChunkSize: the labels of an accelerated pass
+  ScratchBuffer<T> gathered;              // kChunkSize*d, Hamerly only: those rows, gathered
+  ScratchBuffer<K> wide_work;             // the wide kernel's partial sums and argmin state
 
   // The label, best and second arrays have room for padding rows up to the next tile.
-  explicit ChunkScratch(int64_t d)
+  explicit ChunkScratch(int64_t d, bool gathers = false)
       : packed(static_cast<size_t>(kChunkSize * d)), x_norm(kChunkSize), label(kChunkSize), best(kChunkSize),
         second(kChunkSize), recheck(kChunkSize), second_sq_lower(kChunkSize), pending(kChunkSize),
-        final_label(kChunkSize), gathered(static_cast<size_t>(kChunkSize * d)) {
+        final_label(kChunkSize), gathered(gathers ? static_cast<size_t>(kChunkSize * d) : 0) {
     if (use_wide_kernel<K>(d)) {
       const WideKernel<K>& kernel = tile_kernel<K>().wide;
       const int64_t step = wide_rows_per_step<T>(d);

@@ -15,7 +15,7 @@ LloydWorkspace<T, K>::LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requ
   assign_plan = BlockPlan::make(n);
   threads = effective_threads(requested_threads, assign_plan);
   scratch.reserve(static_cast<size_t>(threads));
-  for (int t = 0; t < threads; ++t) scratch.emplace_back(d);
+  for (int t = 0; t < threads; ++t) scratch.emplace_back(d, algorithm == Algorithm::kHamerly || algorithm == Algorithm::kElkan);
   pass_stats.reset(assign_plan.n_blocks, 3);
   const int64_t width = k * d + k, width_bytes = width * static_cast<int64_t>(sizeof(double));
   // Slots for the fused sums: enough for every thread to have a block in hand and one done.

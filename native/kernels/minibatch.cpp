@@ -7,6 +7,7 @@
 
 #include "cluster_sums.hpp"
 #include "lloyd.hpp"
+#include "scratch_buffer.hpp"
 #include "unit_rows.hpp"
 
 namespace kmn {
@@ -18,8 +19,8 @@ Status minibatch_step(const Dataset<T>& data, const int32_t* indices, int64_t b,
   const int64_t d = data.d;
   try {
     // The batch as rows of its own (a gathered copy: b*d values), or the data itself.
-    std::vector<T> gathered;
-    std::vector<double> gathered_weights;
+    ScratchBuffer<T> gathered;
+    ScratchBuffer<double> gathered_weights;
     Dataset<T> batch = data;
     if (indices != nullptr) {
       gathered.resize(static_cast<size_t>(b * d));
@@ -33,11 +34,14 @@ Status minibatch_step(const Dataset<T>& data, const int32_t* indices, int64_t b,
     const Status status = assign_nearest(batch, centers, k, threads, mixed, labels, nullptr, &step->inertia);
     if (status != Status::kOk) return status;
 
+    // The batch's per-cluster sums, in row order (the vectorised update kernel: the same sums as
+    // adding row by row; its inertia, the same as above in another order, is not needed).
     std::vector<double> sums(static_cast<size_t>(k * d), 0.0);
     std::fill(batch_weights, batch_weights + k, 0.0);
-    for (int64_t r = 0; r < b; ++r) add_to_cluster(batch.row(r), d, batch.weight(r), labels[r], sums.data(), batch_weights);
+    tile_kernel<T>().accumulate(batch.x, b, d, labels, batch.weights, centers, sums.data(), batch_weights);
 
-    std::vector<T> previous(centers, centers + k * d);
+    std::vector<T> previous;
+    if (spherical) previous.assign(centers, centers + k * d);
     for (int64_t j = 0; j < k; ++j) {
       if (!(batch_weights[j] > 0)) continue;
       const double total = counts[j] + batch_weights[j];

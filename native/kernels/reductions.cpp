@@ -75,10 +75,16 @@ Status first_out_of_range(const Dataset<T>& data, T limit, int threads, int64_t*
         if (first[b] >= 0) return;
         const T* values = data.row(begin);
         const int64_t count = (end - begin) * data.d;
-        // A branch-free scan the compiler vectorises (the comparison is false for NaN too),
-        // then a second look only where something was found.
+        // A branch-free count the compiler vectorises (the comparison is false for NaN too; a
+        // logical or of bools stays scalar), then a second look only where something was found.
+        // (Counted in pieces, so that a 32-bit count, which vectorises best, cannot overflow.)
         bool bad = false;
-        for (int64_t i = 0; i < count; ++i) bad |= !(std::abs(values[i]) < limit);
+        for (int64_t start = 0; start < count && !bad; start += int64_t{1} << 20) {
+          const int64_t stop = std::min(count, start + (int64_t{1} << 20));
+          int32_t found = 0;
+          for (int64_t i = start; i < stop; ++i) found += !(std::abs(values[i]) < limit);
+          bad = found != 0;
+        }
         if (!bad) return;
         for (int64_t i = 0; i < count; ++i)
           if (!(std::abs(values[i]) < limit)) {
