@@ -4,10 +4,12 @@
 //   node bench/lloyd.mjs [--mode iter|fit|all] [--workloads a,b | --all] [--dtypes float64,float32]
 //                        [--threads N] [--repeats R] [--iters M] [--peer-iters P] [--peer-budget S]
 //                        [--max-iter N] [--tol T] [--json] [--no-sklearn] [--no-js-peers]
+//                        [--keep-openblas-env] [--no-roofline] [--peak-gflops X] [--read-gbs Y]
 //
 // iter: ms per Lloyd iteration = (T(maxIter=M) - T(maxIter=1)) / (M - 1), taken per repeat after
 //       one untimed warm-up fit, median over the repeats, so that fixed costs (validation, copies,
-//       the final label assignment) cancel.
+//       the final label assignment) cancel; for this library also GFLOP/s and GB/s, against the
+//       machine's FMA peak and read bandwidth measured by roofline.mjs.
 // fit:  ms for a whole fit to convergence (tol 1e-4, maxIter 300), median over the repeats, of this
 //       library's Lloyd, Hamerly and automatic choice and of scikit-learn's Lloyd and Elkan.
 // See bench/README.md.
@@ -21,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { initialCenters, makeBlobs, toDtype } from './data.js';
+import { measureRoofline } from './roofline.mjs';
 import { dtypes as allDtypes, selectWorkloads, workloads as allWorkloads } from './workloads.js';
 import { findPython } from '../scripts/python.js';
 
@@ -48,6 +51,14 @@ Options:
   --json            print one JSON line per library and measurement on stdout (the tables go to stderr)
   --no-sklearn      leave scikit-learn out
   --no-js-peers     leave ml-kmeans and skmeans out
+  --keep-openblas-env
+                    run scikit-learn with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE as they are in
+                    this environment (default: removed, so that OpenBLAS picks its kernel for this CPU)
+  --no-roofline     iter mode: do not measure the FMA peak and read bandwidth (no percentages)
+  --peak-gflops X   iter mode: the float32 FMA peak at --threads threads, in GFLOP/s, instead of
+                    measuring it
+  --read-gbs Y      iter mode: the memory read bandwidth at --threads threads, in GB/s, instead of
+                    measuring it
   -h, --help        show this help
 
 Workloads: ${allWorkloads.map((w) => w.name + (w.default === false ? ' (not default)' : '')).join(', ')}`;
@@ -73,6 +84,10 @@ function parseOptions(argv) {
       json: { type: 'boolean', default: false },
       'no-sklearn': { type: 'boolean', default: false },
       'no-js-peers': { type: 'boolean', default: false },
+      'keep-openblas-env': { type: 'boolean', default: false },
+      'no-roofline': { type: 'boolean', default: false },
+      'peak-gflops': { type: 'string' },
+      'read-gbs': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -92,6 +107,14 @@ function parseOptions(argv) {
     const number = Number(value);
     if (value.trim() === '' || !Number.isFinite(number) || number < 0) {
       throw new Error(`--${name} must be a number >= 0, got '${value}'`);
+    }
+    return number;
+  };
+  const positive = (name, value) => {
+    if (value === undefined) return null;
+    const number = Number(value);
+    if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
+      throw new Error(`--${name} must be a number > 0, got '${value}'`);
     }
     return number;
   };
@@ -118,6 +141,10 @@ function parseOptions(argv) {
     json: values.json,
     sklearn: !values['no-sklearn'],
     jsPeers: !values['no-js-peers'],
+    keepOpenblasEnv: values['keep-openblas-env'],
+    roofline: !values['no-roofline'],
+    peakGflops: positive('peak-gflops', values['peak-gflops']),
+    readGBs: positive('read-gbs', values['read-gbs']),
   };
 }
 
@@ -365,8 +392,49 @@ const sklearnNote =
 
 const sklearnAlgorithms = ['lloyd', 'elkan'];
 
+// Environment variables that pin OpenBLAS to a kernel and cache size. Set for an older CPU model
+// than this one (OPENBLAS_CORETYPE=Haswell on an AVX-512 CPU, say), they slow scikit-learn's
+// matrix products, so they are removed unless --keep-openblas-env.
+const openblasOverrides = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
+
+function sklearnEnv(threads, keepOpenblasEnv) {
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads) };
+  if (!keepOpenblasEnv) for (const name of openblasOverrides) delete env[name];
+  return env;
+}
+
+// The versions, and the BLAS libraries that numpy and scikit-learn load, as threadpoolctl reports
+// them (the architecture: the kernel OpenBLAS chose).
+const sklearnProbe = `
+import json, numpy, sklearn, sklearn.cluster, threadpoolctl
+blas = [p for p in threadpoolctl.threadpool_info() if p['user_api'] == 'blas']
+print(json.dumps({
+    'version': sklearn.__version__,
+    'numpy': numpy.__version__,
+    'blas': [{'library': p['internal_api'], 'version': p.get('version'), 'architecture': p.get('architecture')}
+             for p in blas],
+}))
+`;
+
+const blasNames = { openblas: 'OpenBLAS', mkl: 'MKL', blis: 'BLIS', flexiblas: 'FlexiBLAS' };
+
+// "OpenBLAS 0.3.21 architecture Cooperlake"
+function describeBlas({ library, version, architecture }) {
+  const parts = [blasNames[library] ?? library, version, architecture && `architecture ${architecture}`];
+  return parts.filter(Boolean).join(' ');
+}
+
+// What became of this environment's OpenBLAS variables, if it has any.
+function describeOpenblasEnv(keepOpenblasEnv) {
+  const set = openblasOverrides.filter((name) => process.env[name] !== undefined);
+  if (!set.length) return '';
+  if (keepOpenblasEnv) return `kept ${set.map((name) => `${name}=${process.env[name]}`).join(' ')}`;
+  return `${set.join(' and ')} unset: see --keep-openblas-env`;
+}
+
 function sklearnPeer() {
   let python = null;
+  let env = null;
   const runScript = async (problem, threads, extra) => {
     const files = problem.files();
     const args = [
@@ -380,20 +448,22 @@ function sklearnPeer() {
       '--threads', String(threads),
       ...extra,
     ];
-    const env = { ...process.env, OMP_NUM_THREADS: String(threads) };
-    const stdout = await runChild(python, args, env);
+    const stdout = await runChild(python, args, { ...env, OMP_NUM_THREADS: String(threads) });
     return JSON.parse(stdout.trim().split('\n').pop());
   };
   return {
     name: 'scikit-learn',
     short: 'sklearn',
     threads: (options) => options.threads,
-    setup() {
+    setup({ threads, keepOpenblasEnv }) {
       python = findPython(['sklearn', 'threadpoolctl']);
       if (!python) return { skip: sklearnNote };
-      const probe = 'import json, numpy, sklearn; print(json.dumps([sklearn.__version__, numpy.__version__]))';
-      const [version, numpy] = JSON.parse(execFileSync(python, ['-c', probe], { encoding: 'utf8' }));
-      return { version, detail: `numpy ${numpy}, ${python}` };
+      env = sklearnEnv(threads, keepOpenblasEnv);
+      const probe = execFileSync(python, ['-c', sklearnProbe], { encoding: 'utf8', env });
+      const { version, numpy, blas } = JSON.parse(probe);
+      const envNote = describeOpenblasEnv(keepOpenblasEnv);
+      const detail = [`numpy ${numpy}`, ...blas.map(describeBlas), python].join(', ') + (envNote ? `; ${envNote}` : '');
+      return { version, detail };
     },
     async perIteration(problem, { iters, repeats, threads }) {
       const result = await runScript(problem, threads, [
@@ -411,7 +481,7 @@ function sklearnPeer() {
         '--tol', String(tol),
         '--repeats', String(repeats),
       ]);
-      return result.fits;
+      return result.fits.map((fit) => ({ ...fit, threadpools: result.threadpools }));
     },
   };
 }
@@ -653,10 +723,79 @@ function worst(rows, ratio) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Throughput against the machine's ceilings
+
+// The ceilings for iter mode's percentages, at --threads threads: the float32 FMA peak and the
+// memory read bandwidth, as given (--peak-gflops, --read-gbs) or else measured by roofline.mjs.
+// Resolves to { fmaGflops, readGBs, source } (a null ceiling: no percentage).
+async function measurePeaks(options, say) {
+  const peaks = { fmaGflops: options.peakGflops, readGBs: options.readGBs, source: {} };
+  for (const key of ['fmaGflops', 'readGBs']) if (peaks[key] !== null) peaks.source[key] = 'given';
+  if (!options.roofline || (peaks.fmaGflops !== null && peaks.readGBs !== null)) return peaks;
+  try {
+    const measured = await measureRoofline({ threads: [options.threads], log: say });
+    const where = `roofline.mjs, ${measured.isa}`;
+    if (peaks.fmaGflops === null) {
+      peaks.fmaGflops = measured.fmaGflops.float32[options.threads];
+      peaks.source.fmaGflops = where;
+    }
+    if (peaks.readGBs === null) {
+      peaks.readGBs = measured.readGBs[options.threads];
+      peaks.source.readGBs = where;
+    }
+  } catch (error) {
+    say(`note: roofline not measured (${error.message.split('\n')[0]}); no percentages of the peaks`);
+  }
+  return peaks;
+}
+
+function describeThroughput(say, threads, peaks) {
+  const given = (key, unit) =>
+    peaks[key] === null ? 'not measured' : `${peaks[key].toFixed(1)} ${unit} (${peaks.source[key]})`;
+  say('GFLOP/s = 2 n k d / (ours ms/iter), GB/s = n d bytes per value / (ours ms/iter);');
+  say(
+    `%FMA: of the float32 FMA peak at ${threads} thread${threads === 1 ? '' : 's'}, ${given('fmaGflops', 'GFLOP/s')},` +
+      ' for float64 data too (ours computes distances in float32 by default);',
+  );
+  say(`%read: of the memory read bandwidth, ${given('readGBs', 'GB/s')}`);
+}
+
+// One iteration's distance work (2 n k d flops: a multiply and an add per value, center and row)
+// and input data (n d values), over its time. Percentages against peaks where given: this
+// library computes distances in float32 (float64 data included, by default), hence the float32
+// FMA peak for every dtype.
+function throughput({ n, d, k, dtype }, ms, peaks) {
+  const valid = Number.isFinite(ms) && ms > 0;
+  const gflops = valid ? (2 * n * k * d) / ms / 1e6 : null;
+  const gbPerS = valid ? (n * d * bytesPerValue[dtype]) / ms / 1e6 : null;
+  const percent = (value, peak) => (value !== null && peak ? (100 * value) / peak : null);
+  return {
+    gflops,
+    gbPerS,
+    fmaPeakPercent: percent(gflops, peaks?.fmaGflops),
+    readPeakPercent: percent(gbPerS, peaks?.readGBs),
+    fmaPeakGflops: peaks?.fmaGflops ?? null,
+    readPeakGBs: peaks?.readGBs ?? null,
+  };
+}
+
+const bytesPerValue = { float64: 8, float32: 4 };
+
+function formatRate(x) {
+  if (x === null) return '-';
+  return x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0);
+}
+
+function formatPercent(x) {
+  if (x === null) return '-';
+  return x < 10 ? x.toFixed(1) : x.toFixed(0);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Modes. Each has header(), run(problem), which measures one workload in one dtype and prints its
 // rows, and summary(), which prints the checks and the worst ratios.
 
-function iterMode({ peers, options, say, emit }) {
+function iterMode({ peers, options, say, emit, peaks }) {
   const { iters, peerIters, repeats } = options;
   const [reference, ...others] = peers;
   const compared = reference === ours ? others : [];
@@ -664,6 +803,14 @@ function iterMode({ peers, options, say, emit }) {
     ...workloadColumns(options.workloads),
     ...peers.map((peer) => ({ title: `${peer.short} ms/iter`, width: Math.max(10, peer.short.length + 8) })),
     ...compared.map((peer) => ({ title: `ours/${peer.short}`, width: Math.max(9, peer.short.length + 5) })),
+    ...(reference === ours
+      ? [
+          { title: 'GFLOP/s', width: 7 },
+          { title: '%FMA', width: 5 },
+          { title: 'GB/s', width: 6 },
+          { title: '%read', width: 5 },
+        ]
+      : []),
     { title: 'check', width: 5, left: true },
   ];
   const slowPeers = peers.filter((peer) => peer.slow);
@@ -676,6 +823,7 @@ function iterMode({ peers, options, say, emit }) {
       say(`Lloyd iterations: ms/iter = (T(maxIter=M) - T(maxIter=1)) / (M - 1), median of ${repeats}, tol 0`);
       const peerM = slowPeers.length ? `; ${slowPeers.map((p) => p.short).join(', ')}: M = ${peerIters}` : '';
       say(`M = ${iters}${peerM}`);
+      if (reference === ours) describeThroughput(say, options.threads, peaks);
       if (slowPeers.length) {
         say(
           `${slowPeers.map((p) => p.short).join(' and ')} run on 1 thread in float64 (float32 rows: the` +
@@ -720,12 +868,22 @@ function iterMode({ peers, options, say, emit }) {
 
       const perIter = new Map(results.map(({ peer, result }) => [peer, msPerIteration(result)]));
       const ratios = new Map(compared.map((peer) => [peer, perIter.get(ours) / perIter.get(peer)]));
+      const rate = (peer) => throughput(problem, perIter.get(peer), peer === ours ? peaks : null);
+      const oursRate = rate(ours);
       const cells = [
         problem.name,
         problem.dtype,
         options.threads,
         ...peers.map((peer) => (skipped.has(peer) ? 'skipped' : formatMs(perIter.get(peer)))),
         ...compared.map((peer) => formatRatio(ratios.get(peer))),
+        ...(reference === ours
+          ? [
+              formatRate(oursRate.gflops),
+              formatPercent(oursRate.fmaPeakPercent),
+              formatRate(oursRate.gbPerS),
+              formatPercent(oursRate.readPeakPercent),
+            ]
+          : []),
         failed.length ? 'FAIL' : problems.length ? 'FLAG' : 'ok',
       ];
       say(formatRow(columns, cells));
@@ -749,9 +907,11 @@ function iterMode({ peers, options, say, emit }) {
             iters: result.iters ?? (slowPeers.includes(peer) ? peerIters : iters),
             repeats,
             oursOverThis: finiteOrNull(perIter.get(ours) / perIter.get(peer)),
+            ...rate(peer),
             skipped: skipped.get(peer) ?? null,
             t1Ms: result.t1Ms ?? null,
             tMMs: result.tMMs ?? null,
+            threadpools: result.threadpools,
             checks: problems,
           },
         });
@@ -863,6 +1023,7 @@ function fitMode({ peers, options, say, emit }) {
             converged: row.converged ?? null,
             overBestSklearn: finiteOrNull(row.overBestSklearn),
             fitMs: row.ms,
+            threadpools: row.threadpools,
             checks: problems,
           },
         });
@@ -973,14 +1134,18 @@ async function main() {
     });
   }
 
+  // Measured before any workload runs, so that the roofline's 1 GiB array is gone by then.
+  const peaks = options.modes.includes('iter') ? await measurePeaks(options, say) : null;
+
   const makeMode = { iter: iterMode, fit: fitMode };
   try {
     for (const name of options.modes) {
-      const mode = makeMode[name]({ peers, options, say, emit });
+      const mode = makeMode[name]({ peers, options, say, emit, peaks });
       say();
       mode.header();
       for (const workload of options.workloads) {
-        const blobs = makeBlobs({ n: workload.n, d: workload.d, k: workload.k, seed: workload.seed });
+        const { n, d, k, std, seed } = workload;
+        const blobs = makeBlobs({ n, d, k, std, seed });
         for (const dtype of options.dtypes) {
           const problem = makeProblem(workload, blobs, dtype, tmpDir);
           try {

@@ -74,8 +74,15 @@ def main():
         else:
             algorithms = [a.strip() for a in args.algorithms.split(',') if a.strip()]
             result = time_fits(fit, algorithms, args.max_iter, args.tol, args.repeats)
+        # architecture: the kernel OpenBLAS chose for this CPU (or was told to use by
+        # OPENBLAS_CORETYPE); None for the other libraries.
         pools = [
-            {'api': p['user_api'], 'library': p['internal_api'], 'threads': p['num_threads']}
+            {
+                'api': p['user_api'],
+                'library': p['internal_api'],
+                'threads': p['num_threads'],
+                'architecture': p.get('architecture'),
+            }
             for p in threadpool_info()
         ]
 
