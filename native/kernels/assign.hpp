@@ -12,6 +12,7 @@
 #include "center_panels.hpp"
 #include "chunking.hpp"
 #include "dataset.hpp"
+#include "packed_rows.hpp"
 #include "scratch_buffer.hpp"
 #include "tie_margin.hpp"
 #include "tile_kernel.hpp"
@@ -105,40 +106,45 @@ inline int64_t rows_per_step(int64_t d) {
 // Labels rows [begin, end) into scratch.label (chunk-relative); with want_second, also a lower
 // bound of each row's squared distance to its second-nearest center (scratch.second_sq_lower).
 // After each step of rows is labelled, on_rows(first, last) is called (chunk-relative bounds),
-// while those rows are still in cache.
+// while those rows are still in cache. With `packed` (a chunk starting at a multiple of
+// kChunkSize), the rows are packed there, or read from there once it is filled.
 template <typename T, typename K, typename OnRows>
 void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* centers /* IN k*d */,
                   const CenterPanels<K>& panels, const TileKernel<K>& kernel, ChunkScratch<T, K>& scratch,
-                  OnRows&& on_rows, bool want_second = false) {
+                  OnRows&& on_rows, bool want_second = false, PackedRows<T, K>* packed = nullptr) {
   const int64_t rows = end - begin, d = data.d;
   const int64_t step = rows_per_step<T, K>(d);
   const PackRowsFn<T, K> pack = pack_kernel<T, K>();
   const PackWideRowsFn<T, K> pack_wide = wide_pack_kernel<T, K>();
+  double* const x_norm = packed ? packed->norms(begin) : scratch.x_norm.data();  // chunk-relative
   for (int64_t first = 0; first < rows; first += step) {
     const int64_t last = first + step < rows ? first + step : rows;
+    const bool pack_now = packed == nullptr || !packed->filled;
     if (panels.wide) {
-      pack_wide(data.x, d, begin + first, begin + last, panels.shift_t.data(), scratch.packed.data(),
-                scratch.x_norm.data() + first);
-      kernel.wide.nearest(scratch.packed.data(), last - first, d, panels.wide_panel.data(),
-                          panels.wide_lane_norms.data(), panels.wide_lane_labels.data(), panels.wide_groups,
-                          wide_range_blocks(kernel.wide, d), scratch.wide_work.data(), scratch.label.data() + first, scratch.best.data() + first,
+      K* rows_packed = packed ? packed->step(begin, first) : scratch.packed.data();
+      if (pack_now) pack_wide(data.x, d, begin + first, begin + last, panels.shift_t.data(), rows_packed, x_norm + first);
+      kernel.wide.nearest(rows_packed, last - first, d, panels.wide_panel.data(), panels.wide_lane_norms.data(),
+                          panels.wide_lane_labels.data(), panels.wide_groups, wide_range_blocks(kernel.wide, d),
+                          scratch.wide_work.data(), scratch.label.data() + first, scratch.best.data() + first,
                           scratch.second.data() + first);
     } else {
-      pack(data.x, d, begin + first, begin + last, panels.shift_t.data(), kernel.tile_rows,
-           scratch.packed.data() + first, scratch.x_norm.data() + first);
-      kernel.nearest(scratch.packed.data() + first, last - first, d, panels.centers.data(), panels.norms.data(),
-                     panels.k_padded, scratch.label.data() + first, scratch.best.data() + first,
-                     scratch.second.data() + first);
+      K* rows_packed = packed ? packed->step(begin, first) : scratch.packed.data() + first;
+      if (pack_now) {
+        pack(data.x, d, begin + first, begin + last, panels.shift_t.data(), kernel.tile_rows, rows_packed,
+             x_norm + first);
+      }
+      kernel.nearest(rows_packed, last - first, d, panels.centers.data(), panels.norms.data(), panels.k_padded,
+                     scratch.label.data() + first, scratch.best.data() + first, scratch.second.data() + first);
     }
     // Which rows the kernel's rounding cannot decide: usually none, so a count first (a
     // vectorised loop), and the rows themselves only when there are some.
     const int64_t undecided_rows =
         kernel.count_undecided(scratch.best.data() + first, scratch.second.data() + first,
-                               scratch.x_norm.data() + first, last - first, panels.rounding, panels.max_norm);
+                               x_norm + first, last - first, panels.rounding, panels.max_norm);
     std::fill(scratch.recheck.begin() + first, scratch.recheck.begin() + last, uint8_t{0});
     if (undecided_rows > 0) {
       for (int64_t r = first; r < last; ++r) {
-        if (!undecided<K>(scratch.best[r], scratch.second[r], panels.rounding, scratch.x_norm[r], panels.max_norm)) continue;
+        if (!undecided<K>(scratch.best[r], scratch.second[r], panels.rounding, x_norm[r], panels.max_norm)) continue;
         scratch.recheck[r] = 1;
         scratch.label[r] = nearest_exact(data.row(begin + r), centers, panels.k, d, &scratch.second_sq_lower[r]);
       }
@@ -150,8 +156,8 @@ void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* c
       // (a relative 4 units of K's roundoff, generously).
       for (int64_t r = first; r < last; ++r) {
         if (scratch.recheck[r]) continue;
-        const double margin = tie_margin<K>(panels.rounding, scratch.x_norm[r], panels.max_norm);
-        const double lower = scratch.x_norm[r] * (1 - 4 * unit_roundoff) + scratch.second[r] - 2 * margin;
+        const double margin = tie_margin<K>(panels.rounding, x_norm[r], panels.max_norm);
+        const double lower = x_norm[r] * (1 - 4 * unit_roundoff) + scratch.second[r] - 2 * margin;
         scratch.second_sq_lower[r] = lower > 0 ? lower : 0;
       }
     }

@@ -40,15 +40,17 @@ struct BlockPartials {
 // The same merge, in block order, but as the blocks finish: a block's partial results go to one
 // of a few slots and are added to the total once every block before it has been, so the total is
 // bitwise BlockPartials::merge's while only `slots` partials exist at a time (and stay in cache).
-// A block whose slot still holds an unmerged earlier block waits for it. Blocks must be acquired
-// in increasing order (parallel_for_blocks hands them out so), each by one thread.
+// A block whose slot still holds an unmerged earlier block waits for it. With a slot for every
+// block, nothing waits or locks: the blocks are merged at the end, as BlockPartials does. Blocks
+// must be acquired in increasing order (parallel_for_blocks hands them out so), each by one
+// thread.
 class OrderedPartials {
  public:
   // Allocates (may throw std::bad_alloc): call outside parallel regions.
   void resize(int64_t blocks, int64_t width, int64_t slots) {
     blocks_ = blocks;
     width_ = width;
-    slots_ = slots < 1 ? 1 : slots;
+    slots_ = slots < 1 ? 1 : (slots > blocks ? blocks : slots);
     values_.resize(static_cast<size_t>(slots_ * width_));
     total_.resize(static_cast<size_t>(width_));
     holds_.resize(static_cast<size_t>(slots_));
@@ -63,7 +65,9 @@ class OrderedPartials {
 
   // The zeroed partial results of `block`, once its slot is free.
   double* acquire(int64_t block) {
-    while (merged_.load(std::memory_order_acquire) <= block - slots_) std::this_thread::yield();
+    if (slots_ < blocks_) {
+      while (merged_.load(std::memory_order_acquire) <= block - slots_) std::this_thread::yield();
+    }
     double* values = slot(block);
     std::fill(values, values + width_, 0.0);
     return values;
@@ -71,23 +75,32 @@ class OrderedPartials {
 
   // `block` is done: adds it, and any done blocks after it, to the total in block order.
   void release(int64_t block) {
+    if (slots_ == blocks_) return;  // merged by finish()
     const std::lock_guard<std::mutex> lock(mutex_);
     holds_[static_cast<size_t>(block % slots_)] = block;
     int64_t next = merged_.load(std::memory_order_relaxed);
     while (next < blocks_ && holds_[static_cast<size_t>(next % slots_)] == next) {
-      const double* values = slot(next);
-      for (int64_t e = 0; e < width_; ++e) total_[static_cast<size_t>(e)] += values[e];
+      add(slot(next), 0, width_);
       holds_[static_cast<size_t>(next % slots_)] = -1;
       merged_.store(++next, std::memory_order_release);
     }
   }
 
-  // The merged results, once every block was released.
-  const double* total() const { return total_.data(); }
-  double* total() { return total_.data(); }
+  // After every block was released: the merged results.
+  double* finish(int threads) {
+    if (slots_ == blocks_) {
+      parallel_for_range(width_, threads, [&](int64_t lo, int64_t hi) {
+        for (int64_t b = 0; b < blocks_; ++b) add(slot(b), lo, hi);
+      });
+    }
+    return total_.data();
+  }
 
  private:
   double* slot(int64_t block) { return values_.data() + (block % slots_) * width_; }
+  void add(const double* values, int64_t lo, int64_t hi) {
+    for (int64_t e = lo; e < hi; ++e) total_[static_cast<size_t>(e)] += values[e];
+  }
 
   int64_t blocks_ = 0, width_ = 0, slots_ = 1;
   std::vector<double> values_;   // slots*width

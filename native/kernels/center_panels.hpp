@@ -75,6 +75,16 @@ inline int64_t wide_rows_per_step(int64_t d) {
   return fit < kUnit ? kUnit : (fit > kChunkSize ? kChunkSize : fit);
 }
 
+// The mean of k centers: a shift close to the data.
+template <typename S>
+std::vector<double> center_mean(const S* centers /* IN k*d */, int64_t k, int64_t d) {
+  std::vector<double> mean(static_cast<size_t>(d), 0.0);
+  for (int64_t j = 0; j < k; ++j)
+    for (int64_t f = 0; f < d; ++f) mean[f] += centers[j * d + f];
+  for (double& m : mean) m /= static_cast<double>(k);
+  return mean;
+}
+
 template <typename T>
 struct CenterPanels {
   int64_t k = 0, d = 0, k_padded = 0;
@@ -134,11 +144,7 @@ struct CenterPanels {
   // a row's label never depends on which other rows are in the same call.
   template <typename S>
   void prepare_centered(const S* source /* IN k*d */, int64_t k_, int64_t d_) {
-    std::vector<double> mean(static_cast<size_t>(d_), 0.0);
-    for (int64_t j = 0; j < k_; ++j)
-      for (int64_t f = 0; f < d_; ++f) mean[f] += source[j * d_ + f];
-    for (double& m : mean) m /= static_cast<double>(k_);
-    prepare(source, k_, d_, mean.data());
+    prepare(source, k_, d_, center_mean(source, k_, d_).data());
   }
 };
 

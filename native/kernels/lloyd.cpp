@@ -9,6 +9,11 @@
 
 namespace kmn {
 
+namespace {
+// Packed rows are kept for a fit when the copy takes at most this much: data that stays in cache.
+constexpr int64_t kPackedRowsBudgetBytes = int64_t{8} << 20;
+}  // namespace
+
 template <typename T, typename K>
 LloydWorkspace<T, K>::LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads, Algorithm algorithm_)
     : k(k_), d(d_), algorithm(algorithm_) {
@@ -18,12 +23,15 @@ LloydWorkspace<T, K>::LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requ
   for (int t = 0; t < threads; ++t) scratch.emplace_back(d, algorithm == Algorithm::kHamerly || algorithm == Algorithm::kElkan);
   pass_stats.reset(assign_plan.n_blocks, 3);
   const int64_t width = k * d + k, width_bytes = width * static_cast<int64_t>(sizeof(double));
-  // Slots for the fused sums: enough for every thread to have a block in hand and one done.
-  constexpr int64_t kFewestSlots = 4;
+  // Slots for the fused sums: one per block when they are all small together, else enough for
+  // every thread to have a block in hand and one done.
+  constexpr int64_t kFewestSlots = 4, kAllSlotsBytes = int64_t{2} << 20;
   fused = kFewestSlots * width_bytes <= kPartialsBudgetBytes;
   if (fused) {
-    const int64_t slots = std::min({assign_plan.n_blocks, std::max<int64_t>(kFewestSlots, 2 * threads + 2),
-                                    kPartialsBudgetBytes / width_bytes});
+    const int64_t slots = assign_plan.n_blocks * width_bytes <= kAllSlotsBytes
+                              ? assign_plan.n_blocks
+                              : std::min({assign_plan.n_blocks, std::max<int64_t>(kFewestSlots, 2 * threads + 2),
+                                          kPartialsBudgetBytes / width_bytes});
     ordered_sums.resize(assign_plan.n_blocks, width, slots);
   } else {
     sum_plan = BlockPlan::make(n, width_bytes);
@@ -34,6 +42,13 @@ LloydWorkspace<T, K>::LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requ
   if (algorithm == Algorithm::kElkan && !elkan_fits(n, k)) algorithm = Algorithm::kHamerly;
   if (algorithm == Algorithm::kHamerly) bounds.resize(n, k);
   if (algorithm == Algorithm::kElkan) elkan.resize(n, k);
+  if (algorithm == Algorithm::kLloyd) {
+    auto rows = std::make_unique<PackedRows<T, K>>(n, d, rows_per_step<T, K>(d));
+    if (rows->bytes() <= kPackedRowsBudgetBytes) {
+      rows->allocate();
+      packed = std::move(rows);
+    }
+  }
 }
 
 namespace {
@@ -70,7 +85,7 @@ void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, Llo
       elkan_chunk(data, begin, end, centers, ws.panels, kernel, scratch, ws.elkan, labels, &evals, on_rows);
     } else {
       chunk_labels = scratch.label.data();
-      assign_chunk(data, begin, end, centers, ws.panels, kernel, scratch, on_rows);
+      assign_chunk(data, begin, end, centers, ws.panels, kernel, scratch, on_rows, false, ws.packed.get());
       evals += (end - begin) * k;
     }
   });
@@ -87,7 +102,9 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   const int64_t k = ws.k, d = ws.d;
   const bool update = centers_new != nullptr;
   try {
-    ws.panels.prepare_centered(centers, k, d);
+    // The shift of the first pass stays (the packed rows depend on it).
+    if (ws.shift.empty()) ws.shift = center_mean(centers, k, d);
+    ws.panels.prepare(centers, k, d, ws.shift.data());
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;
   }
@@ -117,12 +134,13 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   stats->inertia = ws.merged_stats[1];
   stats->distance_evals = static_cast<int64_t>(ws.merged_stats[2]);
   ws.bounds.valid = ws.elkan.valid = true;
+  if (ws.packed) ws.packed->filled = true;
   stats->relocated = 0;
   stats->center_shift = 0;
   if (!update) return Status::kOk;
 
   if (!fused) ws.cluster_sums.merge(ws.merged_sums.data(), ws.threads);
-  double* sums = fused ? ws.ordered_sums.total() : ws.merged_sums.data();
+  double* sums = fused ? ws.ordered_sums.finish(ws.threads) : ws.merged_sums.data();
   double* weights = sums + k * d;
   const Status status = relocate_empty_clusters(data, centers, labels, k, ws.threads, sums, weights, &stats->relocated);
   if (status != Status::kOk) return status;

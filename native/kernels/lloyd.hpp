@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "assign.hpp"
@@ -56,6 +57,9 @@ struct LloydWorkspace {
   bool spherical = false;                // cosine k-means: new centers scaled to unit length
   HamerlyBounds bounds;                  // Hamerly only
   ElkanBounds elkan;                     // Elkan only
+  // Lloyd on small data: the rows packed once, with a shift fixed at the first pass.
+  std::unique_ptr<PackedRows<T, K>> packed;
+  std::vector<double> shift;             // d: the first pass's center mean
 
   LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads, Algorithm algorithm_ = Algorithm::kLloyd);
 };
