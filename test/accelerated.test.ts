@@ -5,6 +5,9 @@ import { KMeans, vq } from '../src/index';
 import type { Matrix } from '../src/matrix';
 import { blobs, matrix } from './helpers';
 
+// Small problems run on one thread unless told otherwise: these tests compare thread counts.
+process.env.KMEANS_NATIVE_WORK_PER_THREAD = '1';
+
 /** Small seeded generator for problem shapes. */
 function shapes(count: number, seed: number) {
   let state = seed;

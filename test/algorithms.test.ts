@@ -5,6 +5,9 @@ import { KMeans, kmeansPlusPlus, vq } from '../src/index';
 import type { Matrix } from '../src/matrix';
 import { blobs, matrix } from './helpers';
 
+// Small problems run on one thread unless told otherwise: these tests compare thread counts.
+process.env.KMEANS_NATIVE_WORK_PER_THREAD = '1';
+
 const dtypes = ['float64', 'float32'] as const;
 
 function sameFit(a: KMeans, b: KMeans): void {

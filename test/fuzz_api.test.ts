@@ -22,6 +22,9 @@ import {
 } from './fuzz_data';
 import { type Outcome, awkwardNumber, expectUnchanged, fuzzParameters, outcome, outcomeAsync, snapshot } from './fuzz_helpers';
 
+// Small problems run on one thread unless told otherwise: these tests compare thread counts.
+process.env.KMEANS_NATIVE_WORK_PER_THREAD = '1';
+
 // The library reports duplicate points, empty clusters and the like as process warnings; here
 // they are only counted, and each must carry one of the library's codes.
 const warningCodes = new Set<string>();

@@ -8,6 +8,9 @@ import type { Matrix } from '../src/matrix';
 import { Random } from '../src/rng';
 import { blobs, matrix } from './helpers';
 
+// Small problems run on one thread unless told otherwise: these tests compare thread counts.
+process.env.KMEANS_NATIVE_WORK_PER_THREAD = '1';
+
 /** Greedy k-means++ with every distance computed: the rows scikit-learn's algorithm chooses. */
 function referencePlusPlus(X: Matrix, k: number, seed: number, trials: number, weights?: number[]): number[] {
   const n = X.rows;

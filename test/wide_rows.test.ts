@@ -7,6 +7,9 @@ import { KMeans, vq } from '../src/index';
 import type { Matrix } from '../src/matrix';
 import { blobs, matrix } from './helpers';
 
+// Small problems run on one thread unless told otherwise: these tests compare thread counts.
+process.env.KMEANS_NATIVE_WORK_PER_THREAD = '1';
+
 function generator(seed: number) {
   let state = seed;
   return () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);

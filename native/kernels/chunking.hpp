@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 
 #include "chunk_size.hpp"
 
@@ -44,9 +45,22 @@ struct BlockPlan {
   int64_t chunk_end(int64_t chunk) const { return std::min(n, (chunk + 1) * kChunkSize); }
 };
 
-// Threads actually worth starting: never more than there are blocks.
-inline int effective_threads(int requested, const BlockPlan& plan) {
-  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(requested, plan.n_blocks)));
+// Work (values read, or multiply-adds) below which a further thread does not pay: waking a
+// thread that has gone to sleep since the last call costs about as much as scanning this many
+// values (up to a few hundred microseconds in a virtual machine). KMEANS_NATIVE_WORK_PER_THREAD
+// sets another value (1: as many threads as there are blocks, as tests of thread independence
+// want); read at each call, it costs a look-up in the environment per pass.
+inline int64_t work_per_thread() {
+  const char* setting = std::getenv("KMEANS_NATIVE_WORK_PER_THREAD");
+  const long long value = setting ? std::atoll(setting) : 0;
+  return value > 0 ? value : int64_t{1} << 18;
+}
+
+// Threads actually worth starting: never more than there are blocks, nor more than the work
+// (work_per_row per row) keeps busy. Results never depend on it.
+inline int effective_threads(int requested, const BlockPlan& plan, int64_t work_per_row) {
+  const int64_t worth = std::max<int64_t>(1, plan.n * std::max<int64_t>(1, work_per_row) / work_per_thread());
+  return static_cast<int>(std::max<int64_t>(1, std::min({int64_t{requested}, plan.n_blocks, worth})));
 }
 
 inline int current_thread() {

@@ -22,7 +22,7 @@ Status relocate_empty_clusters(const Dataset<T>& data, const T* centers_old, con
     std::vector<double> dist(static_cast<size_t>(data.n));
     const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
     const BlockPlan plan = BlockPlan::make(data.n);
-    parallel_for_blocks(plan, effective_threads(threads, plan), [&](int64_t b, int) {
+    parallel_for_blocks(plan, effective_threads(threads, plan, d), [&](int64_t b, int) {
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
         for (int64_t i = begin; i < end; ++i) dist[i] = exact_squared(data.row(i), centers_old + labels[i] * d, d, exact_distance);
       });

@@ -18,7 +18,7 @@ template <typename T, typename K>
 LloydWorkspace<T, K>::LloydWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads, Algorithm algorithm_)
     : k(k_), d(d_), algorithm(algorithm_) {
   assign_plan = BlockPlan::make(n);
-  threads = effective_threads(requested_threads, assign_plan);
+  threads = effective_threads(requested_threads, assign_plan, k * d);
   scratch.reserve(static_cast<size_t>(threads));
   for (int t = 0; t < threads; ++t) scratch.emplace_back(d, algorithm == Algorithm::kHamerly || algorithm == Algorithm::kElkan);
   pass_stats.reset(assign_plan.n_blocks, 3);
@@ -122,7 +122,7 @@ Status lloyd_pass(const Dataset<T>& data, const T* centers, T* centers_new, int3
   });
   if (update && !fused) {
     // k*d too large for one partial sum per assign block: sum over the fewer sum blocks.
-    parallel_for_blocks(ws.sum_plan, effective_threads(ws.threads, ws.sum_plan), [&](int64_t b, int) {
+    parallel_for_blocks(ws.sum_plan, effective_threads(ws.threads, ws.sum_plan, d), [&](int64_t b, int) {
       double* sums = ws.cluster_sums.block(b);
       for_each_chunk_in_block(ws.sum_plan, b, [&](int64_t, int64_t begin, int64_t end) {
         for (int64_t i = begin; i < end; ++i) add_to_cluster(data.row(i), d, data.weight(i), labels[i], sums, sums + k * d);
@@ -157,7 +157,7 @@ Status cluster_means(const Dataset<T>& data, const int32_t* labels, int64_t k, i
   const int64_t d = data.d;
   try {
     const BlockPlan plan = BlockPlan::make(data.n, (k * d + k) * static_cast<int64_t>(sizeof(double)));
-    const int t = effective_threads(threads, plan);
+    const int t = effective_threads(threads, plan, d);
     BlockPartials partials;
     partials.reset(plan.n_blocks, k * d + k);
     parallel_for_blocks(plan, t, [&](int64_t b, int) {
@@ -187,7 +187,7 @@ Status assign_nearest_in(const Dataset<T>& data, const T* centers, int64_t k, in
     const AccumulateRowsFn<T> accumulate = tile_kernel<T>().accumulate;
     const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
     const BlockPlan plan = BlockPlan::make(data.n);
-    const int t = effective_threads(threads, plan);
+    const int t = effective_threads(threads, plan, k * d);
     CenterPanels<K> panels;
     panels.prepare_centered(centers, k, d);
     std::vector<ChunkScratch<T, K>> scratch;

@@ -40,7 +40,7 @@ class Screening {
  public:
   // Allocates (may throw std::bad_alloc); packs the rows when the copy fits the budget.
   Screening(const Dataset<T>& data, const double* shift, int threads, int64_t most_candidates)
-      : data_(data), plan_(BlockPlan::make(data.n)), threads_(effective_threads(threads, plan_)) {
+      : data_(data), plan_(BlockPlan::make(data.n)), threads_(effective_threads(threads, plan_, (most_candidates + 1) * data.d)) {
     const int64_t d = data.d;
     wide_ = use_wide_kernel<Screen>(d);
     step_ = wide_ ? wide_rows_per_step<T>(d) : kChunkSize;

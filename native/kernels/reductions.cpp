@@ -28,7 +28,7 @@ Status column_stats(const Dataset<T>& data, int threads, double* means, double* 
   const int64_t d = data.d;
   try {
     const BlockPlan plan = BlockPlan::make(data.n, 2 * d * 8);
-    const int t = effective_threads(threads, plan);
+    const int t = effective_threads(threads, plan, d);
     // One pass: sums of x - x0 and of its square, x0 being the first row (a shift close to
     // the data keeps the variance accurate, as numpy's two passes do).
     const T* origin = data.row(0);
@@ -70,7 +70,7 @@ Status first_out_of_range(const Dataset<T>& data, T limit, int threads, int64_t*
   try {
     const BlockPlan plan = BlockPlan::make(data.n);
     std::vector<int64_t> first(static_cast<size_t>(plan.n_blocks), -1);
-    parallel_for_blocks(plan, effective_threads(threads, plan), [&](int64_t b, int) {
+    parallel_for_blocks(plan, effective_threads(threads, plan, data.d), [&](int64_t b, int) {
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
         if (first[b] >= 0) return;
         const T* values = data.row(begin);
@@ -104,7 +104,7 @@ template <typename T>
 Status inertia(const Dataset<T>& data, const T* centers, const int32_t* labels, int threads, double* out) {
   try {
     const BlockPlan plan = BlockPlan::make(data.n);
-    const int t = effective_threads(threads, plan);
+    const int t = effective_threads(threads, plan, data.d);
     const AccumulateRowsFn<T> accumulate = tile_kernel<T>().accumulate;
     BlockPartials partials;
     partials.reset(plan.n_blocks, 1);
@@ -127,7 +127,7 @@ template <typename T>
 Status transform(const Dataset<T>& data, const T* centers, int64_t k, int threads, T* out) {
   const BlockPlan plan = BlockPlan::make(data.n);
   const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
-  parallel_for_blocks(plan, effective_threads(threads, plan), [&](int64_t b, int) {
+  parallel_for_blocks(plan, effective_threads(threads, plan, k * data.d), [&](int64_t b, int) {
     for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i)
         for (int64_t j = 0; j < k; ++j)
@@ -142,7 +142,7 @@ Status unit_rows(const Dataset<T>& data, int threads, T* out, int64_t* zero_row)
   try {
     const BlockPlan plan = BlockPlan::make(data.n);
     std::vector<int64_t> first(static_cast<size_t>(plan.n_blocks), -1);
-    parallel_for_blocks(plan, effective_threads(threads, plan), [&](int64_t b, int) {
+    parallel_for_blocks(plan, effective_threads(threads, plan, data.d), [&](int64_t b, int) {
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
         std::copy(data.row(begin), data.row(end), out + begin * data.d);
         for (int64_t i = begin; i < end; ++i) {
