@@ -223,7 +223,7 @@ export class KMeans {
         labels,
         maxIter,
         tol: absoluteTol,
-        algorithm: resolveAlgorithm(this.params.algorithm, k),
+        algorithm: resolveAlgorithm(this.params.algorithm, k, X.cols),
         mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, dtypeOf(X.data)),
         spherical: metric === 'cosine',
       });
@@ -265,14 +265,16 @@ export class KMeans {
 
 /**
  * 'auto', from the benchmark's fits to convergence (bench/, --mode fit): Hamerly's bounds pay
- * once a pass has more than a few clusters to rule out (k > 8: 0.6 to 0.9 of Lloyd's time on
- * (200000, 16, 16), (100000, 64, 256), (100000, 2, 500), (60000, 784, 10)); with 8 or fewer,
- * checking the bounds costs more than the distances they save. Elkan's n·k bounds did not
- * beat Hamerly's on any of them.
+ * once a pass has many clusters to rule out (k >= 32: 0.6 to 0.85 of Lloyd's time on
+ * (100000, 64, 256), (100000, 2, 500), (50000, 768, 50), (100000, 1536, 100)), or a few (k > 8)
+ * with wide rows, where each distance saved is long (d >= 128: (60000, 784, 10), 0.85 to 1.0).
+ * With fewer clusters and narrow rows, checking the bounds and labelling the rows that fail them
+ * costs more than it saves ((200000, 16, 16): 1.3; (10000, 32, 20): 1.25; digits-shaped
+ * (1797, 64, 10): 1.7 to 4). Elkan's n·k bounds did not beat Hamerly's on any of them.
  */
-export function resolveAlgorithm(algorithm: Algorithm, k: number): 'lloyd' | 'elkan' | 'hamerly' {
+export function resolveAlgorithm(algorithm: Algorithm, k: number, d: number): 'lloyd' | 'elkan' | 'hamerly' {
   if (algorithm !== 'auto') return algorithm;
-  return k > 8 ? 'hamerly' : 'lloyd';
+  return k >= 32 || (k > 8 && d >= 128) ? 'hamerly' : 'lloyd';
 }
 
 /** scikit-learn's _is_same_clustering: labels1 maps onto labels2 consistently. */

@@ -225,6 +225,20 @@ describe('large k·d', () => {
   });
 });
 
+describe("algorithm 'auto'", () => {
+  // Hamerly's bounds where they pay (many clusters, or a few with wide rows), else Lloyd.
+  it.each([
+    { k: 8, d: 500, used: 'lloyd' },
+    { k: 10, d: 2, used: 'lloyd' },
+    { k: 31, d: 127, used: 'lloyd' },
+    { k: 9, d: 128, used: 'hamerly' },
+    { k: 32, d: 2, used: 'hamerly' },
+  ])('k = $k, d = $d: $used', ({ k, d, used }) => {
+    const X = matrix(blobs(200, d, 5, k + d), 'float32');
+    expect(new KMeans({ nClusters: k, seed: 1, maxIter: 2 }).fit(X).algorithmUsed).toBe(used);
+  });
+});
+
 describe('inputs', () => {
   it('treats number[][] and a Float64Array matrix alike', () => {
     const rows = blobs(400, 3, 4, 3);
