@@ -1,6 +1,6 @@
-// The wide-row nearest-center kernel (tile_kernel.hpp's WideKernel), for rows of a hundred
-// features and more, blocked as a good matrix product is (Goto & van de Geijn, "Anatomy of
-// high-performance matrix multiplication", TOMS 2008; the BLIS microkernels):
+// The wide-row nearest-center kernel (tile_kernel.hpp's WideKernel), for rows of
+// kWideFromFeatures (128) features and more, blocked as a good matrix product is (Goto & van de
+// Geijn, "Anatomy of high-performance matrix multiplication", TOMS 2008; the BLIS microkernels):
 //  - rows are packed row-major in micro-panels of kRowGroup rows: feature blocks of one vector
 //    each, the group's rows side by side ([block][row][lane]), zero-padded to whole blocks;
 //  - centers likewise in micro-panels of kCenterGroup centers, once per pass;
@@ -12,9 +12,10 @@
 //  - lanes are summed by a tree of shuffles at the end of each feature range, and the argmin is
 //    kept per (row, center slot) lane, merged per row at the end.
 // The values are ||c'||^2 - 2 x'.c' as for the transposed kernel (nearest_tile.cpp), in another
-// order of additions: the rounding bound of tie_margin.hpp holds for any order, and rows it
-// cannot decide are re-checked exactly, so labels do not depend on which kernel ran. A row's
-// values depend only on the instruction set, never on the rows packed with it.
+// order of additions, whose depth (center_panels.hpp's wide_rounding) sets the rounding bound of
+// tie_margin.hpp; rows it cannot decide are re-checked exactly, so labels do not depend on which
+// kernel ran. A row's values depend only on the instruction set, never on the rows packed with
+// it. values_wide writes every value out, for seeding.
 //
 // Compiled once per instruction set, like nearest_tile.cpp; no header with inline code.
 #include "tile_kernel.hpp"
