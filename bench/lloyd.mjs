@@ -95,7 +95,13 @@ function parseOptions(argv) {
     console.log(usage);
     process.exit(0);
   }
-  const list = (value) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
+  const list = (value) =>
+    value
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
   const integer = (name, value, min) => {
     const number = Number(value);
     if (!Number.isInteger(number) || number < min) {
@@ -387,8 +393,7 @@ function inertia(rows, centers) {
   return total;
 }
 
-const sklearnNote =
-  'scikit-learn not found: set PYTHON or apt-get install -y python3-sklearn; leaving it out';
+const sklearnNote = 'scikit-learn not found: set PYTHON or apt-get install -y python3-sklearn; leaving it out';
 
 const sklearnAlgorithms = ['lloyd', 'elkan'];
 
@@ -439,13 +444,20 @@ function sklearnPeer() {
     const files = problem.files();
     const args = [
       path.join(benchDir, 'sklearn_lloyd.py'),
-      '--data', files.data,
-      '--init', files.init,
-      '--rows', String(problem.n),
-      '--cols', String(problem.d),
-      '--clusters', String(problem.k),
-      '--dtype', problem.dtype,
-      '--threads', String(threads),
+      '--data',
+      files.data,
+      '--init',
+      files.init,
+      '--rows',
+      String(problem.n),
+      '--cols',
+      String(problem.d),
+      '--clusters',
+      String(problem.k),
+      '--dtype',
+      problem.dtype,
+      '--threads',
+      String(threads),
       ...extra,
     ];
     const stdout = await runChild(python, args, { ...env, OMP_NUM_THREADS: String(threads) });
@@ -467,19 +479,27 @@ function sklearnPeer() {
     },
     async perIteration(problem, { iters, repeats, threads }) {
       const result = await runScript(problem, threads, [
-        '--mode', 'iter',
-        '--iters', String(iters),
-        '--repeats', String(repeats),
+        '--mode',
+        'iter',
+        '--iters',
+        String(iters),
+        '--repeats',
+        String(repeats),
       ]);
       return { iters, ...result };
     },
     async toConvergence(problem, { maxIter, tol, repeats, threads }) {
       const result = await runScript(problem, threads, [
-        '--mode', 'fit',
-        '--algorithms', sklearnAlgorithms.join(','),
-        '--max-iter', String(maxIter),
-        '--tol', String(tol),
-        '--repeats', String(repeats),
+        '--mode',
+        'fit',
+        '--algorithms',
+        sklearnAlgorithms.join(','),
+        '--max-iter',
+        String(maxIter),
+        '--tol',
+        String(tol),
+        '--repeats',
+        String(repeats),
       ]);
       return result.fits.map((fit) => ({ ...fit, threadpools: result.threadpools }));
     },
@@ -584,8 +604,7 @@ function msPerIteration({ t1Ms, tMMs, iters }) {
 
 // Relative tolerance on the inertia, between any library and the reference.
 const inertiaTolerance = { float64: 1e-6, float32: 1e-3 };
-const toleranceText =
-  `${formatNumber(inertiaTolerance.float64)} (float64) / ${formatNumber(inertiaTolerance.float32)} (float32) relative`;
+const toleranceText = `${formatNumber(inertiaTolerance.float64)} (float64) / ${formatNumber(inertiaTolerance.float32)} (float32) relative`;
 
 function relativeDifference(a, b) {
   const scale = Math.max(Math.abs(a), Math.abs(b));
@@ -621,10 +640,11 @@ function checkIterations(results, { dtype, referenceAt }) {
     if (!expected) continue;
     const problem = inertiaProblem(peer.short, result.inertia, reference.peer.short, expected.inertia, dtype);
     if (!problem) continue;
-    const why = expected.relocated > 0 && peer.emptyClusters
-      ? ` (${reference.peer.short} relocated ${expected.relocated} empty cluster(s) in those iterations;` +
-        ` ${peer.short} ${peer.emptyClusters})`
-      : '';
+    const why =
+      expected.relocated > 0 && peer.emptyClusters
+        ? ` (${reference.peer.short} relocated ${expected.relocated} empty cluster(s) in those iterations;` +
+          ` ${peer.short} ${peer.emptyClusters})`
+        : '';
     problems.push(`after ${result.iters} iterations: ${problem}${why}`);
   }
   return problems;
@@ -696,8 +716,18 @@ function formatRow(columns, cells) {
 }
 
 function printHeader(say, columns) {
-  say(formatRow(columns, columns.map((c) => c.title)));
-  say(formatRow(columns, columns.map((c) => '-'.repeat(c.width))));
+  say(
+    formatRow(
+      columns,
+      columns.map((c) => c.title),
+    ),
+  );
+  say(
+    formatRow(
+      columns,
+      columns.map((c) => '-'.repeat(c.width)),
+    ),
+  );
 }
 
 function workloadColumns(workloads) {
@@ -925,9 +955,8 @@ function iterMode({ peers, options, say, emit, peaks }) {
         say('Checks (ratios and times may be unreliable for these rows):');
         for (const detail of details) say(`  ${detail}`);
       } else {
-        const agree = peers.length > 1
-          ? `; inertias agree with ours after as many iterations within ${toleranceText}`
-          : '';
+        const agree =
+          peers.length > 1 ? `; inertias agree with ours after as many iterations within ${toleranceText}` : '';
         say(`Checks: every library ran its M iterations${agree}.`);
       }
       if (!compared.length) return;
@@ -966,7 +995,7 @@ function fitMode({ peers, options, say, emit }) {
       say(`Fits to convergence from the given centers: tol ${formatNumber(tol)}, maxIter ${maxIter}`);
       say(`ms to conv = median of ${repeats} whole fits; dist evals = sample-to-center distances computed`);
       say('auto (x): the algorithm that auto chose');
-      if (sklearn) say('vs sklearn = ms / the faster of scikit-learn\'s lloyd and elkan on that workload');
+      if (sklearn) say("vs sklearn = ms / the faster of scikit-learn's lloyd and elkan on that workload");
       say();
       printHeader(say, columns);
     },
@@ -996,7 +1025,9 @@ function fitMode({ peers, options, say, emit }) {
           problem.dtype,
           options.threads,
           row.peer.short,
-          row.algorithmUsed && row.algorithmUsed !== row.algorithm ? `${row.algorithm} (${row.algorithmUsed})` : row.algorithm,
+          row.algorithmUsed && row.algorithmUsed !== row.algorithm
+            ? `${row.algorithm} (${row.algorithmUsed})`
+            : row.algorithm,
           formatMs(row.msMedian),
           row.nIter,
           row.inertia.toExponential(8),

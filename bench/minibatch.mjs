@@ -53,8 +53,23 @@ function sklearn(workload, X) {
   try {
     const file = path.join(dir, 'x.bin');
     writeFileSync(file, Buffer.from(X.data.buffer, X.data.byteOffset, X.data.byteLength));
-    const args = [path.join(here, 'sklearn_minibatch.py'), '--data', file, '--rows', workload.n, '--cols', workload.d,
-      '--clusters', workload.k, '--dtype', 'float32', '--repeats', repeats, '--threads', threads].map(String);
+    const args = [
+      path.join(here, 'sklearn_minibatch.py'),
+      '--data',
+      file,
+      '--rows',
+      workload.n,
+      '--cols',
+      workload.d,
+      '--clusters',
+      workload.k,
+      '--dtype',
+      'float32',
+      '--repeats',
+      repeats,
+      '--threads',
+      threads,
+    ].map(String);
     const env = { ...process.env, OMP_NUM_THREADS: String(threads) };
     const child = spawnSync(python, args, { env, encoding: 'utf8', maxBuffer: 1 << 24 });
     if (child.status !== 0) throw new Error(`scikit-learn failed: ${child.stderr}`);
@@ -83,7 +98,11 @@ for (const workload of chosen) {
   console.log(`  ours KMeans              ${fmt(oursFull)}`);
   console.log(`  sklearn KMeans           ${fmt(sk?.kmeans)}`);
   if (sk) {
-    console.log(`  time ours/sklearn (MiniBatch): ${(ours.ms / sk.minibatch.ms).toFixed(2)}   inertia ours/sklearn: ${(ours.inertia / sk.minibatch.inertia).toFixed(4)}`);
+    console.log(
+      `  time ours/sklearn (MiniBatch): ${(ours.ms / sk.minibatch.ms).toFixed(2)}   inertia ours/sklearn: ${(ours.inertia / sk.minibatch.inertia).toFixed(4)}`,
+    );
   }
-  console.log(`  MiniBatch time / our KMeans time: ${(ours.ms / oursFull.ms).toFixed(2)}   inertia: ${(ours.inertia / oursFull.inertia).toFixed(4)}`);
+  console.log(
+    `  MiniBatch time / our KMeans time: ${(ours.ms / oursFull.ms).toFixed(2)}   inertia: ${(ours.inertia / oursFull.inertia).toFixed(4)}`,
+  );
 }

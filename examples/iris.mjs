@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { KMeans, info } from 'kmeans-native';
 
-const [header, ...lines] = readFileSync(new URL('../data/iris.csv', import.meta.url), 'utf8').trim().split('\n');
+const [header, ...lines] = readFileSync(new URL('../data/iris.csv', import.meta.url), 'utf8')
+  .trim()
+  .split('\n');
 const features = header.split(',').slice(0, 4);
 const rows = lines.map((line) => line.split(','));
 const X = rows.map((cells) => cells.slice(0, 4).map(Number));
@@ -12,7 +14,9 @@ const species = rows.map((cells) => cells[4]);
 const km = new KMeans({ nClusters: 3, seed: 0 }).fit(X);
 
 const { simd, maxThreads } = info();
-console.log(`kmeans-native: ${X.length} flowers x ${features.length} features, k = 3 (${simd} kernels, ${maxThreads} threads)`);
+console.log(
+  `kmeans-native: ${X.length} flowers x ${features.length} features, k = 3 (${simd} kernels, ${maxThreads} threads)`,
+);
 console.log(`converged: ${km.converged} after ${km.nIter} iterations, inertia ${km.inertia.toFixed(3)}\n`);
 
 const names = [...new Set(species)];
@@ -31,6 +35,8 @@ for (let c = 0; c < 3; c++) {
   const members = species.filter((_, i) => km.labels[i] === c);
   agree += Math.max(...names.map((name) => members.filter((s) => s === name).length));
 }
-console.log(`\n${agree} of ${X.length} flowers (${((100 * agree) / X.length).toFixed(1)}%) fall in the cluster of their species' majority.`);
+console.log(
+  `\n${agree} of ${X.length} flowers (${((100 * agree) / X.length).toFixed(1)}%) fall in the cluster of their species' majority.`,
+);
 const flower = [6.1, 2.8, 4.7, 1.2];
 console.log(`A new flower ${JSON.stringify(flower)} goes to cluster ${km.predict([flower])[0]}.`);

@@ -4,7 +4,7 @@
 #include <new>
 #include <utility>
 
-#include "kernels/reductions.hpp"
+#include "kernels/common/reductions.hpp"
 
 namespace kmn {
 

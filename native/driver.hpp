@@ -9,9 +9,9 @@
 #include <functional>
 #include <vector>
 
-#include "kernels/dataset.hpp"
-#include "kernels/lloyd.hpp"
-#include "kernels/status.hpp"
+#include "kernels/common/dataset.hpp"
+#include "kernels/algorithms/lloyd.hpp"
+#include "kernels/common/status.hpp"
 
 namespace kmn {
 

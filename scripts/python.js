@@ -23,9 +23,7 @@ if (require.main === module) {
   // CLI: node scripts/python.js script.py [args...] runs the script with the interpreter found.
   const python = findPython();
   if (!python) {
-    console.error(
-      'No Python with scikit-learn found. Set PYTHON, or install it: apt-get install -y python3-sklearn',
-    );
+    console.error('No Python with scikit-learn found. Set PYTHON, or install it: apt-get install -y python3-sklearn');
     process.exit(1);
   }
   const run = spawnSync(python, process.argv.slice(2), { stdio: 'inherit' });

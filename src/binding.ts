@@ -157,7 +157,9 @@ function load(): NativeAddon {
     throw new KMeansError(
       'ERR_KMEANS_ADDON_NOT_FOUND',
       `Could not load the kmeans-native addon for ${process.platform}-${process.arch} (node ${process.version}). ` +
-        (override ? `Looked for KMEANS_NATIVE_BINARY=${override}. ` : `Looked in ${path.join(root, 'prebuilds')} and ${path.join(root, 'build', 'Release')}. `) +
+        (override
+          ? `Looked for KMEANS_NATIVE_BINARY=${override}. `
+          : `Looked in ${path.join(root, 'prebuilds')} and ${path.join(root, 'build', 'Release')}. `) +
         'Build it from source with `npx cmake-js compile` in the package folder (needs CMake and a C++17 compiler).',
       { cause: error },
     );

@@ -60,7 +60,7 @@ export function describe(value: unknown): string {
 }
 
 function withArticle(noun: string): string {
-  return `${/^([AEIO]|U(?!int))/i.test(noun) ? 'an' : 'a'} ${noun}`;  // a Uint8Array, an Int32Array
+  return `${/^([AEIO]|U(?!int))/i.test(noun) ? 'an' : 'a'} ${noun}`; // a Uint8Array, an Int32Array
 }
 
 /** `name must be <expected> (got <actual>)`, as an ERR_KMEANS_INVALID_OPTION error. */
@@ -78,7 +78,9 @@ export function fromNativeError(error: unknown, callSite?: Error): KMeansError {
   if (error instanceof KMeansError) return error;
   const nativeCode = (error as { code?: unknown })?.code;
   const code: KMeansErrorCode =
-    typeof nativeCode === 'string' && nativeCodes.has(nativeCode) ? (nativeCode as KMeansErrorCode) : 'ERR_KMEANS_INTERNAL';
+    typeof nativeCode === 'string' && nativeCodes.has(nativeCode)
+      ? (nativeCode as KMeansErrorCode)
+      : 'ERR_KMEANS_INTERNAL';
   const message = error instanceof Error ? error.message : String(error);
   const wrapped = new KMeansError(code, message, { cause: error });
   if (callSite?.stack) wrapped.stack = `KMeansError: ${message}\n${callSite.stack.split('\n').slice(1).join('\n')}`;

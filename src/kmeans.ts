@@ -7,8 +7,23 @@ import { KMeansError } from './errors';
 import { type Matrix, type MatrixLike, asDType, dtypeOf } from './matrix';
 import { inertiaFor, metricRows } from './metric';
 import { type ModelJSON, constructFromParams, decodeModel, encodeModel } from './model_file';
-import { type AsyncFitOptions, type PreparedData, assignPlan, asyncControls, dataRequest, fitInputs, queryInputs, transformPlan } from './model_inputs';
-import { type Algorithm, type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, resolveMixedPrecision } from './options';
+import {
+  type AsyncFitOptions,
+  type PreparedData,
+  assignPlan,
+  asyncControls,
+  dataRequest,
+  fitInputs,
+  queryInputs,
+  transformPlan,
+} from './model_inputs';
+import {
+  type Algorithm,
+  type KMeansOptions,
+  type ResolvedKMeansOptions,
+  resolveKMeansOptions,
+  resolveMixedPrecision,
+} from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
 import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
@@ -201,7 +216,8 @@ export class KMeans {
     const { nClusters: k, init, maxIter, tol, metric } = this.params;
     const X = yield* metricRows(prepared.X, metric, prepared.threads);
     const data = { ...prepared, X };
-    const explicitInit = typeof init === 'object' ? yield* metricRows(init, metric, prepared.threads, 'init') : undefined;
+    const explicitInit =
+      typeof init === 'object' ? yield* metricRows(init, metric, prepared.threads, 'init') : undefined;
     const means = new Float64Array(X.cols);
     const meanVariance = yield* call('columnStats', { ...dataRequest(data), means });
     const absoluteTol = tol * meanVariance;

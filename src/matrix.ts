@@ -46,9 +46,15 @@ function checkTypedMatrix(value: Matrix, name: string): Matrix {
       `${name}.data must be a Float64Array or a Float32Array (got ${describe(data)})`,
     );
   }
-  for (const [field, size] of [['rows', rows], ['cols', cols]] as const) {
+  for (const [field, size] of [
+    ['rows', rows],
+    ['cols', cols],
+  ] as const) {
     if (!Number.isSafeInteger(size) || size < 0) {
-      throw new KMeansError('ERR_KMEANS_INVALID_DATA', `${name}.${field} must be an integer >= 0 (got ${describe(size)})`);
+      throw new KMeansError(
+        'ERR_KMEANS_INVALID_DATA',
+        `${name}.${field} must be an integer >= 0 (got ${describe(size)})`,
+      );
     }
   }
   checkNotEmpty(rows, cols, name);
@@ -81,7 +87,8 @@ const maxRows = 2 ** 31 - 1;
 
 function checkNotEmpty(rows: number, cols: number, name: string): void {
   if (rows === 0) throw new KMeansError('ERR_KMEANS_EMPTY_DATA', `${name} must have at least one row (got 0 rows)`);
-  if (cols === 0) throw new KMeansError('ERR_KMEANS_EMPTY_DATA', `${name} must have at least one column (got 0 columns)`);
+  if (cols === 0)
+    throw new KMeansError('ERR_KMEANS_EMPTY_DATA', `${name} must have at least one column (got 0 columns)`);
   if (rows > maxRows) {
     throw new KMeansError(
       'ERR_KMEANS_TOO_LARGE',
@@ -111,7 +118,10 @@ function packRows(value: unknown, name: string, requireFinite: boolean): Matrix<
   for (let i = 0; i < rows; i++) {
     const row = value[i] as unknown;
     if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
-      throw new KMeansError('ERR_KMEANS_INVALID_DATA', `${name}[${i}] must be an array of numbers (got ${describe(row)})`);
+      throw new KMeansError(
+        'ERR_KMEANS_INVALID_DATA',
+        `${name}[${i}] must be an array of numbers (got ${describe(row)})`,
+      );
     }
     const cells = row as ArrayLike<unknown>;
     if (cells.length !== cols) {
@@ -180,7 +190,14 @@ function checkFinite(matrix: Matrix, name: string): void {
 /** The index of the first value that is NaN or not below `limit` in magnitude, or -1. */
 function firstOutOfRange({ data, rows, cols }: Matrix, limit: number): number {
   if (data.length >= nativeScanFrom) {
-    return native().firstOutOfRange({ x: data, n: rows, d: cols, sampleWeight: null, threads: native().info().maxThreads, limit });
+    return native().firstOutOfRange({
+      x: data,
+      n: rows,
+      d: cols,
+      sampleWeight: null,
+      threads: native().info().maxThreads,
+      limit,
+    });
   }
   for (let i = 0; i < data.length; i++) if (!(Math.abs(data[i]!) < limit)) return i;
   return -1;
@@ -213,9 +230,13 @@ export function allocate(dtype: DType, length: number): FloatArray {
   try {
     return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
   } catch (error) {
-    throw new KMeansError('ERR_KMEANS_TOO_LARGE', `The result would hold ${length} values, more than a typed array can`, {
-      cause: error,
-    });
+    throw new KMeansError(
+      'ERR_KMEANS_TOO_LARGE',
+      `The result would hold ${length} values, more than a typed array can`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

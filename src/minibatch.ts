@@ -12,7 +12,11 @@ import { KMeansError, invalidOption } from './errors';
 import type { FitOptions } from './kmeans';
 import { type DType, type Matrix, type MatrixLike, allocate, asDType, dtypeOf, toMatrix } from './matrix';
 import { inertiaFor, metricRows } from './metric';
-import { type MiniBatchKMeansOptions, type ResolvedMiniBatchKMeansOptions, resolveMiniBatchOptions } from './minibatch_options';
+import {
+  type MiniBatchKMeansOptions,
+  type ResolvedMiniBatchKMeansOptions,
+  resolveMiniBatchOptions,
+} from './minibatch_options';
 import {
   type AsyncFitOptions,
   type PreparedData,
@@ -135,7 +139,7 @@ export class MiniBatchKMeans {
   ): Promise<this> {
     const { batchSize, nClusters: k } = this.params;
     const threads = this.threads();
-    const started = (): Progress | undefined => this.progress;  // (set by the steps)
+    const started = (): Progress | undefined => this.progress; // (set by the steps)
     let dtype: DType | undefined;
     let cols = 0;
     let pending: Matrix[] = [];
@@ -148,7 +152,10 @@ export class MiniBatchKMeans {
     };
     const step = async (batch: Matrix) => {
       const rows: Rows = { X: batch, sampleWeight: null, threads };
-      this.fitted = await runAsync(this.partialFitPlan(rows, { computeLabels: false, initRuns: this.runs() }), callSite);
+      this.fitted = await runAsync(
+        this.partialFitPlan(rows, { computeLabels: false, initRuns: this.runs() }),
+        callSite,
+      );
       const progress = started()!;
       progress.rowsSeen += batch.rows;
       // The stream's inertia estimate: batch inertia per row, smoothed over about 40 batches.
@@ -233,7 +240,10 @@ export class MiniBatchKMeans {
     const { nSteps, counts } = stored.extra;
     const k = stored.clusterCenters.rows;
     if (Array.isArray(counts) && counts.length === k && counts.every((c) => typeof c === 'number' && c >= 0)) {
-      const progress = model.newProgress(stored.clusterCenters.data.slice(), new Random(model.params.seed ?? randomSeed()));
+      const progress = model.newProgress(
+        stored.clusterCenters.data.slice(),
+        new Random(model.params.seed ?? randomSeed()),
+      );
       progress.counts.set(counts as number[]);
       progress.steps = typeof nSteps === 'number' ? nSteps : 0;
       model.progress = progress;
@@ -324,7 +334,14 @@ export class MiniBatchKMeans {
     const subset = size < X.rows ? gather(data, randomIndices(rng, X.rows, size)) : data;
     const means = new Float64Array(X.cols);
     yield* call('columnStats', { ...dataRequest(subset), means });
-    const context: SeedingContext = { X: subset.X, k, sampleWeight: subset.sampleWeight, rng, threads: data.threads, means };
+    const context: SeedingContext = {
+      X: subset.X,
+      k,
+      sampleWeight: subset.sampleWeight,
+      rng,
+      threads: data.threads,
+      means,
+    };
     if (init === 'random') return randomRows(context).centers.data;
     return (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
   }
@@ -352,7 +369,8 @@ export class MiniBatchKMeans {
     const batch = Math.min(batchSize, n);
     const rng = new Random(this.params.seed ?? randomSeed());
     // tol is relative to the data's variance (a whole pass over X: only when it is used).
-    const absoluteTol = tol > 0 ? tol * (yield* call('columnStats', { ...dataRequest(data), means: new Float64Array(data.X.cols) })) : 0;
+    const absoluteTol =
+      tol > 0 ? tol * (yield* call('columnStats', { ...dataRequest(data), means: new Float64Array(data.X.cols) })) : 0;
 
     // The initialisations compete on one validation sample (scikit-learn's X_valid).
     const validation = gather(data, randomIndices(rng, n, this.initSizeFor(n)));
@@ -382,7 +400,7 @@ export class MiniBatchKMeans {
     const { labels, inertia } = computeLabels
       ? yield* this.labelsAndInertia(data, progress.centers)
       : { labels: new Int32Array(0), inertia: inertiaFor(metric, (progress.ewaInertia ?? 0) * n) };
-    this.progress = progress;  // only now: an aborted fit leaves the model as it was
+    this.progress = progress; // only now: an aborted fit leaves the model as it was
     return {
       clusterCenters: { data: progress.centers, rows: k, cols: data.X.cols },
       labels,
@@ -393,7 +411,10 @@ export class MiniBatchKMeans {
   }
 
   /** initRuns: initialisations to choose from (by inertia on X) when this is the first step. */
-  private *partialFitPlan(prepared: Rows, overrides: { computeLabels?: boolean; initRuns?: number } = {}): Plan<FittedState> {
+  private *partialFitPlan(
+    prepared: Rows,
+    overrides: { computeLabels?: boolean; initRuns?: number } = {},
+  ): Plan<FittedState> {
     const { nClusters: k, metric } = this.params;
     const computeLabels = overrides.computeLabels ?? this.params.computeLabels;
     const data = { ...prepared, X: yield* metricRows(prepared.X, metric, prepared.threads) };
@@ -408,7 +429,11 @@ export class MiniBatchKMeans {
       }
       progress = this.newProgress(best!.centers, rng);
     }
-    const centers = asDType({ data: progress.centers, rows: k, cols: data.X.cols }, dtypeOf(data.X.data), 'clusterCenters');
+    const centers = asDType(
+      { data: progress.centers, rows: k, cols: data.X.cols },
+      dtypeOf(data.X.data),
+      'clusterCenters',
+    );
     progress.centers = centers.data;
     yield* this.step(data, undefined, progress);
     const { labels, inertia } = computeLabels
@@ -482,9 +507,17 @@ export class MiniBatchKMeans {
   }
 
   /** scikit-learn's _mini_batch_convergence: tol on the centers' shift, or no improvement. */
-  private converged(progress: Progress, step: number, n: number, batch: number, shift: number, tol: number, batchInertia: number): boolean {
+  private converged(
+    progress: Progress,
+    step: number,
+    n: number,
+    batch: number,
+    shift: number,
+    tol: number,
+    batchInertia: number,
+  ): boolean {
     const inertia = batchInertia / batch;
-    if (step === 0) return false;  // the first step's inertia is that of the initial centers
+    if (step === 0) return false; // the first step's inertia is that of the initial centers
     if (progress.ewaInertia === null) progress.ewaInertia = inertia;
     else {
       const alpha = Math.min((batch * 2) / (n + 1), 1);
@@ -599,7 +632,9 @@ function concatRows(parts: Matrix[], rows: number, cols: number, dtype: DType): 
     filled += use;
     if (use < part.rows) {
       const left = part.data.subarray(use * cols);
-      rest = rest ? concatMatrices(rest, { data: left, rows: part.rows - use, cols }, dtype) : { data: left, rows: part.rows - use, cols };
+      rest = rest
+        ? concatMatrices(rest, { data: left, rows: part.rows - use, cols }, dtype)
+        : { data: left, rows: part.rows - use, cols };
     }
   }
   return { taken: { data: out, rows, cols }, ...(rest ? { rest } : {}) };

@@ -106,9 +106,11 @@ export function resolveMiniBatchOptions(options: MiniBatchKMeansOptions): Resolv
     merged.nInit === 'auto'
       ? 'auto'
       : checkOption(() => checkInteger('nInit', merged.nInit, 1), '"auto" or an integer >= 1', 'nInit', merged.nInit);
-  const maxNoImprovement = merged.maxNoImprovement === null ? null : checkInteger('maxNoImprovement', merged.maxNoImprovement, 1);
+  const maxNoImprovement =
+    merged.maxNoImprovement === null ? null : checkInteger('maxNoImprovement', merged.maxNoImprovement, 1);
   const initSize = merged.initSize === null ? null : checkInteger('initSize', merged.initSize, 1);
-  if (typeof merged.computeLabels !== 'boolean') throw invalidOption('computeLabels', 'true or false', merged.computeLabels);
+  if (typeof merged.computeLabels !== 'boolean')
+    throw invalidOption('computeLabels', 'true or false', merged.computeLabels);
   warnExplicitInitRuns(init, nInit);
   return {
     nClusters,

@@ -80,10 +80,12 @@ export function decodeModel(input: unknown, model: ModelJSON['model']): StoredMo
     throw invalidModel(`it has version ${describe(file.version)}; this library reads version ${modelVersion}`);
   }
   if (file.model !== model) {
-    const holds = file.model === 'KMeans' || file.model === 'MiniBatchKMeans' ? `a ${file.model}` : describe(file.model);
+    const holds =
+      file.model === 'KMeans' || file.model === 'MiniBatchKMeans' ? `a ${file.model}` : describe(file.model);
     throw invalidModel(`it holds ${holds}, not a ${model}`);
   }
-  if (file.dtype !== 'float64' && file.dtype !== 'float32') throw invalidModel('its "dtype" is not "float64" or "float32"');
+  if (file.dtype !== 'float64' && file.dtype !== 'float32')
+    throw invalidModel('its "dtype" is not "float64" or "float32"');
   const { nClusters: k, nFeatures: d } = file;
   if (!isCount(k) || !isCount(d)) throw invalidModel('"nClusters" and "nFeatures" must be integers >= 1');
   const centers = file.clusterCenters;
@@ -93,7 +95,8 @@ export function decodeModel(input: unknown, model: ModelJSON['model']): StoredMo
   if (!allOf(centers, (value) => typeof value === 'number' && Number.isFinite(value))) {
     throw invalidModel('"clusterCenters" must hold finite numbers only');
   }
-  const data = file.dtype === 'float32' ? Float32Array.from(centers as number[]) : Float64Array.from(centers as number[]);
+  const data =
+    file.dtype === 'float32' ? Float32Array.from(centers as number[]) : Float64Array.from(centers as number[]);
   // As predict checks them: float32 values in range, float64 values whose squared distances add up.
   const limit = magnitudeLimit(data, k, d);
   const large = data.findIndex((value) => !(Math.abs(value) < limit));
@@ -103,7 +106,7 @@ export function decodeModel(input: unknown, model: ModelJSON['model']): StoredMo
       file.dtype === 'float32'
         ? `"clusterCenters" ${where}, beyond the float32 range`
         : `"clusterCenters" ${where}: sums of squared distances would overflow float64 ` +
-          `(|values| must stay below ${limit.toPrecision(3)})`,
+            `(|values| must stay below ${limit.toPrecision(3)})`,
     );
   }
   if (file.featureNames !== undefined) {
@@ -133,8 +136,15 @@ function checkExtra(extra: Record<string, unknown>, model: ModelJSON['model'], c
   const { data, rows: k, cols: d } = centers;
   const { algorithmUsed, converged, nSteps, counts } = extra;
   if (model === 'KMeans') {
-    if (algorithmUsed !== undefined && algorithmUsed !== 'lloyd' && algorithmUsed !== 'elkan' && algorithmUsed !== 'hamerly') {
-      throw invalidModel(`"extra.algorithmUsed" must be "lloyd", "elkan" or "hamerly" (got ${describe(algorithmUsed)})`);
+    if (
+      algorithmUsed !== undefined &&
+      algorithmUsed !== 'lloyd' &&
+      algorithmUsed !== 'elkan' &&
+      algorithmUsed !== 'hamerly'
+    ) {
+      throw invalidModel(
+        `"extra.algorithmUsed" must be "lloyd", "elkan" or "hamerly" (got ${describe(algorithmUsed)})`,
+      );
     }
     if (converged !== undefined && typeof converged !== 'boolean') {
       throw invalidModel(`"extra.converged" must be true or false (got ${describe(converged)})`);
@@ -156,7 +166,9 @@ function checkExtra(extra: Record<string, unknown>, model: ModelJSON['model'], c
     let largest = 0;
     for (let f = 0; f < d; f++) largest = Math.max(largest, Math.abs(data[j * d + f]!));
     if (!(counts[j] * largest < Number.MAX_VALUE / 2)) {
-      throw invalidModel(`"extra.counts" holds ${counts[j]} for center ${j}: partialFit's weighted sums would overflow float64`);
+      throw invalidModel(
+        `"extra.counts" holds ${counts[j]} for center ${j}: partialFit's weighted sums would overflow float64`,
+      );
     }
   }
 }
@@ -180,7 +192,8 @@ export function constructFromParams<M extends { params: { nClusters: number; ini
   const { nClusters, init, metric } = built.params;
   const { data, rows: k, cols: d } = stored.clusterCenters;
   if (nClusters !== k) throw invalidModel(`its "params" give nClusters = ${nClusters}, but "nClusters" is ${k}`);
-  if (isMatrix(init) && init.cols !== d) throw invalidModel(`"params.init" has ${init.cols} columns, but "nFeatures" is ${d}`);
+  if (isMatrix(init) && init.cols !== d)
+    throw invalidModel(`"params.init" has ${init.cols} columns, but "nFeatures" is ${d}`);
   if (metric === 'cosine') {
     for (let j = 0; j < k; j++) {
       let squared = 0;
@@ -188,7 +201,9 @@ export function constructFromParams<M extends { params: { nClusters: number; ini
       // Written unit rows are off by float32 rounding at most (6e-8).
       const length = Math.sqrt(squared);
       if (!(Math.abs(length - 1) <= 1e-6)) {
-        throw invalidModel(`metric "cosine" needs centers of length 1, but row ${j} of "clusterCenters" has length ${length}`);
+        throw invalidModel(
+          `metric "cosine" needs centers of length 1, but row ${j} of "clusterCenters" has length ${length}`,
+        );
       }
     }
   }
@@ -216,7 +231,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** Control characters and line separators escaped, as JSON writes them. */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // eslint-disable-next-line no-control-regex -- control characters are what it matches
+  const special = /[\u0000-\u001f\u2028\u2029]/g;
+  return text.replace(special, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function isMatrix(value: unknown): value is Matrix {
@@ -241,6 +258,7 @@ export function optionsFromParams(params: Record<string, unknown>): Record<strin
     options.init = Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => data[r * cols + c]));
   }
   // Options left unset are written as null by JSON: drop them (JSON has no undefined).
-  for (const [key, value] of Object.entries(options)) if (value === null && key !== 'initSize' && key !== 'maxNoImprovement') delete options[key];
+  for (const [key, value] of Object.entries(options))
+    if (value === null && key !== 'initSize' && key !== 'maxNoImprovement') delete options[key];
   return options;
 }

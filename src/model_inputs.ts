@@ -5,7 +5,16 @@
 import { native } from './binding';
 import { KMeansError, invalidOption } from './errors';
 import type { FitOptions } from './kmeans';
-import { type Matrix, type MatrixLike, allocate, asDType, dtypeOf, requireFinite, toMatrix, toSampleWeight } from './matrix';
+import {
+  type Matrix,
+  type MatrixLike,
+  allocate,
+  asDType,
+  dtypeOf,
+  requireFinite,
+  toMatrix,
+  toSampleWeight,
+} from './matrix';
 import { type Metric, inertiaFor, metricRows } from './metric';
 import { type InitMethod, invalidOptionsObject, rejectUnknownKeys } from './options';
 import { type AsyncControl, type Plan, call } from './plan';
@@ -37,7 +46,8 @@ export function asyncControls(
   invalidOptionsObject(options, 'fit options');
   const { signal, onProgress, ...fitOptions } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidOption('signal', 'an AbortSignal', signal);
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalidOption('onProgress', 'a function', onProgress);
+  if (onProgress !== undefined && typeof onProgress !== 'function')
+    throw invalidOption('onProgress', 'a function', onProgress);
   let run = 0;
   const onIteration = onProgress
     ? (iteration: number, inertia: number, centerShift: number) => {
@@ -90,7 +100,12 @@ export function fitInputs(
 }
 
 /** X and its sample weights, with the options of `method` checked. */
-export function sampleInputs(X: MatrixLike, options: FitOptions, method: string, threads: number | undefined): PreparedData {
+export function sampleInputs(
+  X: MatrixLike,
+  options: FitOptions,
+  method: string,
+  threads: number | undefined,
+): PreparedData {
   invalidOptionsObject(options, `${method} options`);
   rejectUnknownKeys(options, ['sampleWeight'], method);
   const matrix = toMatrix(X, 'X');
@@ -98,7 +113,13 @@ export function sampleInputs(X: MatrixLike, options: FitOptions, method: string,
 }
 
 /** X for a query of a model fitted with `centers`: the same column count. */
-export function queryInputs(X: MatrixLike, options: FitOptions, centers: Matrix, threads: number | undefined, model: string): PreparedData {
+export function queryInputs(
+  X: MatrixLike,
+  options: FitOptions,
+  centers: Matrix,
+  threads: number | undefined,
+  model: string,
+): PreparedData {
   // clusterCenters is the model's own array: catch a caller who wrote NaN or Infinity into it.
   requireFinite(centers, 'clusterCenters');
   invalidOptionsObject(options, 'score options');

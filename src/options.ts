@@ -101,7 +101,8 @@ export function rejectUnknownKeys(options: object, known: readonly string[], wha
     throw new KMeansError(
       'ERR_KMEANS_INVALID_OPTION',
       // JSON quoting keeps a key with a line break (or a quote) on one line.
-      `Unknown ${what} option ${JSON.stringify(key)}` + (suggestion ? `; did you mean "${suggestion}"?` : `; valid options: ${known.join(', ')}`),
+      `Unknown ${what} option ${JSON.stringify(key)}` +
+        (suggestion ? `; did you mean "${suggestion}"?` : `; valid options: ${known.join(', ')}`),
     );
   }
 }
@@ -180,7 +181,10 @@ export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOpti
   const merged = { ...kmeansDefaults, ...dropUndefined(options) };
 
   const { init, nClusters } = resolveInit(merged.init, merged.nClusters, options.nClusters !== undefined);
-  const nInit = merged.nInit === 'auto' ? 'auto' : checkOption(() => checkInteger('nInit', merged.nInit, 1), '"auto" or an integer >= 1', 'nInit', merged.nInit);
+  const nInit =
+    merged.nInit === 'auto'
+      ? 'auto'
+      : checkOption(() => checkInteger('nInit', merged.nInit, 1), '"auto" or an integer >= 1', 'nInit', merged.nInit);
   const maxIter = checkInteger('maxIter', merged.maxIter, 1);
   if (typeof merged.tol !== 'number' || !Number.isFinite(merged.tol) || merged.tol < 0) {
     throw invalidOption('tol', 'a finite number >= 0', merged.tol);

@@ -12,7 +12,10 @@ export type NativeCall = { [K in OperationName]: { name: K; request: Operations[
 export type Plan<R> = Generator<NativeCall, R, unknown>;
 
 /** Inside a plan: `const result = yield* call('assign', request)`. */
-export function* call<K extends OperationName>(name: K, request: Operations[K][0]): Generator<NativeCall, Operations[K][1], unknown> {
+export function* call<K extends OperationName>(
+  name: K,
+  request: Operations[K][0],
+): Generator<NativeCall, Operations[K][1], unknown> {
   return (yield { name, request } as NativeCall) as Operations[K][1];
 }
 
@@ -94,7 +97,8 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
         // The reports travel on their own queue: let the last ones arrive before going on, so
         // that every report precedes the result (one per iteration).
         const total = deliveredBefore + (result as { nIter: number }).nIter;
-        for (let turn = 0; delivered < total && turn < 1000; turn++) await new Promise((resolve) => setImmediate(resolve));
+        for (let turn = 0; delivered < total && turn < 1000; turn++)
+          await new Promise((resolve) => setImmediate(resolve));
       }
       if (callbackError) throw callbackError.error;
       step = plan.next(result);

@@ -21,7 +21,7 @@ export class Random {
     this.s1 = lowMix();
     this.s2 = highMix();
     this.s3 = highMix();
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;  // the one forbidden state
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the one forbidden state
   }
 
   /** A uniformly distributed unsigned 32-bit integer. */
@@ -39,8 +39,8 @@ export class Random {
 
   /** A uniformly distributed double in [0, 1), with 53 random bits. */
   nextDouble(): number {
-    const high = this.nextUint32() >>> 5;  // 27 bits
-    const low = this.nextUint32() >>> 6;  // 26 bits
+    const high = this.nextUint32() >>> 5; // 27 bits
+    const low = this.nextUint32() >>> 6; // 26 bits
     return (high * 67108864 + low) / 9007199254740992;
   }
 

@@ -29,7 +29,7 @@ export interface SeedingContext {
  * center is a row drawn with probability proportional to its weight; each next one is the
  * best, by resulting potential, of `nLocalTrials` rows drawn with probability proportional
  * to weight × squared distance to the nearest center so far. The loop runs natively
- * (native/kernels/plus_plus.hpp) on uniform draws taken here, in the order it uses them, from
+ * (native/kernels/algorithms/plus_plus.hpp) on uniform draws taken here, in the order it uses them, from
  * the library's generator. Cost: O(n·d·k·nLocalTrials).
  */
 export function* plusPlusPlan(context: SeedingContext, nLocalTrials: number): Plan<Seeding> {

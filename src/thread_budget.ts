@@ -24,7 +24,10 @@ export function asyncThreadLimit(): number {
 /** Sets the budget (an integer 1-4096), or restores the default (the number of cores) with undefined. */
 export function setAsyncThreadLimit(threads: number | undefined): void {
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 4096)) {
-    throw new KMeansError('ERR_KMEANS_INVALID_OPTION', `asyncThreads must be an integer from 1 to 4096, or undefined for the number of cores (got ${describe(threads)})`);
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_OPTION',
+      `asyncThreads must be an integer from 1 to 4096, or undefined for the number of cores (got ${describe(threads)})`,
+    );
   }
   limit = threads;
   grantWaiting();

@@ -29,7 +29,10 @@ function toObservations(value: unknown, name: string, checkFinite: boolean): Sha
     return { matrix: toMatrix({ data: value, rows: value.length, cols: 1 }, name, checkFinite), oneD: true };
   }
   if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number')) {
-    return { matrix: toMatrix({ data: Float64Array.from(value), rows: value.length, cols: 1 }, name, checkFinite), oneD: true };
+    return {
+      matrix: toMatrix({ data: Float64Array.from(value), rows: value.length, cols: 1 }, name, checkFinite),
+      oneD: true,
+    };
   }
   return { matrix: toMatrix(value, name, checkFinite), oneD: false };
 }
@@ -78,7 +81,8 @@ export function whiten(obs: Observations, options: WhitenOptions = {}): Shaped {
     // same bits as without it.
     let largest = 0;
     for (let i = 0; i < rows; i++) largest = Math.max(largest, Math.abs(data[i * cols + f]!));
-    const exponent = Number.isFinite(largest) && largest > 0 ? Math.min(511, Math.max(-511, Math.round(Math.log2(largest) / 2))) : 0;
+    const exponent =
+      Number.isFinite(largest) && largest > 0 ? Math.min(511, Math.max(-511, Math.round(Math.log2(largest) / 2))) : 0;
     const scale = 4 ** -exponent;
     let mean = 0;
     for (let i = 0; i < rows; i++) mean += data[i * cols + f]! * scale;
@@ -87,13 +91,14 @@ export function whiten(obs: Observations, options: WhitenOptions = {}): Shaped {
     for (let i = 0; i < rows; i++) variance += (data[i * cols + f]! * scale - mean) ** 2;
     const std = Math.sqrt(variance / rows);
     if (std === 0) zeroColumns++;
-    for (let i = 0; i < rows; i++) out[i * cols + f] = std === 0 ? data[i * cols + f]! : (data[i * cols + f]! * scale) / std;
+    for (let i = 0; i < rows; i++)
+      out[i * cols + f] = std === 0 ? data[i * cols + f]! : (data[i * cols + f]! * scale) / std;
   }
   if (zeroColumns > 0) {
-    process.emitWarning(
-      'Some columns have standard deviation zero. The values of these columns will not change.',
-      { type: 'RuntimeWarning', code: 'KMEANS_WHITEN_ZERO_STD' },
-    );
+    process.emitWarning('Some columns have standard deviation zero. The values of these columns will not change.', {
+      type: 'RuntimeWarning',
+      code: 'KMEANS_WHITEN_ZERO_STD',
+    });
   }
   return shaped({ data: out, rows, cols }, oneD);
 }
@@ -210,7 +215,11 @@ export interface KMeansVqResult {
  * As current SciPy, the loop compares the absolute change of the distortion and the
  * distortion returned is that of the codebook returned.
  */
-export function kmeans(obs: Observations, kOrGuess: number | Observations, options: KMeansVqOptions = {}): KMeansVqResult {
+export function kmeans(
+  obs: Observations,
+  kOrGuess: number | Observations,
+  options: KMeansVqOptions = {},
+): KMeansVqResult {
   readOptions(options, ['iter', 'thresh', 'checkFinite', 'seed'], 'kmeans');
   const checkFinite = checkFiniteOption(options.checkFinite);
   const iter = checkInteger('iter', options.iter ?? 20, 1);
@@ -224,12 +233,20 @@ export function kmeans(obs: Observations, kOrGuess: number | Observations, optio
     const result = runSync(kmeansRunPlan(X, asDType(guess.matrix, dtypeOf(X.data), 'kOrGuess'), thresh));
     return { codebook: shaped(result.book, data.oneD), distortion: result.distortion };
   }
-  if (!Number.isInteger(kOrGuess)) throw invalidOption('kOrGuess', 'an integer number of clusters or a codebook', kOrGuess);
+  if (!Number.isInteger(kOrGuess))
+    throw invalidOption('kOrGuess', 'an integer number of clusters or a codebook', kOrGuess);
   const k = kOrGuess;
   if (k < 1) throw invalidOption('kOrGuess', 'at least 1 cluster', k);
   requireRows(X, k, 'kmeans');
   const rng = new Random(checkSeed(options.seed) ?? randomSeed());
-  const context: SeedingContext = { X, k, sampleWeight: null, rng, threads: threads(), means: new Float64Array(X.cols) };
+  const context: SeedingContext = {
+    X,
+    k,
+    sampleWeight: null,
+    rng,
+    threads: threads(),
+    means: new Float64Array(X.cols),
+  };
 
   let best: { book: Matrix; distortion: number } | undefined;
   for (let run = 0; run < iter; run++) {
@@ -241,7 +258,8 @@ export function kmeans(obs: Observations, kOrGuess: number | Observations, optio
 
 function checkThresh(value: unknown): number {
   if (value === undefined) return 1e-5;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalidOption('thresh', 'a finite number >= 0', value);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw invalidOption('thresh', 'a finite number >= 0', value);
   return value;
 }
 
@@ -356,13 +374,20 @@ export function kmeans2(data: Observations, k: number | Observations, options: K
       if (!warned) process.emitWarning(emptyClusterMessage, { code: 'KMEANS_EMPTY_CLUSTER' });
       warned = true;
     }
-    book = means;  // empty clusters kept their previous centroid
+    book = means; // empty clusters kept their previous centroid
   }
   return { centroids: shaped(book, input.oneD), label };
 }
 
 function* initialCodebook(X: Matrix, k: number, minit: Exclude<Minit, 'matrix'>, rng: Random): Plan<Matrix> {
-  const context: SeedingContext = { X, k, sampleWeight: null, rng, threads: threads(), means: new Float64Array(X.cols) };
+  const context: SeedingContext = {
+    X,
+    k,
+    sampleWeight: null,
+    rng,
+    threads: threads(),
+    means: new Float64Array(X.cols),
+  };
   if (minit === 'random') return gaussianCodebook(X, k, rng);
   requireRows(X, k, `kmeans2 with minit "${minit}"`);
   if (minit === 'points') return randomRows(context).centers;
@@ -378,7 +403,11 @@ function* initialCodebook(X: Matrix, k: number, minit: Exclude<Minit, 'matrix'>,
  */
 function gaussianCodebook(X: Matrix, k: number, rng: Random): Matrix {
   const { data, rows: n, cols: d } = X;
-  if (n < 2) throw new KMeansError('ERR_KMEANS_TOO_FEW_SAMPLES', 'kmeans2 with minit "random" needs at least 2 observations (got 1)');
+  if (n < 2)
+    throw new KMeansError(
+      'ERR_KMEANS_TOO_FEW_SAMPLES',
+      'kmeans2 with minit "random" needs at least 2 observations (got 1)',
+    );
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) mean[f]! += data[i * d + f]! / n;
   const centred = new Float64Array(n * d);
@@ -399,7 +428,11 @@ function gaussianCodebook(X: Matrix, k: number, rng: Random): Matrix {
 }
 
 /** Lᵀ (d×d, row r = column r of L) with L·Lᵀ = cov, or undefined if cov is not positive definite. */
-function choleskyOfCovariance(centred: Float64Array, n: number, d: number): { rows: number; values: Float64Array } | undefined {
+function choleskyOfCovariance(
+  centred: Float64Array,
+  n: number,
+  d: number,
+): { rows: number; values: Float64Array } | undefined {
   if (d > n) return undefined;
   const cov = new Float64Array(d * d);
   for (let a = 0; a < d; a++)

@@ -7,7 +7,7 @@
 #include <omp.h>
 #endif
 
-#include "../kernels/tile_kernel.hpp"
+#include "../kernels/common/tile_kernel.hpp"
 #include "operations.hpp"
 #include "run_operation.hpp"
 

@@ -1,5 +1,5 @@
 // Typed accessors that read a request object's fields. Option keys are spelled as in the
-// TypeScript facade (src/native.ts). Typed arrays are read in place: the request keeps a
+// TypeScript facade (src/binding.ts). Typed arrays are read in place: the request keeps a
 // reference to each one so that it stays alive while a worker thread uses its memory.
 #pragma once
 
@@ -29,8 +29,8 @@ class Request {
     return !value.IsUndefined() && !value.IsNull();
   }
 
-  // A typed array of element type T, at least `min_length` long. Returns false (with a JS
-  // exception pending) if absent or of another type.
+  // A typed array of element type T, with its length. Returns false (with a JS exception
+  // pending) if absent, of another type or detached.
   template <typename T>
   bool typed_array(const char* key, T** data, size_t* length) {
     Napi::Value value = object_.Get(key);

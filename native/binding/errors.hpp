@@ -4,7 +4,7 @@
 
 #include <napi.h>
 
-#include "../kernels/status.hpp"
+#include "../kernels/common/status.hpp"
 
 namespace kmn::binding {
 

@@ -1,8 +1,8 @@
 #include "operations.hpp"
 
-#include "../kernels/lloyd.hpp"
-#include "../kernels/reductions.hpp"
-#include "../kernels/sizes.hpp"
+#include "../kernels/algorithms/lloyd.hpp"
+#include "../kernels/common/reductions.hpp"
+#include "../kernels/common/sizes.hpp"
 
 namespace kmn::binding {
 

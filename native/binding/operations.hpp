@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "../driver.hpp"
-#include "../kernels/dataset.hpp"
-#include "../kernels/minibatch.hpp"
-#include "../kernels/plus_plus.hpp"
+#include "../kernels/common/dataset.hpp"
+#include "../kernels/algorithms/minibatch.hpp"
+#include "../kernels/algorithms/plus_plus.hpp"
 #include "convert.hpp"
 
 namespace kmn::binding {
@@ -27,10 +27,13 @@ struct DataOperation {
 };
 
 // fitLloyd: centers (INOUT k*d, initial then final), labels (OUT n), k, maxIter, tol
-// (absolute), optional cancel (Int32Array(1): non-zero stops the fit, ERR_KMEANS_ABORTED) and
-// onProgress (called on the main thread with (iteration, inertia, centerShift) after each
-// iteration, without the fit waiting for it). Result: { nIter, converged, inertia, history: {
-// inertia, centerShift, labelChanges, relocated } } with one Float64Array entry per iteration.
+// (absolute), optional algorithm ('lloyd', 'hamerly' or 'elkan'; default 'lloyd'),
+// mixedPrecision, spherical, cancel (Int32Array(1): non-zero stops the fit, ERR_KMEANS_ABORTED)
+// and onProgress (called on the main thread with (iteration, inertia, centerShift) after each
+// iteration, without the fit waiting for it). Result: { nIter, converged, inertia, algorithm (the
+// one that ran: Elkan falls back to Hamerly where its bounds would not fit), history: { inertia,
+// centerShift, labelChanges, relocated, distanceEvals } } with one Float64Array entry per
+// iteration.
 template <typename T>
 struct FitLloydOperation : DataOperation<T> {
   T* centers = nullptr;

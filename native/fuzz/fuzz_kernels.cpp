@@ -34,11 +34,11 @@
 #include <vector>
 
 #include "driver.hpp"
-#include "kernels/lloyd.hpp"
-#include "kernels/minibatch.hpp"
-#include "kernels/plus_plus.hpp"
-#include "kernels/reductions.hpp"
-#include "kernels/tile_kernel.hpp"
+#include "kernels/algorithms/lloyd.hpp"
+#include "kernels/algorithms/minibatch.hpp"
+#include "kernels/algorithms/plus_plus.hpp"
+#include "kernels/common/reductions.hpp"
+#include "kernels/common/tile_kernel.hpp"
 #include "splitmix64.hpp"
 
 namespace {

@@ -24,14 +24,22 @@ export function parseColumnSpec(text: string): ColumnSpec {
  * `keyed`: the names are JSON object keys, whose order is not the file's, so numbers are refused.
  * Throws an Error whose message says what is wrong; the caller adds the place.
  */
-export function resolveColumns(choice: ColumnChoice, count: number, names: readonly string[] | undefined, keyed = false): number[] {
+export function resolveColumns(
+  choice: ColumnChoice,
+  count: number,
+  names: readonly string[] | undefined,
+  keyed = false,
+): number[] {
   let picked: number[];
   if (choice.spec !== undefined) {
     picked = choice.spec.flatMap((part) => resolvePart(part, count, names, keyed));
   } else if (choice.modelNames !== undefined && names !== undefined) {
     picked = choice.modelNames.map((name) => {
       const column = columnNamed(name, names);
-      if (column < 0) throw new Error(`no column is named "${name}" (the columns are: ${names.join(', ')}); the model was fitted on ${choice.modelNames!.join(', ')}`);
+      if (column < 0)
+        throw new Error(
+          `no column is named "${name}" (the columns are: ${names.join(', ')}); the model was fitted on ${choice.modelNames!.join(', ')}`,
+        );
       return column;
     });
   } else {
@@ -42,7 +50,8 @@ export function resolveColumns(choice: ColumnChoice, count: number, names: reado
   if (names !== undefined) {
     // The chosen names go into the model file, where they must say which column is which.
     const name = picked.map((column) => names[column]).find((n, i, all) => all.indexOf(n) !== i);
-    if (name !== undefined) throw new Error(`two chosen columns are named "${name}": choose the features by number with --columns`);
+    if (name !== undefined)
+      throw new Error(`two chosen columns are named "${name}": choose the features by number with --columns`);
   }
   return picked;
 }
@@ -52,17 +61,21 @@ function resolvePart(part: string, count: number, names: readonly string[] | und
   const range = /^(\d+)(?:-(\d+))?$/.exec(part);
   if (byName >= 0) {
     if (range && !keyed && range[2] === undefined && Number(part) !== byName + 1 && Number(part) <= count) {
-      throw new Error(`--columns ${part} is ambiguous: column ${part} is not the column named "${part}" (column ${byName + 1})`);
+      throw new Error(
+        `--columns ${part} is ambiguous: column ${part} is not the column named "${part}" (column ${byName + 1})`,
+      );
     }
     return [byName];
   }
   if (range && !keyed) {
     const first = Number(range[1]);
     const last = range[2] === undefined ? first : Number(range[2]);
-    if (first < 1 || last > count || first > last) throw new Error(`--columns ${part} is outside the file's columns 1-${count}`);
+    if (first < 1 || last > count || first > last)
+      throw new Error(`--columns ${part} is outside the file's columns 1-${count}`);
     return Array.from({ length: last - first + 1 }, (_, i) => first - 1 + i);
   }
-  if (names === undefined) throw new Error(`--columns "${part}" is not a column number, and the file has no header naming its columns`);
+  if (names === undefined)
+    throw new Error(`--columns "${part}" is not a column number, and the file has no header naming its columns`);
   const numbersNote = keyed ? ' (JSON objects are chosen by key, not by number)' : '';
   throw new Error(`no column is named "${part}" (the columns are: ${names.join(', ')})${numbersNote}`);
 }

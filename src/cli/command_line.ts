@@ -48,7 +48,6 @@ Output (fit and predict):
   -h, --help           this help;  -v, --version  the version
 `;
 
-
 const options = {
   clusters: { type: 'string', short: 'k' },
   algorithm: { type: 'string' },
@@ -90,7 +89,11 @@ export function rejectOptions(values: Values, command: string, notHere: (keyof V
   if (wrong !== undefined) throw new UsageError(`--${wrong} does not apply to ${command}`);
 }
 
-export function integerOption(values: Values, name: 'clusters' | 'n-init' | 'max-iter' | 'seed' | 'threads', fallback?: number): number | undefined {
+export function integerOption(
+  values: Values,
+  name: 'clusters' | 'n-init' | 'max-iter' | 'seed' | 'threads',
+  fallback?: number,
+): number | undefined {
   const text = values[name];
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text)) {

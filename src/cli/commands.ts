@@ -18,7 +18,8 @@ import type { Table } from './table';
 
 export async function fitCommand(operands: string[], values: Values): Promise<number> {
   const [file, extra] = operands;
-  if (file === undefined || extra !== undefined) throw new UsageError('fit takes one data file: kmeans-native fit DATA [-k N] [options]');
+  if (file === undefined || extra !== undefined)
+    throw new UsageError('fit takes one data file: kmeans-native fit DATA [-k N] [options]');
   // Options and outputs are checked before the data is read.
   const model = new KMeans({
     nClusters: integerOption(values, 'clusters', 8),
@@ -53,7 +54,10 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
   const onInterrupt = (): void => interrupt.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    await model.fitAsync(matrixOf(table), { signal: interrupt.signal, onProgress: (report) => progress.update(report) });
+    await model.fitAsync(matrixOf(table), {
+      signal: interrupt.signal,
+      onProgress: (report) => progress.update(report),
+    });
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     progress.finish();
@@ -80,7 +84,18 @@ export async function predictCommand(operands: string[], values: Values): Promis
   if (modelFile === undefined || file === undefined || extra !== undefined) {
     throw new UsageError('predict takes a model file and a data file: kmeans-native predict MODEL DATA [options]');
   }
-  rejectOptions(values, 'predict', ['clusters', 'algorithm', 'init', 'n-init', 'max-iter', 'tol', 'seed', 'threads', 'metric', 'out']);
+  rejectOptions(values, 'predict', [
+    'clusters',
+    'algorithm',
+    'init',
+    'n-init',
+    'max-iter',
+    'tol',
+    'seed',
+    'threads',
+    'metric',
+    'out',
+  ]);
   const labelsTo = values.labels ?? '-';
   const targets = [
     { flag: '--labels', file: labelsTo },
@@ -93,18 +108,27 @@ export async function predictCommand(operands: string[], values: Values): Promis
   const table = await readData(file, values, featureNames);
   if (table.cols !== centers.cols) {
     const named = featureNames ? ` (${featureNames.join(', ')})` : '';
-    throw new DataFileError(name, undefined, `it has ${table.cols} feature columns; the model was fitted on ${centers.cols}${named}: choose them with --columns`);
+    throw new DataFileError(
+      name,
+      undefined,
+      `it has ${table.cols} feature columns; the model was fitted on ${centers.cols}${named}: choose them with --columns`,
+    );
   }
   checkMagnitudes(name, table);
   if (model.params.metric === 'cosine') checkNoZeroRows(name, table);
   const labels = model.predict(matrixOf(table));
   outputs.write(labelsTo, labelsCsv(labels));
   if (values.plot !== undefined) {
-    outputs.write(values.plot, plotOf(table, labels, centers, `${path.basename(name)}: clusters of ${path.basename(modelFile)}`));
+    outputs.write(
+      values.plot,
+      plotOf(table, labels, centers, `${path.basename(name)}: clusters of ${path.basename(modelFile)}`),
+    );
   }
   if (!values.quiet && !Outputs.usesStdout(targets)) {
     const sizes = clusterSizes(labels, centers.rows).join(', ');
-    process.stdout.write(`${describeTable(name, table)}\ncluster sizes: ${sizes}\nwrote ${outputs.written.join(', ')}\n`);
+    process.stdout.write(
+      `${describeTable(name, table)}\ncluster sizes: ${sizes}\nwrote ${outputs.written.join(', ')}\n`,
+    );
   }
   return 0;
 }
@@ -123,14 +147,21 @@ function readModel(file: string): { model: KMeans | MiniBatchKMeans; featureName
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DataFileError(file, undefined, `cannot read the model: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new DataFileError(
+      file,
+      undefined,
+      `cannot read the model: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   try {
     const json = JSON.parse(text) as Partial<ModelJSON>;
     const model = json?.model === 'MiniBatchKMeans' ? MiniBatchKMeans.fromJSON(json) : KMeans.fromJSON(json);
     return { model, featureNames: json.featureNames };
   } catch (error) {
-    const message = error instanceof SyntaxError ? `Cannot read the model file: it is not valid JSON (${error.message})` : (error as Error).message;
+    const message =
+      error instanceof SyntaxError
+        ? `Cannot read the model file: it is not valid JSON (${error.message})`
+        : (error as Error).message;
     throw new DataFileError(file, undefined, message);
   }
 }

@@ -9,7 +9,11 @@ import type { Table } from './table';
 /** k-means needs at least k rows. */
 export function checkClusterCount(name: string, table: Table, k: number): void {
   if (table.rows < k) {
-    throw new DataFileError(name, undefined, `it has ${table.rows} row${table.rows === 1 ? '' : 's'}, fewer than the ${k} clusters asked for (-k)`);
+    throw new DataFileError(
+      name,
+      undefined,
+      `it has ${table.rows} row${table.rows === 1 ? '' : 's'}, fewer than the ${k} clusters asked for (-k)`,
+    );
   }
 }
 
@@ -35,6 +39,11 @@ export function checkNoZeroRows(name: string, table: Table): void {
   for (let row = 0; row < rows; row++) {
     let zero = true;
     for (let j = 0; j < cols && zero; j++) zero = data[row * cols + j] === 0;
-    if (zero) throw new DataFileError(name, table.place(row), 'the row is all zeros, which has no direction for --metric cosine');
+    if (zero)
+      throw new DataFileError(
+        name,
+        table.place(row),
+        'the row is all zeros, which has no direction for --metric cosine',
+      );
   }
 }

@@ -1,5 +1,6 @@
 /** `text` on one line, whatever it holds: control characters and line separators are shown as U+FFFD. */
 export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it matches
   return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f\u0085\u2028\u2029]/g, '\ufffd');
 }
 

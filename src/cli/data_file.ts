@@ -65,7 +65,12 @@ function readNpyFile(file: string, columns: ColumnChoice, dtype: DType | undefin
   try {
     const descriptor = fd;
     const size = fs.fstatSync(descriptor).size;
-    return readNpy(file, { size, read: (buffer, position) => fs.readSync(descriptor, buffer, 0, buffer.length, position) }, columns, dtype);
+    return readNpy(
+      file,
+      { size, read: (buffer, position) => fs.readSync(descriptor, buffer, 0, buffer.length, position) },
+      columns,
+      dtype,
+    );
   } catch (error) {
     throw error instanceof DataFileError ? error : unreadable(file, error);
   } finally {
@@ -81,7 +86,12 @@ function lines(input: NodeJS.ReadableStream): AsyncIterable<string> {
 function sniffFormat(file: string): DataFormat {
   const head = readHead(file, 4096);
   if (isNpy(head)) return 'npy';
-  const firstLine = head.toString('utf8').replace(/^\uFEFF/, '').trimStart().split('\n')[0] ?? '';
+  const firstLine =
+    head
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .split('\n')[0] ?? '';
   if (firstLine.startsWith('[') || firstLine.startsWith('{')) return 'ndjson';
   return firstLine.includes('\t') ? 'tsv' : 'csv';
 }
@@ -106,6 +116,12 @@ function checkReadable(file: string): void {
 function unreadable(file: string, error: unknown): DataFileError {
   const { code } = error as NodeJS.ErrnoException;
   const problem =
-    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory, not a file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'it is a directory, not a file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (error as Error).message;
   return new DataFileError(file, undefined, `cannot read it: ${problem}`);
 }

@@ -28,7 +28,11 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<numb
     }
     if (command === 'fit') return await fitCommand(operands, values);
     if (command === 'predict') return await predictCommand(operands, values);
-    throw new UsageError(command === undefined ? 'no command given: fit or predict (see kmeans-native --help)' : `unknown command "${command}": fit or predict`);
+    throw new UsageError(
+      command === undefined
+        ? 'no command given: fit or predict (see kmeans-native --help)'
+        : `unknown command "${command}": fit or predict`,
+    );
   } catch (error) {
     return report(error);
   }

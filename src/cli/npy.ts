@@ -61,7 +61,7 @@ export function readNpy(file: string, source: ByteSource, columns: ColumnChoice,
   const piece = Buffer.alloc(Math.max(header.bytes, pieceBytes - (pieceBytes % header.bytes)));
   const view = new DataView(piece.buffer, piece.byteOffset, piece.length);
   const count = rows * cols;
-  for (let first = 0; first < count; ) {
+  for (let first = 0; first < count;) {
     const n = Math.min(count - first, piece.length / header.bytes);
     const got = source.read(piece.subarray(0, n * header.bytes), header.dataOffset + first * header.bytes);
     if (got !== n * header.bytes) throw new DataFileError(file, 'data', 'the file ended while being read');
@@ -73,7 +73,8 @@ export function readNpy(file: string, source: ByteSource, columns: ColumnChoice,
       if (j < 0) continue;
       const value = read(view, e * header.bytes);
       const problem = unusableValue(value, outType);
-      if (problem !== undefined) throw new DataFileError(file, `row ${row + 1}, column ${column + 1}`, `${value} ${problem}`);
+      if (problem !== undefined)
+        throw new DataFileError(file, `row ${row + 1}, column ${column + 1}`, `${value} ${problem}`);
       out[row * width + j] = value;
     }
     first += n;
@@ -105,9 +106,15 @@ function readHeader(file: string, source: ByteSource): Header {
   if (!descr || !order || !shape) return fail(`the header dict is not understood: ${text.trim()}`);
   const [, endian, kind, size] = descr as unknown as [string, string, string, string];
   const bytes = Number(size);
-  const supported = (kind === 'f' && (bytes === 4 || bytes === 8)) || ('iu'.includes(kind) && [1, 2, 4, 8].includes(bytes)) || (kind === 'b' && bytes === 1);
+  const supported =
+    (kind === 'f' && (bytes === 4 || bytes === 8)) ||
+    ('iu'.includes(kind) && [1, 2, 4, 8].includes(bytes)) ||
+    (kind === 'b' && bytes === 1);
   if (!supported) fail(`dtype '${endian}${kind}${size}' is not supported (floats, integers and booleans are)`);
-  const dims = (shape[1] as string).split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const dims = (shape[1] as string)
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   if (dims.length < 1 || dims.length > 2 || dims.some((dim) => !/^\d+$/.test(dim))) {
     fail(`the shape (${shape[1]}) is not one- or two-dimensional`);
   }

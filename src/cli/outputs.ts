@@ -19,8 +19,11 @@ export class Outputs {
   /** Checks every output against the inputs, each other and the file system. */
   constructor(inputs: string[], outputs: Output[]) {
     const given = outputs.filter((output): output is { flag: string; file: string } => output.file !== undefined);
-    if (given.filter((output) => output.file === '-').length > 1) throw new UsageError('only one output can be "-" (standard output)');
-    const taken = new Map(inputs.filter((input) => input !== '-').map((input) => [identity(input), `the input ${input}`]));
+    if (given.filter((output) => output.file === '-').length > 1)
+      throw new UsageError('only one output can be "-" (standard output)');
+    const taken = new Map(
+      inputs.filter((input) => input !== '-').map((input) => [identity(input), `the input ${input}`]),
+    );
     for (const { flag, file } of given) {
       if (file === '-') continue;
       const id = identity(file);
@@ -79,6 +82,12 @@ function checkWritable(file: string): void {
 function cannotWrite(file: string, error: unknown): DataFileError {
   const code = (error as NodeJS.ErrnoException).code;
   const problem =
-    code === 'ENOENT' ? 'its folder does not exist' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    code === 'ENOENT'
+      ? 'its folder does not exist'
+      : code === 'EISDIR'
+        ? 'it is a directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (error as Error).message;
   return new DataFileError(file, undefined, `cannot write it: ${problem}`);
 }

@@ -49,7 +49,8 @@ export function principalAxes(data: ArrayLike<number>, rows: number, cols: numbe
     const projected = multiply(centered, m, cols, basis, b); // m×b
     ritz = symmetricEigen(gram(projected, m, b), b);
     const top = [ritz.values[0]!, ritz.values[Math.min(1, b - 1)]!];
-    if (b === cols || top.every((value, i) => Math.abs(value - previous[i]!) <= tolerance * Math.max(top[0]!, 1e-300))) break;
+    if (b === cols || top.every((value, i) => Math.abs(value - previous[i]!) <= tolerance * Math.max(top[0]!, 1e-300)))
+      break;
     previous = top;
     basis = orthonormalColumns(multiplyTransposed(centered, m, cols, projected, b), cols, b);
   }
@@ -72,7 +73,8 @@ export function principalAxes(data: ArrayLike<number>, rows: number, cols: numbe
 /** A fixed, well-spread start (not random, so plots are reproducible). */
 function startingBlock(cols: number, b: number): Float64Array {
   const block = new Float64Array(cols * b);
-  for (let j = 0; j < cols; j++) for (let c = 0; c < b; c++) block[j * b + c] = Math.sin(1 + 12.9898 * (j + 1) + 78.233 * (c + 1));
+  for (let j = 0; j < cols; j++)
+    for (let c = 0; c < b; c++) block[j * b + c] = Math.sin(1 + 12.9898 * (j + 1) + 78.233 * (c + 1));
   return block;
 }
 

@@ -65,7 +65,10 @@ export class ProgressBar {
     let fraction = iteration / this.settings.maxIter;
     const { shiftTolerance } = this.settings;
     if (shiftTolerance > 0 && this.runStartShift > shiftTolerance && centerShift > 0) {
-      fraction = Math.max(fraction, Math.log(this.runStartShift / centerShift) / Math.log(this.runStartShift / shiftTolerance));
+      fraction = Math.max(
+        fraction,
+        Math.log(this.runStartShift / centerShift) / Math.log(this.runStartShift / shiftTolerance),
+      );
     }
     this.runFraction = Math.min(1, Math.max(this.runFraction, fraction));
   }

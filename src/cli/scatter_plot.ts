@@ -25,7 +25,18 @@ export const maxPlottedPoints = 10_000;
 const width = 880;
 const height = 620;
 const plot = { left: 78, top: 72, right: 880 - 200, bottom: 620 - 62 };
-const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const palette = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 const maxLegendEntries = 24;
 
 export function clusterColor(cluster: number, k: number): string {
@@ -47,7 +58,12 @@ function projection(input: ScatterInput): Projected {
     return { point: (source, row, label) => [source[row]!, label], xLabel: name(0), yLabel: 'cluster', note: '' };
   }
   if (cols === 2) {
-    return { point: (source, row) => [source[row * 2]!, source[row * 2 + 1]!], xLabel: name(0), yLabel: name(1), note: '' };
+    return {
+      point: (source, row) => [source[row * 2]!, source[row * 2 + 1]!],
+      xLabel: name(0),
+      yLabel: name(1),
+      note: '',
+    };
   }
   const { mean, axes, explained } = principalAxes(input.data, input.rows, cols);
   const along = (axis: Float64Array, source: ArrayLike<number>, row: number): number => {
@@ -67,7 +83,10 @@ function projection(input: ScatterInput): Projected {
 export function scatterSvg(input: ScatterInput): string {
   const { rows, k, labels } = input;
   const project = projection(input);
-  const points = Array.from(sampleRows(rows, maxPlottedPoints), (row) => [...project.point(input.data, row, labels[row]!), labels[row]!] as const);
+  const points = Array.from(
+    sampleRows(rows, maxPlottedPoints),
+    (row) => [...project.point(input.data, row, labels[row]!), labels[row]!] as const,
+  );
   const centers = Array.from({ length: k }, (_, c) => project.point(input.centers, c, c));
 
   const xs = [...points.map((p) => p[0]), ...centers.map((p) => p[0])];
@@ -79,7 +98,10 @@ export function scatterSvg(input: ScatterInput): string {
   const sizes = new Array<number>(k).fill(0);
   for (let row = 0; row < rows; row++) sizes[labels[row]!]!++;
   const radius = points.length > 3000 ? 1.8 : points.length > 500 ? 2.6 : 3.6;
-  const shown = points.length < rows ? `${points.length.toLocaleString('en-US')} of ${rows.toLocaleString('en-US')} points shown` : `${rows.toLocaleString('en-US')} points`;
+  const shown =
+    points.length < rows
+      ? `${points.length.toLocaleString('en-US')} of ${rows.toLocaleString('en-US')} points shown`
+      : `${rows.toLocaleString('en-US')} points`;
 
   const out: string[] = [];
   out.push(
@@ -91,7 +113,9 @@ export function scatterSvg(input: ScatterInput): string {
   out.push(...axes(xScale, yScale, project.xLabel, project.yLabel));
   out.push(`<g fill-opacity="0.72">`);
   for (const [x, y, label] of points) {
-    out.push(`<circle cx="${xScale.at(x).toFixed(1)}" cy="${yScale.at(y).toFixed(1)}" r="${radius}" fill="${clusterColor(label, k)}"/>`);
+    out.push(
+      `<circle cx="${xScale.at(x).toFixed(1)}" cy="${yScale.at(y).toFixed(1)}" r="${radius}" fill="${clusterColor(label, k)}"/>`,
+    );
   }
   out.push(`</g>`, `<g stroke="#000" stroke-width="1.6">`);
   centers.forEach(([x, y], c) => out.push(centerMarker(xScale.at(x), yScale.at(y), clusterColor(c, k))));
@@ -154,19 +178,30 @@ function linearScale(values: number[], from: number, to: number): Scale {
   const power = 10 ** Math.floor(Math.log10(rough));
   const stepSize = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
   const ticks: number[] = [];
-  for (let t = Math.ceil(min / stepSize) * stepSize; t <= max; t += stepSize) ticks.push(Math.abs(t) < stepSize * 1e-9 ? 0 : t);
+  for (let t = Math.ceil(min / stepSize) * stepSize; t <= max; t += stepSize)
+    ticks.push(Math.abs(t) < stepSize * 1e-9 ? 0 : t);
   return { at: (value) => from + ((value - min) / (max - min)) * (to - from), ticks };
 }
 
 function axes(xScale: Scale, yScale: Scale, xLabel: string, yLabel: string): string[] {
   const out = [`<g stroke="#e4e4e4">`];
-  for (const t of xScale.ticks) out.push(`<line x1="${xScale.at(t).toFixed(1)}" y1="${plot.top}" x2="${xScale.at(t).toFixed(1)}" y2="${plot.bottom}"/>`);
-  for (const t of yScale.ticks) out.push(`<line x1="${plot.left}" y1="${yScale.at(t).toFixed(1)}" x2="${plot.right}" y2="${yScale.at(t).toFixed(1)}"/>`);
+  for (const t of xScale.ticks)
+    out.push(
+      `<line x1="${xScale.at(t).toFixed(1)}" y1="${plot.top}" x2="${xScale.at(t).toFixed(1)}" y2="${plot.bottom}"/>`,
+    );
+  for (const t of yScale.ticks)
+    out.push(
+      `<line x1="${plot.left}" y1="${yScale.at(t).toFixed(1)}" x2="${plot.right}" y2="${yScale.at(t).toFixed(1)}"/>`,
+    );
   out.push(`</g>`);
-  out.push(`<rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}" fill="none" stroke="#888"/>`);
+  out.push(
+    `<rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}" fill="none" stroke="#888"/>`,
+  );
   out.push(`<g fill="#444" font-size="11">`);
-  for (const t of xScale.ticks) out.push(`<text x="${xScale.at(t).toFixed(1)}" y="${plot.bottom + 16}" text-anchor="middle">${tickText(t)}</text>`);
-  for (const t of yScale.ticks) out.push(`<text x="${plot.left - 6}" y="${(yScale.at(t) + 4).toFixed(1)}" text-anchor="end">${tickText(t)}</text>`);
+  for (const t of xScale.ticks)
+    out.push(`<text x="${xScale.at(t).toFixed(1)}" y="${plot.bottom + 16}" text-anchor="middle">${tickText(t)}</text>`);
+  for (const t of yScale.ticks)
+    out.push(`<text x="${plot.left - 6}" y="${(yScale.at(t) + 4).toFixed(1)}" text-anchor="end">${tickText(t)}</text>`);
   out.push(`</g>`);
   const middleX = (plot.left + plot.right) / 2;
   const middleY = (plot.top + plot.bottom) / 2;
@@ -183,7 +218,13 @@ function tickText(value: number): string {
 
 /** Text for SVG: markup characters escaped, characters XML does not allow replaced by U+FFFD. */
 function escape(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- control characters are what it matches
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+  );
 }

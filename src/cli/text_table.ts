@@ -17,7 +17,11 @@ export interface TextReadOptions {
 }
 
 /** Reads `lines` (the file's lines, without their ends) into a table; `file` names it in errors. */
-export async function readTextTable(file: string, lines: AsyncIterable<string>, options: TextReadOptions): Promise<Table> {
+export async function readTextTable(
+  file: string,
+  lines: AsyncIterable<string>,
+  options: TextReadOptions,
+): Promise<Table> {
   const reader = options.format === 'ndjson' ? new NdjsonRows(file, options) : new DelimitedRows(file, options);
   let lineNumber = 0;
   for await (const raw of lines) {
@@ -188,7 +192,11 @@ class NdjsonRows extends RowReader {
       if (isObject) throw new DataFileError(this.file, where, 'expected an array, as on the first line');
       const values = record as unknown[];
       if (values.length !== this.width) {
-        throw new DataFileError(this.file, where, `expected ${this.width} values (as on the first line), found ${values.length}`);
+        throw new DataFileError(
+          this.file,
+          where,
+          `expected ${this.width} values (as on the first line), found ${values.length}`,
+        );
       }
       return values;
     }

@@ -2,7 +2,7 @@
 // Runs the library's stateful paths ITERATIONS times (default 10,000): fit, predict, fitAsync,
 // an aborted fitAsync, MiniBatchKMeans.partialFit, a model file round trip. Prints JSON with the
 // resident set size after a warm-up and at the end (both after a full GC) and the heap used.
-// Run with --expose-gc. Used by test/leaks.test.ts and, with fewer iterations, under valgrind.
+// Run with --expose-gc. Used by scripts/check-leaks.sh, and with fewer iterations under valgrind.
 const { KMeans, MiniBatchKMeans, AbortError } = require('../../dist/index.js');
 
 const iterations = Number(process.argv[2] ?? 10_000);
@@ -31,7 +31,9 @@ async function once(i) {
   km.transform(X);
   await new KMeans({ nClusters: 3, seed: i }).fitAsync(X32, { onProgress: () => {} });
   const controller = new AbortController();
-  const aborted = new KMeans({ nClusters: 5, seed: i, maxIter: 1000, tol: 0 }).fitAsync(X, { signal: controller.signal });
+  const aborted = new KMeans({ nClusters: 5, seed: i, maxIter: 1000, tol: 0 }).fitAsync(X, {
+    signal: controller.signal,
+  });
   controller.abort();
   await aborted.catch((error) => {
     if (!(error instanceof AbortError)) throw error;

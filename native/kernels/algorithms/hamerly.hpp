@@ -1,0 +1,134 @@
+// Hamerly's algorithm (G. Hamerly, "Making k-means even faster", SDM 2010): exact Lloyd
+// iterations that skip most distance computations. Each sample keeps an upper bound on the
+// distance to its center and a lower bound on the distance to its second-nearest center; each
+// center, half the distance to its nearest other center. A sample whose upper bound is below
+// both lower bounds cannot change cluster, so it keeps its label with no distance computed.
+// The others are labelled by the same kernel as Lloyd, so every label, and hence every center,
+// is bitwise the one Lloyd gives.
+//
+// Cost per pass: O(k^2 d) for the center gaps, O(n) bound checks, O(k d) for each sample that
+// fails them. Extra memory: two doubles per sample.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "../common/assign.hpp"
+#include "../common/center_panels.hpp"
+#include "../common/dataset.hpp"
+#include "../common/tile_kernel.hpp"
+
+namespace kmn {
+
+// Bounds are kept in double from exact distances; every comparison keeps this relative slack,
+// far above their rounding, so that a skipped sample is always strictly closer to its center.
+constexpr double kBoundSlack = 1e-10;
+
+struct HamerlyBounds {
+  std::vector<double> upper, lower;  // n: distance to the center, to the second nearest (bounds)
+  std::vector<double> half_gap;      // k: half the distance to the nearest other center
+  std::vector<double> moved;         // k: how far each center moved in the last update
+  double moved_most = 0, moved_next = 0;
+  int64_t moved_most_index = -1;
+  bool valid = false;                // set once a full pass has filled the bounds
+
+  void resize(int64_t n, int64_t k) {
+    upper.assign(static_cast<size_t>(n), 0.0);
+    lower.assign(static_cast<size_t>(n), 0.0);
+    half_gap.assign(static_cast<size_t>(k), 0.0);
+    moved.assign(static_cast<size_t>(k), 0.0);
+  }
+
+  // Before a pass: the gaps between the centers it assigns to.
+  template <typename T>
+  void prepare_pass(const T* centers /* IN k*d */, int64_t k, int64_t d) {
+    const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
+    for (int64_t j = 0; j < k; ++j) half_gap[j] = std::numeric_limits<double>::infinity();
+    for (int64_t a = 0; a < k; ++a)
+      for (int64_t b = a + 1; b < k; ++b) {
+        const double gap = 0.5 * std::sqrt(exact_squared(centers + a * d, centers + b * d, d, exact_distance));
+        if (gap < half_gap[a]) half_gap[a] = gap;
+        if (gap < half_gap[b]) half_gap[b] = gap;
+      }
+  }
+
+  // After an update: how far each center moved (the bounds are moved lazily, per sample).
+  template <typename T>
+  void record_moves(const T* before /* IN k*d */, const T* after /* IN k*d */, int64_t k, int64_t d) {
+    moved_most = moved_next = 0;
+    moved_most_index = -1;
+    const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
+    for (int64_t j = 0; j < k; ++j) {
+      moved[j] = std::sqrt(exact_squared(before + j * d, after + j * d, d, exact_distance)) * (1 + kBoundSlack);
+      if (moved[j] > moved_most) {
+        moved_next = moved_most;
+        moved_most = moved[j];
+        moved_most_index = j;
+      } else if (moved[j] > moved_next) {
+        moved_next = moved[j];
+      }
+    }
+  }
+};
+
+// Labels rows [begin, end) into scratch.final_label, keeping bounds, and calls
+// on_rows(first, last, labels) step by step as assign_chunk does. `labels` holds each row's
+// label from the previous pass.
+template <typename T, typename K, typename OnRows>
+void hamerly_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* centers /* IN k*d */,
+                   const CenterPanels<K>& panels, const TileKernel<K>& kernel, ChunkScratch<T, K>& scratch,
+                   HamerlyBounds& bounds, const int32_t* labels /* IN n */, int64_t* distance_evals, OnRows&& on_rows) {
+  const int64_t rows = end - begin, d = data.d, k = panels.k;
+  int32_t* final_label = scratch.final_label.data();
+  const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
+  const auto set_bounds = [&](int64_t i, int32_t label, double second_sq_lower) {
+    bounds.upper[i] = std::sqrt(exact_squared(data.row(i), centers + label * d, d, exact_distance)) * (1 + kBoundSlack);
+    bounds.lower[i] = std::sqrt(second_sq_lower) * (1 - kBoundSlack);
+  };
+
+  int64_t pending = 0;
+  if (!bounds.valid) {
+    for (int64_t r = 0; r < rows; ++r) scratch.pending[pending++] = static_cast<int32_t>(r);
+  } else {
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t i = begin + r;
+      const int32_t a = labels[i];
+      double upper = bounds.upper[i] + bounds.moved[a];
+      const double lower = bounds.lower[i] - (a == bounds.moved_most_index ? bounds.moved_next : bounds.moved_most);
+      const double limit = (bounds.half_gap[a] > lower ? bounds.half_gap[a] : lower) * (1 - kBoundSlack);
+      bounds.lower[i] = lower;
+      final_label[r] = a;
+      if (upper < limit) {
+        bounds.upper[i] = upper;
+        continue;
+      }
+      upper = std::sqrt(exact_squared(data.row(i), centers + a * d, d, exact_distance)) * (1 + kBoundSlack);
+      ++*distance_evals;
+      bounds.upper[i] = upper;
+      if (upper < limit) continue;
+      scratch.pending[pending++] = static_cast<int32_t>(r);
+    }
+  }
+
+  if (pending > 0) {
+    // Label the rows that failed their bounds with Lloyd's kernel, gathered into one block.
+    for (int64_t p = 0; p < pending; ++p) {
+      const T* row = data.row(begin + scratch.pending[p]);
+      for (int64_t f = 0; f < d; ++f) scratch.gathered[p * d + f] = row[f];
+    }
+    Dataset<T> gathered{scratch.gathered.data(), pending, d, nullptr};
+    assign_chunk(gathered, 0, pending, centers, panels, kernel, scratch, [](int64_t, int64_t) {}, true);
+    for (int64_t p = 0; p < pending; ++p) {
+      const int64_t r = scratch.pending[p];
+      final_label[r] = scratch.label[p];
+      set_bounds(begin + r, scratch.label[p], scratch.second_sq_lower[p]);
+    }
+    *distance_evals += pending * k;
+  }
+  const int64_t step = rows_per_step<T, K>(d);
+  for (int64_t first = 0; first < rows; first += step) on_rows(first, first + step < rows ? first + step : rows);
+}
+
+}  // namespace kmn
