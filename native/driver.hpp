@@ -9,8 +9,8 @@
 #include <functional>
 #include <vector>
 
-#include "kernels/common/dataset.hpp"
 #include "kernels/algorithms/lloyd.hpp"
+#include "kernels/common/dataset.hpp"
 #include "kernels/common/status.hpp"
 
 namespace kmn {

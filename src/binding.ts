@@ -64,6 +64,8 @@ export interface AssignRequest extends DataRequest {
 export interface TransformRequest extends DataRequest {
   centers: FloatArray;
   k: number;
+  /** Unit rows and centers: write the cosine distance ||x - c||^2 / 2 = 1 - cos instead of ||x - c||. */
+  cosine?: boolean;
   /** OUT n*k, same type as x. */
   out: FloatArray;
 }

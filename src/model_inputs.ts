@@ -166,8 +166,6 @@ export function* transformPlan(data: PreparedData, centers: Matrix, metric: Metr
   const typed = asDType(centers, dtype, 'clusterCenters');
   const k = typed.rows;
   const out = allocate(dtype, rows.X.rows * k);
-  yield* call('transform', { ...dataRequest(rows), centers: typed.data, k, out });
-  // On unit rows, ||x - c||^2 = 2 - 2 cos.
-  if (metric === 'cosine') for (let i = 0; i < out.length; i++) out[i] = (out[i]! * out[i]!) / 2;
+  yield* call('transform', { ...dataRequest(rows), centers: typed.data, k, out, cosine: metric === 'cosine' });
   return { data: out, rows: rows.X.rows, cols: k };
 }

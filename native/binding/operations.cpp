@@ -186,12 +186,15 @@ bool TransformOperation<T>::parse(Request& request) {
   T* writable_centers = nullptr;
   if (!this->parse_data(request) || !centers_field(request, this->data.d, &k, &writable_centers)) return false;
   centers = writable_centers;
+  bool cosine = false;
+  if (!request.optional_boolean("cosine", &cosine)) return false;
+  value = cosine ? TransformValue::kHalfSquared : TransformValue::kDistance;
   return sized_array(request, "out", this->data.n, k, &out);
 }
 
 template <typename T>
 Status TransformOperation<T>::execute() {
-  return transform(this->data, centers, k, this->threads, out);
+  return transform(this->data, centers, k, this->threads, out, value);
 }
 
 template <typename T>

@@ -9,9 +9,10 @@
 #include <vector>
 
 #include "../driver.hpp"
-#include "../kernels/common/dataset.hpp"
 #include "../kernels/algorithms/minibatch.hpp"
 #include "../kernels/algorithms/plus_plus.hpp"
+#include "../kernels/common/dataset.hpp"
+#include "../kernels/common/reductions.hpp"
 #include "convert.hpp"
 
 namespace kmn::binding {
@@ -79,12 +80,14 @@ struct ClusterMeansOperation : DataOperation<T> {
   Napi::Value result(Napi::Env env);
 };
 
-// transform: centers (IN k*d), k, out (OUT n*k, same type as x). Result: undefined.
+// transform: centers (IN k*d), k, out (OUT n*k, same type as x), optional cosine (unit rows
+// and centers: out holds 1 - cos, else the Euclidean distance). Result: undefined.
 template <typename T>
 struct TransformOperation : DataOperation<T> {
   const T* centers = nullptr;
   int64_t k = 0;
   T* out = nullptr;
+  TransformValue value = TransformValue::kDistance;
 
   bool parse(Request& request);
   Status execute();

@@ -18,8 +18,8 @@
 #include "../common/assign.hpp"
 #include "../common/center_panels.hpp"
 #include "../common/dataset.hpp"
-#include "hamerly.hpp"
 #include "../common/tile_kernel.hpp"
+#include "hamerly.hpp"
 
 namespace kmn {
 

@@ -4,8 +4,8 @@
 #include <new>
 
 #include "../common/cluster_sums.hpp"
-#include "empty_clusters.hpp"
 #include "../common/unit_rows.hpp"
+#include "empty_clusters.hpp"
 
 namespace kmn {
 

@@ -13,9 +13,9 @@
 #include "../common/center_panels.hpp"
 #include "../common/chunking.hpp"
 #include "../common/dataset.hpp"
+#include "../common/status.hpp"
 #include "elkan.hpp"
 #include "hamerly.hpp"
-#include "../common/status.hpp"
 
 namespace kmn {
 

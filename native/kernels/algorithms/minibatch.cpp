@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "../common/cluster_sums.hpp"
-#include "lloyd.hpp"
 #include "../common/scratch_buffer.hpp"
 #include "../common/unit_rows.hpp"
+#include "lloyd.hpp"
 
 namespace kmn {
 

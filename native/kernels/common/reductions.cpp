@@ -124,14 +124,18 @@ Status inertia(const Dataset<T>& data, const T* centers, const int32_t* labels, 
 }
 
 template <typename T>
-Status transform(const Dataset<T>& data, const T* centers, int64_t k, int threads, T* out) {
+Status transform(const Dataset<T>& data, const T* centers, int64_t k, int threads, T* out, TransformValue value) {
   const BlockPlan plan = BlockPlan::make(data.n);
   const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
+  const bool half_squared = value == TransformValue::kHalfSquared;
   parallel_for_blocks(plan, effective_threads(threads, plan, k * data.d), [&](int64_t b, int) {
     for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; ++i)
-        for (int64_t j = 0; j < k; ++j)
-          out[i * k + j] = static_cast<T>(std::sqrt(exact_squared(data.row(i), centers + j * data.d, data.d, exact_distance)));
+      for (int64_t i = begin; i < end; ++i) {
+        for (int64_t j = 0; j < k; ++j) {
+          const double squared = exact_squared(data.row(i), centers + j * data.d, data.d, exact_distance);
+          out[i * k + j] = static_cast<T>(half_squared ? squared / 2 : std::sqrt(squared));
+        }
+      }
     });
   });
   return Status::kOk;
@@ -161,7 +165,7 @@ Status unit_rows(const Dataset<T>& data, int threads, T* out, int64_t* zero_row)
   template Status column_stats<T>(const Dataset<T>&, int, double*, double*);                                \
   template Status inertia<T>(const Dataset<T>&, const T*, const int32_t*, int, double*);                    \
   template Status first_out_of_range<T>(const Dataset<T>&, T, int, int64_t*);                                    \
-  template Status transform<T>(const Dataset<T>&, const T*, int64_t, int, T*);                              \
+  template Status transform<T>(const Dataset<T>&, const T*, int64_t, int, T*, TransformValue);              \
   template Status unit_rows<T>(const Dataset<T>&, int, T*, int64_t*);
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)

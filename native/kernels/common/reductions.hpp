@@ -23,9 +23,16 @@ template <typename T>
 Status inertia(const Dataset<T>& data, const T* centers /* IN k*d */, const int32_t* labels /* IN n */, int threads,
                double* out);
 
-// out[i*k + j] = ||x_i - c_j|| (Euclidean, not squared), exact in double, stored as T.
+// What transform writes for a row and a center.
+enum class TransformValue {
+  kDistance,     // ||x - c||, Euclidean (not squared)
+  kHalfSquared,  // ||x - c||^2 / 2: on unit rows and centers, the cosine distance 1 - cos
+};
+
+// out[i*k + j] = the value of (x_i, c_j), from the exact squared distance in double, stored as T.
 template <typename T>
-Status transform(const Dataset<T>& data, const T* centers /* IN k*d */, int64_t k, int threads, T* out /* OUT n*k */);
+Status transform(const Dataset<T>& data, const T* centers /* IN k*d */, int64_t k, int threads, T* out /* OUT n*k */,
+                 TransformValue value = TransformValue::kDistance);
 
 // out = x with every row scaled to unit length (cosine k-means); *zero_row is the index of the
 // first row of length zero (that row is copied unscaled), or -1.
