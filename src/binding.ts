@@ -120,6 +120,11 @@ export interface UnitRowsRequest extends DataRequest {
   out: FloatArray;
 }
 
+export interface WhitenRequest extends DataRequest {
+  /** OUT n*d, same type as x: every column divided by its standard deviation. */
+  out: FloatArray;
+}
+
 /** Request and response types of each native operation, by name. */
 export interface Operations {
   fitLloyd: [FitLloydRequest, FitLloydResponse];
@@ -133,6 +138,8 @@ export interface Operations {
   miniBatchStep: [MiniBatchStepRequest, number];
   /** Result: the index of the first row of length zero, or -1. */
   unitRows: [UnitRowsRequest, number];
+  /** Result: the number of columns of standard deviation zero, left unchanged. */
+  whiten: [WhitenRequest, number];
 }
 
 export type OperationName = keyof Operations;

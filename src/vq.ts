@@ -73,27 +73,8 @@ export function whiten(obs: Observations, options: WhitenOptions = {}): Shaped {
   const { matrix, oneD } = toObservations(obs, 'obs', checkFiniteOption(options.checkFinite));
   const { data, rows, cols } = matrix;
   const out = allocate(dtypeOf(data), data.length);
-  let zeroColumns = 0;
-  for (let f = 0; f < cols; f++) {
-    // The column is scaled by a power of four (between 2^-1022 and 2^1022) that brings its
-    // largest magnitude near 1, so that squares neither overflow nor sink into subnormals. The
-    // scaling is exact, and so is the square root of a power of four: ordinary data gives the
-    // same bits as without it.
-    let largest = 0;
-    for (let i = 0; i < rows; i++) largest = Math.max(largest, Math.abs(data[i * cols + f]!));
-    const exponent =
-      Number.isFinite(largest) && largest > 0 ? Math.min(511, Math.max(-511, Math.round(Math.log2(largest) / 2))) : 0;
-    const scale = 4 ** -exponent;
-    let mean = 0;
-    for (let i = 0; i < rows; i++) mean += data[i * cols + f]! * scale;
-    mean /= rows;
-    let variance = 0;
-    for (let i = 0; i < rows; i++) variance += (data[i * cols + f]! * scale - mean) ** 2;
-    const std = Math.sqrt(variance / rows);
-    if (std === 0) zeroColumns++;
-    for (let i = 0; i < rows; i++)
-      out[i * cols + f] = std === 0 ? data[i * cols + f]! : (data[i * cols + f]! * scale) / std;
-  }
+  // Natively, column by column in row order: see native/kernels/common/reductions.hpp.
+  const zeroColumns = runSync(call('whiten', { ...dataRequest(matrix), out }));
   if (zeroColumns > 0) {
     process.emitWarning('Some columns have standard deviation zero. The values of these columns will not change.', {
       type: 'RuntimeWarning',

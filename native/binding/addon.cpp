@@ -48,6 +48,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_pair<PlusPlusOperation>(env, exports, "plusPlus");
   export_pair<MiniBatchStepOperation>(env, exports, "miniBatchStep");
   export_pair<UnitRowsOperation>(env, exports, "unitRows");
+  export_pair<WhitenOperation>(env, exports, "whiten");
   exports.Set("info", Napi::Function::New(env, info, "info"));
   return exports;
 }

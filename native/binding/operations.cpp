@@ -308,6 +308,18 @@ Status UnitRowsOperation<T>::execute() {
   return unit_rows(this->data, this->threads, out, &zero_row);
 }
 
+// --- whiten ------------------------------------------------------------------------------
+
+template <typename T>
+bool WhitenOperation<T>::parse(Request& request) {
+  return this->parse_data(request) && sized_array(request, "out", this->data.n, this->data.d, &out);
+}
+
+template <typename T>
+Status WhitenOperation<T>::execute() {
+  return whiten(this->data, this->threads, out, &zero_columns);
+}
+
 #define KMN_INSTANTIATE(T)                  \
   template struct DataOperation<T>;         \
   template struct FitLloydOperation<T>;     \
@@ -318,7 +330,8 @@ Status UnitRowsOperation<T>::execute() {
   template struct FirstOutOfRangeOperation<T>; \
   template struct PlusPlusOperation<T>;     \
   template struct MiniBatchStepOperation<T>; \
-  template struct UnitRowsOperation<T>;
+  template struct UnitRowsOperation<T>;     \
+  template struct WhitenOperation<T>;
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)
 #undef KMN_INSTANTIATE

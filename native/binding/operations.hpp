@@ -168,4 +168,16 @@ struct UnitRowsOperation : DataOperation<T> {
   Napi::Value result(Napi::Env env) { return Napi::Number::New(env, static_cast<double>(zero_row)); }
 };
 
+// whiten: out (OUT n*d, same type as x): every column divided by its standard deviation
+// (scipy.cluster.vq.whiten). Result: the number of columns of deviation zero (left unchanged).
+template <typename T>
+struct WhitenOperation : DataOperation<T> {
+  T* out = nullptr;
+  int64_t zero_columns = 0;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return Napi::Number::New(env, static_cast<double>(zero_columns)); }
+};
+
 }  // namespace kmn::binding

@@ -86,6 +86,63 @@ describe.each(fixtures.kmeans)('kmeans with an initial codebook matches current 
   });
 });
 
+describe('whiten in native code', () => {
+  // Column by column in row order, with the power-of-four scaling that keeps squares in range:
+  // the order of operations the native pass must keep, written out in JavaScript.
+  function whitenReference(data: Float64Array | Float32Array, rows: number, cols: number): number[] {
+    const out: number[] = new Array(data.length);
+    for (let f = 0; f < cols; f++) {
+      let largest = 0;
+      for (let i = 0; i < rows; i++) largest = Math.max(largest, Math.abs(data[i * cols + f]!));
+      const exponent =
+        Number.isFinite(largest) && largest > 0 ? Math.min(511, Math.max(-511, Math.round(Math.log2(largest) / 2))) : 0;
+      const scale = 4 ** -exponent;
+      let mean = 0;
+      for (let i = 0; i < rows; i++) mean += data[i * cols + f]! * scale;
+      mean /= rows;
+      let variance = 0;
+      for (let i = 0; i < rows; i++) variance += (data[i * cols + f]! * scale - mean) ** 2;
+      const std = Math.sqrt(variance / rows);
+      for (let i = 0; i < rows; i++)
+        out[i * cols + f] = std === 0 ? data[i * cols + f]! : (data[i * cols + f]! * scale) / std;
+    }
+    return out;
+  }
+
+  it('gives the bits of the reference order, in float64 and float32, on any thread count', () => {
+    const rows = 3001;
+    const cols = 37;
+    const values64 = new Float64Array(rows * cols);
+    let state = 12345;
+    for (let i = 0; i < values64.length; i++) {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      // Columns of very different magnitudes, one constant column.
+      const f = i % cols;
+      values64[i] = f === 5 ? 3 : (state / 2 ** 32 - 0.5) * 10 ** ((f % 9) - 4) * (f % 2 ? 1e120 : 1);
+    }
+    for (const data of [values64, Float32Array.from(values64, (v) => (Math.abs(v) > 1e30 ? v / 1e100 : v))]) {
+      const expected = whitenReference(data, rows, cols);
+      const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+      const many = whiten({ data, rows, cols }) as { data: Float64Array | Float32Array };
+      const saved = process.env.KMEANS_NATIVE_WORK_PER_THREAD;
+      process.env.KMEANS_NATIVE_WORK_PER_THREAD = '1';
+      try {
+        const spread = whiten({ data, rows, cols }) as { data: Float64Array | Float32Array };
+        expect(spread.data).toEqual(many.data);
+      } finally {
+        if (saved === undefined) delete process.env.KMEANS_NATIVE_WORK_PER_THREAD;
+        else process.env.KMEANS_NATIVE_WORK_PER_THREAD = saved;
+      }
+      expect(many.data.constructor).toBe(data.constructor);
+      const typed = data instanceof Float32Array ? Float32Array.from(expected) : Float64Array.from(expected);
+      expect(many.data).toEqual(typed);
+      // One warning per call, for the constant column.
+      expect(warn).toHaveBeenCalledTimes(2);
+      warn.mockRestore();
+    }
+  });
+});
+
 describe("SciPy's docstring examples", () => {
   it('whiten', () => {
     const result = whiten([

@@ -93,11 +93,11 @@ void for_each_chunk_in_block(const BlockPlan& plan, int64_t block, Fn&& fn) {
   }
 }
 
-// Splits [0, count) into equal parts over threads: for element-wise work whose result does
-// not depend on who computes it (merging block partials element by element, for example).
+// Splits [0, count) into equal parts over threads, parts of at least `grain` elements: for
+// element-wise work whose result does not depend on who computes it (merging block partials
+// element by element, for example).
 template <typename Fn>
-void parallel_for_range(int64_t count, int threads, Fn&& fn) {
-  const int64_t grain = 4096;
+void parallel_for_range(int64_t count, int threads, Fn&& fn, int64_t grain = 4096) {
   const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(threads, (count + grain - 1) / grain));
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(static_cast<int>(parts))

@@ -142,6 +142,69 @@ Status transform(const Dataset<T>& data, const T* centers, int64_t k, int thread
 }
 
 template <typename T>
+Status whiten(const Dataset<T>& data, int threads, T* out, int64_t* zero_columns) {
+  const int64_t n = data.n, d = data.d;
+  try {
+    const size_t columns = static_cast<size_t>(d);
+    std::vector<double> largest(columns, 0.0), scale(columns), mean(columns, 0.0), variance(columns, 0.0),
+        deviation(columns);
+    const BlockPlan plan = BlockPlan::make(n);
+    // Four passes over the rows, each thread on its own range of columns.
+    parallel_for_range(
+        d, effective_threads(threads, plan, 4 * d),
+        [&](int64_t first, int64_t last) {
+          const int64_t width = last - first;
+          double* top = largest.data() + first;
+          double* factor = scale.data() + first;
+          double* center = mean.data() + first;
+          double* spread = variance.data() + first;
+          double* std_dev = deviation.data() + first;
+          for (int64_t i = 0; i < n; ++i) {
+            const T* row = data.row(i) + first;
+            for (int64_t f = 0; f < width; ++f) {
+              const double magnitude = std::fabs(static_cast<double>(row[f]));
+              // A NaN sticks, as with Math.max: such a column is not scaled.
+              if ((std::isnan(magnitude) || magnitude > top[f]) && !std::isnan(top[f])) top[f] = magnitude;
+            }
+          }
+          for (int64_t f = 0; f < width; ++f) {
+            int exponent = 0;
+            if (std::isfinite(top[f]) && top[f] > 0) {
+              exponent = static_cast<int>(std::floor(std::log2(top[f]) / 2 + 0.5));
+              exponent = std::min(511, std::max(-511, exponent));
+            }
+            factor[f] = std::ldexp(1.0, -2 * exponent);
+          }
+          for (int64_t i = 0; i < n; ++i) {
+            const T* row = data.row(i) + first;
+            for (int64_t f = 0; f < width; ++f) center[f] += static_cast<double>(row[f]) * factor[f];
+          }
+          for (int64_t f = 0; f < width; ++f) center[f] /= static_cast<double>(n);
+          for (int64_t i = 0; i < n; ++i) {
+            const T* row = data.row(i) + first;
+            for (int64_t f = 0; f < width; ++f) {
+              const double centered = static_cast<double>(row[f]) * factor[f] - center[f];
+              spread[f] += centered * centered;
+            }
+          }
+          for (int64_t f = 0; f < width; ++f) std_dev[f] = std::sqrt(spread[f] / static_cast<double>(n));
+          for (int64_t i = 0; i < n; ++i) {
+            const T* row = data.row(i) + first;
+            T* target = out + i * d + first;
+            for (int64_t f = 0; f < width; ++f) {
+              target[f] = std_dev[f] == 0 ? row[f] : static_cast<T>(static_cast<double>(row[f]) * factor[f] / std_dev[f]);
+            }
+          }
+        },
+        /*grain=*/1);
+    *zero_columns = std::count(deviation.begin(), deviation.end(), 0.0);
+  } catch (const std::bad_alloc&) {
+    return Status::kAllocFailed;
+  }
+  return Status::kOk;
+}
+
+template <typename T>
 Status unit_rows(const Dataset<T>& data, int threads, T* out, int64_t* zero_row) {
   try {
     const BlockPlan plan = BlockPlan::make(data.n);
@@ -166,7 +229,8 @@ Status unit_rows(const Dataset<T>& data, int threads, T* out, int64_t* zero_row)
   template Status inertia<T>(const Dataset<T>&, const T*, const int32_t*, int, double*);                    \
   template Status first_out_of_range<T>(const Dataset<T>&, T, int, int64_t*);                                    \
   template Status transform<T>(const Dataset<T>&, const T*, int64_t, int, T*, TransformValue);              \
-  template Status unit_rows<T>(const Dataset<T>&, int, T*, int64_t*);
+  template Status unit_rows<T>(const Dataset<T>&, int, T*, int64_t*);                                       \
+  template Status whiten<T>(const Dataset<T>&, int, T*, int64_t*);
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)
 #undef KMN_INSTANTIATE

@@ -34,6 +34,15 @@ template <typename T>
 Status transform(const Dataset<T>& data, const T* centers /* IN k*d */, int64_t k, int threads, T* out /* OUT n*k */,
                  TransformValue value = TransformValue::kDistance);
 
+// scipy.cluster.vq.whiten: out = x with every column divided by its standard deviation (a
+// column of deviation zero is copied unchanged); *zero_columns counts those. Each column is
+// first scaled by a power of four that brings its largest magnitude near 1, so that squares
+// neither overflow nor sink into subnormals (exact: ordinary data gives the same bits as
+// without it). Each column is summed in row order, by one thread, so the bits never depend on
+// the thread count.
+template <typename T>
+Status whiten(const Dataset<T>& data, int threads, T* out /* OUT n*d */, int64_t* zero_columns);
+
 // out = x with every row scaled to unit length (cosine k-means); *zero_row is the index of the
 // first row of length zero (that row is copied unscaled), or -1.
 template <typename T>
