@@ -837,6 +837,63 @@ void check_assign(const Problem<T>& p, const std::vector<T>& centers /* IN k*d *
   }
 }
 
+// whiten: the same bits on 1 thread and several, every column's deviation near 1 afterwards
+// (or the column unchanged where its deviation is zero), and the input untouched.
+template <typename T>
+void check_whiten(const Problem<T>& p) {
+  std::vector<T> out(static_cast<size_t>(p.n * p.d), T(-1)), out_many = out;
+  int64_t zero = -1, zero_many = -1;
+  require_ok(kmn::whiten(p.data(), 1, out.data(), &zero), "whiten");
+  require_ok(kmn::whiten(p.data(), p.threads, out_many.data(), &zero_many), "whiten (threads)");
+  require_same(out, out_many, "whiten: 1 thread vs several");
+  KMN_CHECK(zero == zero_many && zero >= 0 && zero <= p.d, "whiten: %" PRId64 " vs %" PRId64 " zero columns", zero,
+            zero_many);
+  int64_t unchanged = 0;
+  for (int64_t f = 0; f < p.d; ++f) {
+    Exact mean = 0, squares = 0, largest = 0;
+    bool same = true, constant = true;
+    for (int64_t i = 0; i < p.n; ++i) {
+      same = same && out[i * p.d + f] == p.row(i)[f];
+      constant = constant && out[i * p.d + f] == out[f];
+      mean += static_cast<Exact>(out[i * p.d + f]);
+      largest = std::max<Exact>(largest, std::fabs(static_cast<Exact>(out[i * p.d + f])));
+    }
+    mean /= static_cast<Exact>(p.n);
+    for (int64_t i = 0; i < p.n; ++i) {
+      const Exact centered = static_cast<Exact>(out[i * p.d + f]) - mean;
+      squares += centered * centered;
+    }
+    const Exact deviation = std::sqrt(squares / static_cast<Exact>(p.n));
+    // A column left as it was (zero deviation), or one whose deviation is 1 up to the rounding
+    // of the values. A column whose deviation is only the rounding of its mean comes out
+    // constant and huge (as the reference order gives it): not checked.
+    if (same) {
+      ++unchanged;
+      continue;
+    }
+    if (constant) continue;
+    // The mean is summed in double in row order, with an error up to n * eps * max |x|; where
+    // the column's spread is not well above that, its deviation is not well defined in double.
+    Exact input_mean = 0, input_squares = 0, input_largest = 0;
+    for (int64_t i = 0; i < p.n; ++i) {
+      input_mean += static_cast<Exact>(p.row(i)[f]);
+      input_largest = std::max<Exact>(input_largest, std::fabs(static_cast<Exact>(p.row(i)[f])));
+    }
+    input_mean /= static_cast<Exact>(p.n);
+    for (int64_t i = 0; i < p.n; ++i) {
+      const Exact centered = static_cast<Exact>(p.row(i)[f]) - input_mean;
+      input_squares += centered * centered;
+    }
+    const Exact input_deviation = std::sqrt(input_squares / static_cast<Exact>(p.n));
+    const Exact mean_rounding = static_cast<Exact>(p.n) * static_cast<Exact>(kEps) * input_largest;
+    if (input_deviation < 1000 * mean_rounding) continue;
+    // Each output is rounded to T: an error up to eps * largest in a deviation of 1.
+    const Exact tolerance = 1e-5 + 8 * static_cast<Exact>(std::numeric_limits<T>::epsilon()) * largest;
+    KMN_CHECK(std::fabs(deviation - 1) <= tolerance, "whiten: column %" PRId64 " has deviation %.17Lg", f, deviation);
+  }
+  KMN_CHECK(zero <= unchanged, "whiten: %" PRId64 " zero columns, but %" PRId64 " unchanged", zero, unchanged);
+}
+
 template <typename T>
 void check_transform(const Problem<T>& p, const std::vector<T>& centers /* IN k*d */) {
   const std::vector<T> centers_before = centers;
@@ -1165,6 +1222,7 @@ void check_problem(ByteSource& bytes) {
   check_assign(p, p.init, "initial");
   check_assign(p, fit.centers, "fitted");
   check_transform(p, fit.centers);
+  check_whiten(p);
   check_cluster_means(p, bytes);
   check_plus_plus(p, means, bytes);
   check_minibatch(p, bytes);
