@@ -1,4 +1,4 @@
-// The k-means loop (scikit-learn's _kmeans_single_lloyd): passes until the labels stop
+// The k-means loop of every algorithm (scikit-learn's _kmeans_single_lloyd and _elkan): passes until the labels stop
 // changing (strict convergence) or the total squared center shift is within the tolerance,
 // then, unless convergence was strict (stable labels, and no empty cluster moved in that last
 // pass), one assign-only pass so that the labels belong to the returned centers; finally the
@@ -7,9 +7,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
-#include "kernels/algorithms/lloyd.hpp"
+#include "kernels/algorithms/pass.hpp"
 #include "kernels/common/dataset.hpp"
 #include "kernels/common/status.hpp"
 
@@ -19,7 +20,7 @@ struct FitOptions {
   int64_t max_iter = 300;
   double tol = 0;      // absolute: the caller has already scaled it by the data's variance
   int threads = 1;
-  Algorithm algorithm = Algorithm::kLloyd;
+  std::string algorithm = "lloyd";  // a name of algorithms.hpp's table, or "auto"
   bool mixed_precision = false;  // float64 data: distances in float, near-ties re-checked exactly
   bool spherical = false;        // cosine k-means on unit rows: centers scaled to unit length
   // Checked before every pass: a non-zero value stops the fit with Status::kCancelled. Written
@@ -34,11 +35,12 @@ struct FitResult {
   bool converged = false;  // strict, or within tol before max_iter ran out
   double inertia = 0;
   std::vector<IterationStats> history;  // one entry per pass that updated the centers
-  Algorithm algorithm = Algorithm::kLloyd;  // the one that ran (Elkan may fall back to Hamerly)
+  std::string algorithm;  // the one that ran: 'auto' resolved, memory fallbacks applied
 };
 
+// Status::kInvalidArgument for an algorithm name the table does not have.
 template <typename T>
-Status fit_lloyd(const Dataset<T>& data, int64_t k, T* centers /* INOUT k*d: initial, then final */,
+Status fit_kmeans(const Dataset<T>& data, int64_t k, T* centers /* INOUT k*d: initial, then final */,
                  int32_t* labels /* OUT n */, const FitOptions& options, FitResult* result);
 
 }  // namespace kmn

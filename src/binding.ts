@@ -3,6 +3,7 @@
  * looks in prebuilds/<platform>-<arch> first, then in build/Release.
  */
 import * as path from 'node:path';
+import type { Algorithm, AlgorithmName } from './algorithms';
 import { KMeansError } from './errors';
 
 export type FloatArray = Float64Array | Float32Array;
@@ -14,9 +15,17 @@ export interface DataRequest {
   d: number;
   sampleWeight: Float64Array | null;
   threads: number;
+  /** Int32Array(1): set to non-zero (from another thread's view: any time) to stop the call at its next check. */
+  cancel?: Int32Array;
+  /**
+   * Called on the main thread with the numbers the call reports as it goes (a fit: iteration,
+   * inertia, center shift), the call not waiting for it; then once with no arguments, after
+   * every report.
+   */
+  onProgress?: (...values: number[]) => void;
 }
 
-export interface FitLloydRequest extends DataRequest {
+export interface FitRequest extends DataRequest {
   /** IN/OUT k*d: the initial centers, replaced by the final ones. Same type as x. */
   centers: FloatArray;
   k: number;
@@ -25,20 +34,17 @@ export interface FitLloydRequest extends DataRequest {
   maxIter: number;
   /** Absolute tolerance on the total squared center shift. */
   tol: number;
-  algorithm: 'lloyd' | 'elkan' | 'hamerly';
+  /** A name of the native table, or 'auto' (the table's rule by the shape of the problem). */
+  algorithm: Algorithm;
   /** float64 data: compute distances in float, re-check near-ties exactly (same labels). */
   mixedPrecision: boolean;
   /** Cosine k-means on unit rows: each new center is scaled to unit length. */
   spherical?: boolean;
-  /** Int32Array(1): set to non-zero (from another thread's view: any time) to stop the fit. */
-  cancel?: Int32Array;
-  /** Called on the main thread after each iteration; the fit does not wait for it. */
-  onProgress?: (iteration: number, inertia: number, centerShift: number) => void;
 }
 
-export interface FitLloydResponse {
-  /** The algorithm that ran (Elkan's falls back to Hamerly's beyond its memory budget). */
-  algorithm: 'lloyd' | 'elkan' | 'hamerly';
+export interface FitResponse {
+  /** The algorithm that ran: 'auto' resolved, and Elkan's replaced by Hamerly's beyond its memory budget. */
+  algorithm: AlgorithmName;
   nIter: number;
   converged: boolean;
   inertia: number;
@@ -95,8 +101,6 @@ export interface PlusPlusRequest extends DataRequest {
   uniforms: Float64Array;
   /** OUT k: the chosen rows. */
   indices: Int32Array;
-  /** Int32Array(1): a non-zero value stops the loop before its next center (ERR_KMEANS_ABORTED). */
-  cancel?: Int32Array;
 }
 
 export interface MiniBatchStepRequest extends DataRequest {
@@ -127,7 +131,7 @@ export interface WhitenRequest extends DataRequest {
 
 /** Request and response types of each native operation, by name. */
 export interface Operations {
-  fitLloyd: [FitLloydRequest, FitLloydResponse];
+  fit: [FitRequest, FitResponse];
   assign: [AssignRequest, number];
   transform: [TransformRequest, undefined];
   clusterMeans: [ClusterMeansRequest, undefined];
@@ -149,7 +153,7 @@ export type NativeAddon = {
 } & {
   [K in OperationName as `${K}Async`]: (request: Operations[K][0]) => Promise<Operations[K][1]>;
 } & {
-  info(): { simd: string; openmp: boolean; maxThreads: number };
+  info(): { simd: string; openmp: boolean; maxThreads: number; algorithms: AlgorithmName[] };
 };
 
 function load(): NativeAddon {

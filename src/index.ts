@@ -2,6 +2,7 @@
  * kmeans-native: k-means clustering on a native C++17/OpenMP core, with scikit-learn's API
  * in camelCase.
  */
+import type { AlgorithmName } from './algorithms';
 import { native } from './binding';
 
 export { KMeans } from './kmeans';
@@ -19,11 +20,12 @@ export type { Seeding } from './seeding';
 export { KMeansError } from './errors';
 export type { KMeansErrorCode } from './errors';
 export type { DType, Matrix, MatrixLike } from './matrix';
-export type { Algorithm, InitMethod, KMeansOptions, ResolvedKMeansOptions } from './options';
+export type { Algorithm, AlgorithmName } from './algorithms';
+export type { InitMethod, KMeansOptions, ResolvedKMeansOptions } from './options';
 /** scipy.cluster.vq's functions, also importable from 'kmeans-native/vq'. */
 export * as vq from './vq';
 
-/** How the native core was built and what it runs on this CPU. */
-export function info(): { simd: string; openmp: boolean; maxThreads: number } {
+/** How the native core was built, what it runs on this CPU, and the algorithms it has. */
+export function info(): { simd: string; openmp: boolean; maxThreads: number; algorithms: AlgorithmName[] } {
   return native().info();
 }

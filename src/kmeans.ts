@@ -2,7 +2,8 @@
  * KMeans with scikit-learn's semantics (1.2+), in camelCase: fit runs `nInit` Lloyd runs from
  * k-means++, random or explicit centers and keeps the one with the lowest inertia.
  */
-import type { FitLloydResponse, FloatArray } from './binding';
+import { type AlgorithmName, isAlgorithmName } from './algorithms';
+import type { FitResponse, FloatArray } from './binding';
 import { KMeansError } from './errors';
 import { type Matrix, type MatrixLike, asDType, dtypeOf } from './matrix';
 import { inertiaFor, metricRows } from './metric';
@@ -17,13 +18,7 @@ import {
   queryInputs,
   transformPlan,
 } from './model_inputs';
-import {
-  type Algorithm,
-  type KMeansOptions,
-  type ResolvedKMeansOptions,
-  resolveKMeansOptions,
-  resolveMixedPrecision,
-} from './options';
+import { type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, resolveMixedPrecision } from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
 import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
@@ -50,7 +45,7 @@ export interface IterationHistory {
 }
 
 interface FittedState {
-  algorithm: 'lloyd' | 'elkan' | 'hamerly';
+  algorithm: AlgorithmName;
   clusterCenters: Matrix;
   labels: Int32Array;
   inertia: number;
@@ -145,7 +140,7 @@ export class KMeans {
     const { algorithmUsed, converged } = stored.extra;
     const empty = new Float64Array(0);
     model.fitted = {
-      algorithm: algorithmUsed === 'elkan' || algorithmUsed === 'hamerly' ? algorithmUsed : 'lloyd',
+      algorithm: isAlgorithmName(algorithmUsed) ? algorithmUsed : 'lloyd',
       clusterCenters: stored.clusterCenters,
       labels: new Int32Array(0),
       inertia: stored.inertia,
@@ -181,7 +176,7 @@ export class KMeans {
     return this.state().clusterCenters.cols;
   }
   /** The algorithm that ran: the one asked for, 'auto' resolved (Elkan may fall back to Hamerly). */
-  get algorithmUsed(): 'lloyd' | 'elkan' | 'hamerly' {
+  get algorithmUsed(): AlgorithmName {
     return this.state().algorithm;
   }
   /** Per-iteration statistics of the winning run. */
@@ -224,7 +219,7 @@ export class KMeans {
     const rng = new Random(this.params.seed ?? randomSeed());
     const context: SeedingContext = { X, k, sampleWeight: data.sampleWeight, rng, threads: data.threads, means };
 
-    let best: { run: FitLloydResponse; centers: FloatArray; labels: Int32Array } | undefined;
+    let best: { run: FitResponse; centers: FloatArray; labels: Int32Array } | undefined;
     for (let run = 0; run < this.runs(); run++) {
       let centers: FloatArray;
       if (explicitInit) centers = asDType(explicitInit, dtypeOf(X.data), 'init').data.slice();
@@ -232,14 +227,14 @@ export class KMeans {
       else centers = (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
 
       const labels = new Int32Array(X.rows);
-      const result = yield* call('fitLloyd', {
+      const result = yield* call('fit', {
         ...dataRequest(data),
         centers,
         k,
         labels,
         maxIter,
         tol: absoluteTol,
-        algorithm: resolveAlgorithm(this.params.algorithm, k, X.cols),
+        algorithm: this.params.algorithm,
         mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, dtypeOf(X.data)),
         spherical: metric === 'cosine',
       });
@@ -277,20 +272,6 @@ export class KMeans {
     if (nInit === 'auto') return init === 'random' ? 10 : 1;
     return nInit;
   }
-}
-
-/**
- * 'auto', from the benchmark's fits to convergence (bench/, --mode fit): Hamerly's bounds pay
- * once a pass has many clusters to rule out (k >= 32: 0.6 to 0.85 of Lloyd's time on
- * (100000, 64, 256), (100000, 2, 500), (50000, 768, 50), (100000, 1536, 100)), or a few (k > 8)
- * with wide rows, where each distance saved is long (d >= 128: (60000, 784, 10), 0.85 to 1.0).
- * With fewer clusters and narrow rows, checking the bounds and labelling the rows that fail them
- * costs more than it saves ((200000, 16, 16): 1.3; (10000, 32, 20): 1.25; digits-shaped
- * (1797, 64, 10): 1.7 to 4). Elkan's n·k bounds did not beat Hamerly's on any of them.
- */
-export function resolveAlgorithm(algorithm: Algorithm, k: number, d: number): 'lloyd' | 'elkan' | 'hamerly' {
-  if (algorithm !== 'auto') return algorithm;
-  return k >= 32 || (k > 8 && d >= 128) ? 'hamerly' : 'lloyd';
 }
 
 /** scikit-learn's _is_same_clustering: labels1 maps onto labels2 consistently. */

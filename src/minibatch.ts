@@ -455,7 +455,7 @@ export class MiniBatchKMeans {
    */
   private *refine(data: Rows, centers: FloatArray): Plan<number> {
     const meanVariance = yield* call('columnStats', { ...dataRequest(data), means: new Float64Array(data.X.cols) });
-    const result = yield* call('fitLloyd', {
+    const result = yield* call('fit', {
       ...dataRequest(data),
       centers,
       k: this.params.nClusters,

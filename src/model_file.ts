@@ -4,6 +4,7 @@
  * model read back predicts exactly as the one written. Training labels and the iteration
  * history are not stored.
  */
+import { isAlgorithmName, listAlgorithms } from './algorithms';
 import { KMeansError, describe } from './errors';
 import { type Matrix, magnitudeLimit } from './matrix';
 
@@ -136,15 +137,8 @@ function checkExtra(extra: Record<string, unknown>, model: ModelJSON['model'], c
   const { data, rows: k, cols: d } = centers;
   const { algorithmUsed, converged, nSteps, counts } = extra;
   if (model === 'KMeans') {
-    if (
-      algorithmUsed !== undefined &&
-      algorithmUsed !== 'lloyd' &&
-      algorithmUsed !== 'elkan' &&
-      algorithmUsed !== 'hamerly'
-    ) {
-      throw invalidModel(
-        `"extra.algorithmUsed" must be "lloyd", "elkan" or "hamerly" (got ${describe(algorithmUsed)})`,
-      );
+    if (algorithmUsed !== undefined && !isAlgorithmName(algorithmUsed)) {
+      throw invalidModel(`"extra.algorithmUsed" must be ${listAlgorithms()} (got ${describe(algorithmUsed)})`);
     }
     if (converged !== undefined && typeof converged !== 'boolean') {
       throw invalidModel(`"extra.converged" must be true or false (got ${describe(converged)})`);

@@ -3,13 +3,13 @@
  * checks that need the data (nClusters <= samples, init shape) run at fit time (kmeans.ts).
  * The output is a complete plain object with no `undefined` left but `seed` and `threads`.
  */
+import { type Algorithm, isAlgorithm, listAlgorithms } from './algorithms';
 import { KMeansError, invalidOption } from './errors';
 import { type Matrix, type MatrixLike, toMatrix } from './matrix';
 import { type Metric, checkMetric } from './metric';
 
 export type InitMethod = 'k-means++' | 'random';
-export type Algorithm = 'lloyd' | 'elkan' | 'hamerly' | 'auto';
-const algorithms: readonly Algorithm[] = ['lloyd', 'elkan', 'hamerly', 'auto'];
+export type { Algorithm } from './algorithms';
 
 export interface KMeansOptions {
   /** Number of clusters k. Default 8, or the number of rows of an explicit `init`. */
@@ -189,8 +189,8 @@ export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOpti
   if (typeof merged.tol !== 'number' || !Number.isFinite(merged.tol) || merged.tol < 0) {
     throw invalidOption('tol', 'a finite number >= 0', merged.tol);
   }
-  if (!algorithms.includes(merged.algorithm as Algorithm)) {
-    throw invalidOption('algorithm', '"lloyd", "elkan", "hamerly" or "auto"', merged.algorithm);
+  if (!isAlgorithm(merged.algorithm)) {
+    throw invalidOption('algorithm', listAlgorithms(['auto']), merged.algorithm);
   }
   warnExplicitInitRuns(init, nInit);
   return {

@@ -42,15 +42,17 @@ export function runSync<R>(plan: Plan<R>): R {
 /** What an async run can be given besides its plan: an AbortSignal, and a progress callback. */
 export interface AsyncControl {
   signal?: AbortSignal | undefined;
-  /** Called after each native iteration of a fitLloyd call, with (iteration, inertia, shift). */
-  onIteration?: ((iteration: number, inertia: number, centerShift: number) => void) | undefined;
+  /** Called with the numbers each native call reports as it goes (a fit: iteration, inertia, shift). */
+  onIteration?: ((...values: number[]) => void) | undefined;
 }
 
 /**
- * `callSite` is an Error made before the first await, so failures point at the caller. With a
- * signal, the run stops before its next native call once aborted, and a running fitLloyd stops
- * before its next iteration (it polls a flag the abort listener sets). Each native step takes
- * its threads from the shared budget of thread_budget.ts.
+ * `callSite` is an Error made before the first await, so failures point at the caller. Every
+ * native call gets the run's `cancel` flag, which the abort listener sets: the run stops before
+ * its next native call once aborted, and a running call stops at its next check. With
+ * onIteration, every call also gets an `onProgress` that passes reports on; the addon ends them
+ * with an empty call, so every report of a call precedes its result. Each native step takes its
+ * threads from the shared budget of thread_budget.ts.
  */
 export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: AsyncControl = {}): Promise<R> {
   const { signal } = control;
@@ -60,15 +62,18 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
     cancel[0] = 1;
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  let delivered = 0;
+  let reportsEnded = true;
   const onProgress = control.onIteration
-    ? (iteration: number, inertia: number, centerShift: number) => {
-        delivered++;
+    ? (...values: number[]) => {
+        if (values.length === 0) {
+          reportsEnded = true;
+          return;
+        }
         if (callbackError) return;
         try {
-          control.onIteration!(iteration, inertia, centerShift);
+          control.onIteration!(...values);
         } catch (error) {
-          // A throwing callback stops the fit, and the fit rejects with its error.
+          // A throwing callback stops the call, and the run rejects with its error.
           callbackError = { error };
           cancel[0] = 1;
         }
@@ -78,14 +83,12 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
     let step = plan.next();
     while (!step.done) {
       if (signal?.aborted) throw abortError(signal);
-      let request = step.value.request;
-      if (step.value.name === 'fitLloyd') request = { ...request, cancel, ...(onProgress ? { onProgress } : {}) };
-      if (step.value.name === 'plusPlus') request = { ...request, cancel };
       let result: unknown;
-      const deliveredBefore = delivered;
-      const threads = await acquireThreads(request.threads, signal, () => abortError(signal!));
+      const threads = await acquireThreads(step.value.request.threads, signal, () => abortError(signal!));
+      const request = { ...step.value.request, threads, cancel, ...(onProgress ? { onProgress } : {}) };
+      reportsEnded = !onProgress;
       try {
-        result = await operation(step.value, true)({ ...request, threads });
+        result = await operation(step.value, true)(request);
       } catch (error) {
         if (callbackError) throw callbackError.error;
         if (signal?.aborted) throw abortError(signal);
@@ -93,13 +96,8 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
       } finally {
         releaseThreads(threads);
       }
-      if (onProgress && step.value.name === 'fitLloyd') {
-        // The reports travel on their own queue: let the last ones arrive before going on, so
-        // that every report precedes the result (one per iteration).
-        const total = deliveredBefore + (result as { nIter: number }).nIter;
-        for (let turn = 0; delivered < total && turn < 1000; turn++)
-          await new Promise((resolve) => setImmediate(resolve));
-      }
+      // The reports travel on their own queue: let the last ones arrive before going on.
+      for (let turn = 0; !reportsEnded && turn < 1000; turn++) await new Promise((resolve) => setImmediate(resolve));
       if (callbackError) throw callbackError.error;
       step = plan.next(result);
     }

@@ -7,6 +7,7 @@
 #include <omp.h>
 #endif
 
+#include "../kernels/algorithms/algorithms.hpp"
 #include "../kernels/common/tile_kernel.hpp"
 #include "operations.hpp"
 #include "run_operation.hpp"
@@ -28,6 +29,10 @@ Napi::Value info(const Napi::CallbackInfo& callback_info) {
   Napi::Env env = callback_info.Env();
   Napi::Object out = Napi::Object::New(env);
   out.Set("simd", Napi::String::New(env, simd_name()));
+  const std::vector<std::string> names = algorithm_names();
+  Napi::Array algorithms = Napi::Array::New(env, names.size());
+  for (size_t i = 0; i < names.size(); ++i) algorithms.Set(static_cast<uint32_t>(i), Napi::String::New(env, names[i]));
+  out.Set("algorithms", algorithms);
 #ifdef _OPENMP
   out.Set("openmp", Napi::Boolean::New(env, true));
   out.Set("maxThreads", Napi::Number::New(env, omp_get_max_threads()));
@@ -39,7 +44,7 @@ Napi::Value info(const Napi::CallbackInfo& callback_info) {
 }
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
-  export_pair<FitLloydOperation>(env, exports, "fitLloyd");
+  export_pair<FitOperation>(env, exports, "fit");
   export_pair<AssignOperation>(env, exports, "assign");
   export_pair<TransformOperation>(env, exports, "transform");
   export_pair<ClusterMeansOperation>(env, exports, "clusterMeans");

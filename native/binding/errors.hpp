@@ -22,6 +22,8 @@ inline Napi::Error status_error(Napi::Env env, Status status) {
       return make_error(env, "ERR_KMEANS_TOO_LARGE", "The data is too large: a buffer size overflows");
     case Status::kCancelled:
       return make_error(env, "ERR_KMEANS_ABORTED", "The fit was aborted");
+    case Status::kUnknownAlgorithm:
+      return make_error(env, "ERR_KMEANS_INVALID_REQUEST", "Unknown algorithm name");
     default:
       return make_error(env, "ERR_KMEANS_INTERNAL", "Unexpected native status");
   }

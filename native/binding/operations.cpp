@@ -1,6 +1,7 @@
 #include "operations.hpp"
 
-#include "../kernels/algorithms/lloyd.hpp"
+#include "../kernels/algorithms/algorithms.hpp"
+#include "../kernels/algorithms/queries.hpp"
 #include "../kernels/common/reductions.hpp"
 #include "../kernels/common/sizes.hpp"
 
@@ -20,7 +21,7 @@ bool DataOperation<T>::parse_data(Request& request) {
   if (!request.optional_typed_array("sampleWeight", &weights, &length)) return false;
   KMN_REQUIRE(env, weights == nullptr || length == static_cast<size_t>(data.n), "sampleWeight must hold n values");
   data.weights = weights;
-  return request.threads(&threads);
+  return request.threads(&threads) && controls.parse(request);
 }
 
 // Checks that `key` is a typed array of exactly `count` elements of type U.
@@ -39,70 +40,37 @@ static bool centers_field(Request& request, int64_t d, int64_t* k, T** centers) 
   return sized_array(request, "centers", *k, d, centers);
 }
 
-// --- fitLloyd --------------------------------------------------------------------------
+// --- fit -------------------------------------------------------------------------------
 
 template <typename T>
-bool FitLloydOperation<T>::parse(Request& request) {
+bool FitOperation<T>::parse(Request& request) {
   if (!this->parse_data(request) || !centers_field(request, this->data.d, &k, &centers)) return false;
   if (!sized_array(request, "labels", this->data.n, 1, &labels)) return false;
   if (!request.integer("maxIter", 1, &options.max_iter) || !request.number("tol", &options.tol)) return false;
   options.threads = this->threads;
-  std::string algorithm = "lloyd";
-  if (request.has("algorithm") && !request.string("algorithm", &algorithm)) return false;
-  KMN_REQUIRE(request.env(), algorithm == "lloyd" || algorithm == "hamerly" || algorithm == "elkan",
-              "algorithm must be lloyd, hamerly or elkan");
-  options.algorithm = algorithm == "hamerly" ? Algorithm::kHamerly
-                      : algorithm == "elkan" ? Algorithm::kElkan
-                                             : Algorithm::kLloyd;
+  if (request.has("algorithm") && !request.string("algorithm", &options.algorithm)) return false;
+  KMN_REQUIRE(request.env(), options.algorithm == kAutoAlgorithm || is_algorithm_name(options.algorithm),
+              "algorithm must be 'auto' or a name that info().algorithms lists");
   if (!request.optional_boolean("mixedPrecision", &options.mixed_precision) ||
       !request.optional_boolean("spherical", &options.spherical)) {
     return false;
   }
-  if (request.has("cancel")) {
-    int32_t* cancel = nullptr;
-    if (!sized_array(request, "cancel", 1, 1, &cancel)) return false;
-    options.cancel = cancel;
-  }
-  Napi::Function on_progress;
-  if (!request.optional_function("onProgress", &on_progress)) return false;
-  if (!on_progress.IsEmpty()) {
-    progress = Napi::ThreadSafeFunction::New(request.env(), on_progress, "kmeans-native progress", 0, 1);
-  }
+  options.cancel = this->controls.cancel();
   return true;
 }
 
-namespace {
-
-struct ProgressReport {
-  int64_t iteration;
-  double inertia, center_shift;
-};
-
-}  // namespace
-
 template <typename T>
-Status FitLloydOperation<T>::execute() {
-  if (progress) {
+Status FitOperation<T>::execute() {
+  if (this->controls.reports()) {
     options.on_iteration = [this](int64_t iteration, const IterationStats& stats) {
-      auto* report = new ProgressReport{iteration, stats.inertia, stats.center_shift};
-      const napi_status queued = progress.NonBlockingCall(report, [](Napi::Env env, Napi::Function callback,
-                                                                      ProgressReport* data) {
-        if (env != nullptr && callback != nullptr) {
-          callback.Call({Napi::Number::New(env, static_cast<double>(data->iteration)),
-                         Napi::Number::New(env, data->inertia), Napi::Number::New(env, data->center_shift)});
-        }
-        delete data;
-      });
-      if (queued != napi_ok) delete report;
+      this->controls.report({static_cast<double>(iteration), stats.inertia, stats.center_shift});
     };
   }
-  const Status status = fit_lloyd(this->data, k, centers, labels, options, &fit);
-  if (progress) progress.Release();
-  return status;
+  return fit_kmeans(this->data, k, centers, labels, options, &fit);
 }
 
 template <typename T>
-Napi::Value FitLloydOperation<T>::result(Napi::Env env) {
+Napi::Value FitOperation<T>::result(Napi::Env env) {
   const size_t iterations = fit.history.size();
   Napi::Float64Array inertia = Napi::Float64Array::New(env, iterations);
   Napi::Float64Array shift = Napi::Float64Array::New(env, iterations);
@@ -127,10 +95,7 @@ Napi::Value FitLloydOperation<T>::result(Napi::Env env) {
   out.Set("converged", Napi::Boolean::New(env, fit.converged));
   out.Set("inertia", Napi::Number::New(env, fit.inertia));
   out.Set("history", history);
-  const char* algorithm = fit.algorithm == Algorithm::kElkan     ? "elkan"
-                          : fit.algorithm == Algorithm::kHamerly ? "hamerly"
-                                                                 : "lloyd";
-  out.Set("algorithm", Napi::String::New(env, algorithm));
+  out.Set("algorithm", Napi::String::New(env, fit.algorithm));
   return out;
 }
 
@@ -249,17 +214,12 @@ bool PlusPlusOperation<T>::parse(Request& request) {
   if (!sized_array(request, "uniforms", 1 + (k - 1) * trials, 1, &writable_uniforms)) return false;
   uniforms = writable_uniforms;
   if (!sized_array(request, "indices", k, 1, &indices)) return false;
-  if (request.has("cancel")) {
-    int32_t* writable_cancel = nullptr;
-    if (!sized_array(request, "cancel", 1, 1, &writable_cancel)) return false;
-    cancel = writable_cancel;
-  }
   return true;
 }
 
 template <typename T>
 Status PlusPlusOperation<T>::execute() {
-  return plus_plus(this->data, shift, k, trials, uniforms, this->threads, cancel, indices);
+  return plus_plus(this->data, shift, k, trials, uniforms, this->threads, this->controls.cancel(), indices);
 }
 
 template <typename T>
@@ -322,7 +282,7 @@ Status WhitenOperation<T>::execute() {
 
 #define KMN_INSTANTIATE(T)                  \
   template struct DataOperation<T>;         \
-  template struct FitLloydOperation<T>;     \
+  template struct FitOperation<T>;         \
   template struct AssignOperation<T>;       \
   template struct TransformOperation<T>;    \
   template struct ClusterMeansOperation<T>; \

@@ -13,36 +13,37 @@
 #include "../kernels/algorithms/plus_plus.hpp"
 #include "../kernels/common/dataset.hpp"
 #include "../kernels/common/reductions.hpp"
+#include "call_controls.hpp"
 #include "convert.hpp"
 
 namespace kmn::binding {
 
-// Fields common to every operation: x, n, d, optional sampleWeight, threads.
+// Fields common to every operation: x, n, d, optional sampleWeight, threads, and the call's
+// optional cancel and onProgress (call_controls.hpp).
 template <typename T>
 struct DataOperation {
   std::vector<Napi::Reference<Napi::Value>> references;
   Dataset<T> data;
   int threads = 1;
+  CallControls controls;
 
   bool parse_data(Request& request);
 };
 
-// fitLloyd: centers (INOUT k*d, initial then final), labels (OUT n), k, maxIter, tol
-// (absolute), optional algorithm ('lloyd', 'hamerly' or 'elkan'; default 'lloyd'),
-// mixedPrecision, spherical, cancel (Int32Array(1): non-zero stops the fit, ERR_KMEANS_ABORTED)
-// and onProgress (called on the main thread with (iteration, inertia, centerShift) after each
-// iteration, without the fit waiting for it). Result: { nIter, converged, inertia, algorithm (the
-// one that ran: Elkan falls back to Hamerly where its bounds would not fit), history: { inertia,
+// fit: centers (INOUT k*d, initial then final), labels (OUT n), k, maxIter, tol (absolute),
+// optional algorithm (a name of kernels/algorithms/algorithms.hpp's table, or 'auto'; default
+// 'lloyd'), mixedPrecision, spherical. Reports (iteration, inertia, centerShift) after each
+// iteration; cancel stops it before the next. Result: { nIter, converged, inertia, algorithm
+// (the one that ran: 'auto' resolved, memory fallbacks applied), history: { inertia,
 // centerShift, labelChanges, relocated, distanceEvals } } with one Float64Array entry per
 // iteration.
 template <typename T>
-struct FitLloydOperation : DataOperation<T> {
+struct FitOperation : DataOperation<T> {
   T* centers = nullptr;
   int32_t* labels = nullptr;
   int64_t k = 0;
   FitOptions options;
   FitResult fit;
-  Napi::ThreadSafeFunction progress;  // empty unless onProgress was given
 
   bool parse(Request& request);
   Status execute();
@@ -119,15 +120,13 @@ struct ColumnStatsOperation : DataOperation<T> {
 
 // plusPlus: shift (IN d, float64: the column means), k, trials, uniforms (IN 1 + (k - 1) *
 // trials, float64 in [0, 1): the draws, in the order they are used), indices (OUT k, int32: the
-// chosen rows), optional cancel (Int32Array(1): non-zero stops before the next center,
-// ERR_KMEANS_ABORTED). Result: undefined.
+// chosen rows). cancel stops it before the next center. Result: undefined.
 template <typename T>
 struct PlusPlusOperation : DataOperation<T> {
   const double* shift = nullptr;
   int64_t k = 0, trials = 0;
   const double* uniforms = nullptr;
   int32_t* indices = nullptr;
-  const int32_t* cancel = nullptr;
 
   bool parse(Request& request);
   Status execute();

@@ -2,6 +2,7 @@
 //   bool parse(Request&)            main thread: read and check the request
 //   Status execute()                any thread: plain C++ only, never touches JS values
 //   Napi::Value result(Napi::Env)   main thread: build the JS result
+//   CallControls controls           the call's cancel flag and progress reports
 // and it owns the references that keep the request's arrays alive until it is destroyed.
 #pragma once
 
@@ -24,7 +25,10 @@ class OperationWorker : public Napi::AsyncWorker {
   Napi::Promise promise() const { return deferred_.Promise(); }
 
  protected:
-  void Execute() override { status_ = operation_.execute(); }
+  void Execute() override {
+    status_ = operation_.execute();
+    operation_.controls.finish();
+  }
 
   void OnOK() override {
     Napi::HandleScope scope(Env());
@@ -59,6 +63,7 @@ Napi::Value run_operation(const Napi::CallbackInfo& info, bool async) {
   operation.references = request.take_references();
   if (!async) {
     const Status status = operation.execute();
+    operation.controls.finish();
     if (status != Status::kOk) {
       status_error(env, status).ThrowAsJavaScriptException();
       return env.Undefined();

@@ -1,4 +1,4 @@
-// A libFuzzer target for the native entry points: fit_lloyd (driver.hpp) with each algorithm,
+// A libFuzzer target for the native entry points: fit_kmeans (driver.hpp) with each algorithm,
 // and the kernels behind the addon's other exports: assign_nearest, cluster_means, transform,
 // column_stats, first_out_of_range, unit_rows, plus_plus (and its steps) and minibatch_step.
 //
@@ -34,7 +34,8 @@
 #include <vector>
 
 #include "driver.hpp"
-#include "kernels/algorithms/lloyd.hpp"
+#include "kernels/algorithms/algorithms.hpp"
+#include "kernels/algorithms/queries.hpp"
 #include "kernels/algorithms/minibatch.hpp"
 #include "kernels/algorithms/plus_plus.hpp"
 #include "kernels/common/reductions.hpp"
@@ -43,7 +44,6 @@
 
 namespace {
 
-using kmn::Algorithm;
 using kmn::Dataset;
 using kmn::Status;
 
@@ -636,7 +636,7 @@ void check_first_out_of_range(const Problem<T>& p, ByteSource& bytes) {
   }
 }
 
-// --- fit_lloyd -----------------------------------------------------------------------------
+// --- fit_kmeans -----------------------------------------------------------------------------
 
 template <typename T>
 struct Fit {
@@ -646,12 +646,10 @@ struct Fit {
   std::vector<kmn::IterationStats> reported;  // what on_iteration received
 };
 
-constexpr const char* algorithm_name(Algorithm algorithm) {
-  return algorithm == Algorithm::kElkan ? "elkan" : algorithm == Algorithm::kHamerly ? "hamerly" : "lloyd";
-}
+const char* algorithm_name(const std::string& algorithm) { return algorithm.c_str(); }
 
 template <typename T>
-Fit<T> run_fit(const Problem<T>& p, Algorithm algorithm, int threads, bool mixed) {
+Fit<T> run_fit(const Problem<T>& p, const std::string& algorithm, int threads, bool mixed) {
   Fit<T> fit;
   fit.centers = p.init;
   fit.labels.assign(static_cast<size_t>(p.n), -7);
@@ -665,13 +663,13 @@ Fit<T> run_fit(const Problem<T>& p, Algorithm algorithm, int threads, bool mixed
   options.on_iteration = [&fit](int64_t iteration, const kmn::IterationStats& stats) {
     fit.reported.push_back(stats);
     KMN_CHECK(iteration == static_cast<int64_t>(fit.reported.size()),
-              "fit_lloyd: on_iteration got iteration %" PRId64 " as call %zu", iteration, fit.reported.size());
+              "fit_kmeans: on_iteration got iteration %" PRId64 " as call %zu", iteration, fit.reported.size());
   };
   const std::vector<T> x = p.x;
   const std::vector<double> weights = p.weights;
-  require_ok(kmn::fit_lloyd(p.data(), p.k, fit.centers.data(), fit.labels.data(), options, &fit.result), "fit_lloyd");
-  require_same(p.x, x, "fit_lloyd modified its input x");
-  require_same(p.weights, weights, "fit_lloyd modified its input weights");
+  require_ok(kmn::fit_kmeans(p.data(), p.k, fit.centers.data(), fit.labels.data(), options, &fit.result), "fit_kmeans");
+  require_same(p.x, x, "fit_kmeans modified its input x");
+  require_same(p.weights, weights, "fit_kmeans modified its input weights");
   return fit;
 }
 
@@ -706,58 +704,58 @@ void require_same_fit(const Fit<T>& a, const Fit<T>& b, const char* what, bool c
 // its results against recomputations. Fits required to equal a fully checked one bit for bit
 // need only the first part.
 template <typename T>
-void check_fit_result(const Problem<T>& p, const Fit<T>& fit, Algorithm algorithm, bool mixed, bool exact) {
+void check_fit_result(const Problem<T>& p, const Fit<T>& fit, const std::string& algorithm, bool mixed, bool exact) {
   const kmn::FitResult& r = fit.result;
-  KMN_CHECK(r.algorithm == algorithm, "fit_lloyd: ran %s instead of %s", algorithm_name(r.algorithm),
+  KMN_CHECK(r.algorithm == algorithm, "fit_kmeans: ran %s instead of %s", algorithm_name(r.algorithm),
             algorithm_name(algorithm));
   KMN_CHECK(r.n_iter >= 1 && r.n_iter <= p.max_iter && r.history.size() == static_cast<size_t>(r.n_iter),
-            "fit_lloyd: n_iter %" PRId64 " with %zu history entries (max_iter %" PRId64 ")", r.n_iter, r.history.size(),
+            "fit_kmeans: n_iter %" PRId64 " with %zu history entries (max_iter %" PRId64 ")", r.n_iter, r.history.size(),
             p.max_iter);
-  KMN_CHECK(fit.reported.size() == r.history.size(), "fit_lloyd: on_iteration called %zu times for %zu iterations",
+  KMN_CHECK(fit.reported.size() == r.history.size(), "fit_kmeans: on_iteration called %zu times for %zu iterations",
             fit.reported.size(), r.history.size());
   for (size_t i = 0; i < r.history.size(); ++i) {
     const kmn::IterationStats& s = r.history[i];
-    KMN_CHECK(same_stats(s, fit.reported[i], true), "fit_lloyd: on_iteration got other stats than history at %zu",
+    KMN_CHECK(same_stats(s, fit.reported[i], true), "fit_kmeans: on_iteration got other stats than history at %zu",
               i + 1);
     KMN_CHECK(s.label_changes >= 0 && s.label_changes <= p.n && (i > 0 || s.label_changes == p.n),
-              "fit_lloyd: %" PRId64 " label changes in iteration %zu of %" PRId64 " rows", s.label_changes, i + 1, p.n);
+              "fit_kmeans: %" PRId64 " label changes in iteration %zu of %" PRId64 " rows", s.label_changes, i + 1, p.n);
     // At least one cluster has weight: the weights have a positive sum.
-    KMN_CHECK(s.relocated >= 0 && s.relocated < p.k, "fit_lloyd: %" PRId64 " clusters relocated in iteration %zu",
+    KMN_CHECK(s.relocated >= 0 && s.relocated < p.k, "fit_kmeans: %" PRId64 " clusters relocated in iteration %zu",
               s.relocated, i + 1);
-    KMN_CHECK(s.center_shift >= 0 && s.inertia >= 0, "fit_lloyd: iteration %zu has center_shift %.17g, inertia %.17g",
+    KMN_CHECK(s.center_shift >= 0 && s.inertia >= 0, "fit_kmeans: iteration %zu has center_shift %.17g, inertia %.17g",
               i + 1, s.center_shift, s.inertia);
     const int64_t full = p.n * p.k;
-    KMN_CHECK(algorithm == Algorithm::kLloyd ? s.distance_evals == full
+    KMN_CHECK(algorithm == "lloyd" ? s.distance_evals == full
                                              : s.distance_evals >= 0 && s.distance_evals <= full + p.n,
-              "fit_lloyd: %" PRId64 " distance evaluations in iteration %zu (n*k = %" PRId64 ")", s.distance_evals,
+              "fit_kmeans: %" PRId64 " distance evaluations in iteration %zu (n*k = %" PRId64 ")", s.distance_evals,
               i + 1, full);
   }
   const bool stable = r.history.back().label_changes == 0;
   KMN_CHECK(r.converged == (stable || r.history.back().center_shift <= p.tol),
-            "fit_lloyd: converged is %d, with %" PRId64 " label changes and center shift %.17g in the last iteration",
+            "fit_kmeans: converged is %d, with %" PRId64 " label changes and center shift %.17g in the last iteration",
             r.converged, r.history.back().label_changes, r.history.back().center_shift);
   KMN_CHECK(r.converged || r.n_iter == p.max_iter,
-            "fit_lloyd: stopped after %" PRId64 " of %" PRId64 " iterations without converging", r.n_iter, p.max_iter);
+            "fit_kmeans: stopped after %" PRId64 " of %" PRId64 " iterations without converging", r.n_iter, p.max_iter);
   for (int64_t i = 0; i < p.n; ++i)
     KMN_CHECK(fit.labels[i] >= 0 && fit.labels[i] < p.k,
-              "fit_lloyd: label %d of row %" PRId64 " is not in [0, %" PRId64 ")", fit.labels[i], i, p.k);
+              "fit_kmeans: label %d of row %" PRId64 " is not in [0, %" PRId64 ")", fit.labels[i], i, p.k);
   if (!exact) return;
-  require_finite(fit.centers, "fit_lloyd centers");
+  require_finite(fit.centers, "fit_kmeans centers");
   const Exact inertia = exact_inertia(p, fit.centers.data(), fit.labels.data());
   const Exact tolerance = sum_tolerance(inertia, p.n, p.d, p.max_weight());
-  KMN_CHECK(within(r.inertia, inertia, tolerance), "fit_lloyd: inertia %.17g, but the labels and centers give %.17Lg",
+  KMN_CHECK(within(r.inertia, inertia, tolerance), "fit_kmeans: inertia %.17g, but the labels and centers give %.17Lg",
             r.inertia, inertia);
   if (!(stable && r.history.back().relocated == 0)) {
     // Not strictly converged (stable labels, no empty cluster moved in the last pass): the
     // final assign-only pass makes the labels those of the returned centers.
-    require_nearest(p, fit.centers.data(), fit.labels.data(), "fit_lloyd (final labels)");
+    require_nearest(p, fit.centers.data(), fit.labels.data(), "fit_kmeans (final labels)");
     std::vector<int32_t> labels(static_cast<size_t>(p.n));
     double sum = 0;
     require_ok(kmn::assign_nearest(p.data(), fit.centers.data(), p.k, 1, mixed, labels.data(), nullptr, &sum),
                "assign_nearest");
-    require_same(fit.labels, labels, "fit_lloyd final labels vs assign_nearest on the final centers");
+    require_same(fit.labels, labels, "fit_kmeans final labels vs assign_nearest on the final centers");
   }
-  if (p.spherical) require_unit_centers(p, fit.centers, "fit_lloyd");
+  if (p.spherical) require_unit_centers(p, fit.centers, "fit_kmeans");
 }
 
 // Every algorithm on 1 thread and several: all bit for bit the same fit (Hamerly's and Elkan's
@@ -765,21 +763,21 @@ void check_fit_result(const Problem<T>& p, const Fit<T>& fit, Algorithm algorith
 // precision, the same fit as in full precision. Returns Lloyd's fit.
 template <typename T>
 Fit<T> check_fits(const Problem<T>& p) {
-  const Fit<T> lloyd = run_fit(p, Algorithm::kLloyd, 1, p.mixed);
-  check_fit_result(p, lloyd, Algorithm::kLloyd, p.mixed, true);
-  for (const Algorithm algorithm : {Algorithm::kLloyd, Algorithm::kHamerly, Algorithm::kElkan}) {
-    const Fit<T> one = algorithm == Algorithm::kLloyd ? lloyd : run_fit(p, algorithm, 1, p.mixed);
+  const Fit<T> lloyd = run_fit(p, "lloyd", 1, p.mixed);
+  check_fit_result(p, lloyd, "lloyd", p.mixed, true);
+  for (const std::string& algorithm : kmn::algorithm_names()) {
+    const Fit<T> one = algorithm == "lloyd" ? lloyd : run_fit(p, algorithm, 1, p.mixed);
     const Fit<T> many = run_fit(p, algorithm, p.threads, p.mixed);
     check_fit_result(p, one, algorithm, p.mixed, false);
     check_fit_result(p, many, algorithm, p.mixed, false);
     char what[96];
-    std::snprintf(what, sizeof what, "fit_lloyd: %s on 1 thread vs %d", algorithm_name(algorithm), p.threads);
+    std::snprintf(what, sizeof what, "fit_kmeans: %s on 1 thread vs %d", algorithm_name(algorithm), p.threads);
     require_same_fit(one, many, what, true);
-    std::snprintf(what, sizeof what, "fit_lloyd: lloyd vs %s", algorithm_name(algorithm));
+    std::snprintf(what, sizeof what, "fit_kmeans: lloyd vs %s", algorithm_name(algorithm));
     require_same_fit(lloyd, one, what, false);
   }
   if (p.mixed)
-    require_same_fit(lloyd, run_fit(p, Algorithm::kLloyd, 1, false), "fit_lloyd: mixed vs full precision", true);
+    require_same_fit(lloyd, run_fit(p, "lloyd", 1, false), "fit_kmeans: mixed vs full precision", true);
 
   // A cancel flag already set stops the fit before its first pass.
   std::vector<T> centers = p.init;
@@ -789,8 +787,8 @@ Fit<T> check_fits(const Problem<T>& p) {
   options.max_iter = p.max_iter;
   options.cancel = &cancel;
   kmn::FitResult result;
-  const Status status = kmn::fit_lloyd(p.data(), p.k, centers.data(), labels.data(), options, &result);
-  KMN_CHECK(status == Status::kCancelled && result.n_iter == 0, "fit_lloyd with cancel set: status %d, n_iter %" PRId64,
+  const Status status = kmn::fit_kmeans(p.data(), p.k, centers.data(), labels.data(), options, &result);
+  KMN_CHECK(status == Status::kCancelled && result.n_iter == 0, "fit_kmeans with cancel set: status %d, n_iter %" PRId64,
             static_cast<int>(status), result.n_iter);
   return lloyd;
 }

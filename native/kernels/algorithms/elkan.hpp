@@ -19,6 +19,7 @@
 #include "../common/center_panels.hpp"
 #include "../common/dataset.hpp"
 #include "../common/tile_kernel.hpp"
+#include "step.hpp"
 #include "hamerly.hpp"
 
 namespace kmn {
@@ -144,5 +145,39 @@ void elkan_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* ce
   const int64_t step = rows_per_step<T, K>(d);
   for (int64_t first = 0; first < rows; first += step) on_rows(first, first + step < rows ? first + step : rows);
 }
+
+}  // namespace kmn
+
+namespace kmn {
+
+// Elkan's algorithm as a step of the pass (step.hpp). Its n*k lower bounds have a memory
+// budget; beyond it the fit runs Hamerly's step, which gives the same labels.
+template <typename T, typename K>
+class ElkanStep {
+ public:
+  static constexpr const char* kName = "elkan";
+  static constexpr bool kGathers = true;
+  static constexpr const char* kFallback = "hamerly";
+  static bool fits(int64_t n, int64_t k) { return elkan_fits(n, k); }
+
+  ElkanStep(int64_t n, int64_t k, int64_t) { bounds_.resize(n, k); }
+
+  void before_pass(const T* centers, int64_t k, int64_t d) { bounds_.prepare_pass(centers, k, d); }
+
+  static const int32_t* chunk_labels(const ChunkScratch<T, K>& scratch) { return scratch.final_label.data(); }
+
+  template <typename OnRows>
+  void label_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const PassContext<T, K>& context,
+                   ChunkScratch<T, K>& scratch, const int32_t* labels, int64_t* distance_evals, OnRows&& on_rows) {
+    elkan_chunk(data, begin, end, context.centers, context.panels, context.kernel, scratch, bounds_, labels,
+                distance_evals, on_rows);
+  }
+
+  void after_pass() { bounds_.valid = true; }
+  void after_update(const T* before, const T* after, int64_t k, int64_t d) { bounds_.record_moves(before, after, k, d); }
+
+ private:
+  ElkanBounds bounds_;
+};
 
 }  // namespace kmn

@@ -7,8 +7,9 @@
 
 #include "../common/cluster_sums.hpp"
 #include "../common/scratch_buffer.hpp"
+#include "../common/tile_kernel.hpp"
 #include "../common/unit_rows.hpp"
-#include "lloyd.hpp"
+#include "queries.hpp"
 
 namespace kmn {
 

@@ -1,5 +1,5 @@
 // The update half of a Lloyd step: weighted per-cluster sums, and the centers they give.
-// Shared by the fused Lloyd pass (lloyd.cpp) and by cluster_means (SciPy's
+// Shared by the fused pass (algorithms/pass.hpp) and by cluster_means (SciPy's
 // update_cluster_means), so both update centers the same way.
 #pragma once
 

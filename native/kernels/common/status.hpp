@@ -9,6 +9,7 @@ enum class Status {
   kAllocFailed,  // std::bad_alloc while preparing buffers
   kSizeOverflow, // a buffer size does not fit in size_t
   kCancelled,    // the caller asked the fit to stop (an aborted async call)
+  kUnknownAlgorithm,  // an algorithm name that algorithms.hpp does not list
 };
 
 }  // namespace kmn
