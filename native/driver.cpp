@@ -15,7 +15,7 @@ template <typename T, typename K, typename Step>
 Status fit_with(const Dataset<T>& data, int64_t k, T* centers, int32_t* labels, const FitOptions& options,
                 FitResult* result) {
   const int64_t d = data.d;
-  PassWorkspace<T, K> ws(data.n, k, d, options.threads, Step::kGathers);
+  PassWorkspace<T, K> ws(data, k, options.threads, Step::kGathers);
   Step step(data.n, k, d);
   ws.spherical = options.spherical;
   std::vector<T> spare(static_cast<size_t>(k * d));

@@ -8,9 +8,14 @@ import { KMeansError } from './errors';
 
 export type FloatArray = Float64Array | Float32Array;
 
-/** Fields every operation reads. Arrays are read in place, never copied or modified. */
+/**
+ * Fields every operation reads. Arrays are read in place, never copied or modified. The rows
+ * come as `x` (n*d values, row-major) or as `columns` (d arrays of n values, one per feature,
+ * all of one type), never both.
+ */
 export interface DataRequest {
-  x: FloatArray;
+  x?: FloatArray;
+  columns?: readonly FloatArray[];
   n: number;
   d: number;
   sampleWeight: Float64Array | null;

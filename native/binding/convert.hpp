@@ -33,21 +33,23 @@ class Request {
   // pending) if absent, of another type or detached.
   template <typename T>
   bool typed_array(const char* key, T** data, size_t* length) {
+    return typed_array_value(object_.Get(key), key, data, length);
+  }
+
+  // An array of typed arrays of element type T (column-major data: one per feature).
+  template <typename T>
+  bool typed_array_list(const char* key, std::vector<T*>* data, size_t* length) {
     Napi::Value value = object_.Get(key);
-    KMN_REQUIRE(env_, value.IsTypedArray(), std::string("request field ") + key + " must be a typed array");
-    Napi::TypedArray array = value.As<Napi::TypedArray>();
-    KMN_REQUIRE(env_, array.TypedArrayType() == typed_array_type<T>(),
-                std::string("request field ") + key + " has the wrong element type");
-    if (array.ArrayBuffer().IsDetached()) {
-      make_error(env_, "ERR_KMEANS_DETACHED_BUFFER",
-                 "An input array's ArrayBuffer was detached (transferred, e.g. by postMessage or structuredClone) "
-                 "while a call was using it: keep the arrays in place until the call has settled")
-          .ThrowAsJavaScriptException();
-      return false;
+    KMN_REQUIRE(env_, value.IsArray(), std::string("request field ") + key + " must be an array of typed arrays");
+    Napi::Array list = value.As<Napi::Array>();
+    data->assign(list.Length(), nullptr);
+    *length = 0;
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      size_t each = 0;
+      if (!typed_array_value(list.Get(i), key, &(*data)[i], &each)) return false;
+      KMN_REQUIRE(env_, i == 0 || each == *length, std::string("request field ") + key + " holds arrays of different lengths");
+      *length = each;
     }
-    *data = array.As<Napi::TypedArrayOf<T>>().Data();
-    *length = array.ElementLength();
-    keep_alive_.push_back(Napi::Persistent(value));
     return true;
   }
 
@@ -116,6 +118,25 @@ class Request {
   std::vector<Napi::Reference<Napi::Value>> take_references() { return std::move(keep_alive_); }
 
  private:
+  template <typename T>
+  bool typed_array_value(Napi::Value value, const char* key, T** data, size_t* length) {
+    KMN_REQUIRE(env_, value.IsTypedArray(), std::string("request field ") + key + " must be a typed array");
+    Napi::TypedArray array = value.As<Napi::TypedArray>();
+    KMN_REQUIRE(env_, array.TypedArrayType() == typed_array_type<T>(),
+                std::string("request field ") + key + " has the wrong element type");
+    if (array.ArrayBuffer().IsDetached()) {
+      make_error(env_, "ERR_KMEANS_DETACHED_BUFFER",
+                 "An input array's ArrayBuffer was detached (transferred, e.g. by postMessage or structuredClone) "
+                 "while a call was using it: keep the arrays in place until the call has settled")
+          .ThrowAsJavaScriptException();
+      return false;
+    }
+    *data = array.As<Napi::TypedArrayOf<T>>().Data();
+    *length = array.ElementLength();
+    keep_alive_.push_back(Napi::Persistent(value));
+    return true;
+  }
+
   Napi::Object object_;
   Napi::Env env_;
   std::vector<Napi::Reference<Napi::Value>> keep_alive_;

@@ -10,13 +10,23 @@ namespace kmn::binding {
 template <typename T>
 bool DataOperation<T>::parse_data(Request& request) {
   Napi::Env env = request.env();
-  T* x = nullptr;
-  size_t length = 0;
-  if (!request.typed_array("x", &x, &length)) return false;
   if (!request.integer("n", 1, &data.n) || !request.integer("d", 1, &data.d)) return false;
-  size_t expected = 0;
-  KMN_REQUIRE(env, checked_mul(data.n, data.d, &expected) && expected == length, "x must hold n*d values");
-  data.x = x;
+  size_t length = 0;
+  if (request.has("columns")) {
+    // Column-major: d arrays of n values, read in place.
+    std::vector<T*> columns;
+    if (!request.typed_array_list("columns", &columns, &length)) return false;
+    KMN_REQUIRE(env, columns.size() == static_cast<size_t>(data.d) && length == static_cast<size_t>(data.n),
+                "columns must hold d arrays of n values");
+    column_pointers.assign(columns.begin(), columns.end());
+    data.columns = column_pointers.data();
+  } else {
+    T* x = nullptr;
+    if (!request.typed_array("x", &x, &length)) return false;
+    size_t expected = 0;
+    KMN_REQUIRE(env, checked_mul(data.n, data.d, &expected) && expected == length, "x must hold n*d values");
+    data.x = x;
+  }
   double* weights = nullptr;
   if (!request.optional_typed_array("sampleWeight", &weights, &length)) return false;
   KMN_REQUIRE(env, weights == nullptr || length == static_cast<size_t>(data.n), "sampleWeight must hold n values");

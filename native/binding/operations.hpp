@@ -18,11 +18,13 @@
 
 namespace kmn::binding {
 
-// Fields common to every operation: x, n, d, optional sampleWeight, threads, and the call's
-// optional cancel and onProgress (call_controls.hpp).
+// Fields common to every operation: n, d, the rows as x (n*d values, row-major) or as columns
+// (d arrays of n values, column-major), optional sampleWeight, threads, and the call's optional
+// cancel and onProgress (call_controls.hpp).
 template <typename T>
 struct DataOperation {
   std::vector<Napi::Reference<Napi::Value>> references;
+  std::vector<const T*> column_pointers;  // column-major data: what data.columns points at
   Dataset<T> data;
   int threads = 1;
   CallControls controls;

@@ -22,9 +22,12 @@ Status relocate_empty_clusters(const Dataset<T>& data, const T* centers_old, con
     std::vector<double> dist(static_cast<size_t>(data.n));
     const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
     const BlockPlan plan = BlockPlan::make(data.n);
-    parallel_for_blocks(plan, effective_threads(threads, plan, d), [&](int64_t b, int) {
+    const int t = effective_threads(threads, plan, d);
+    RowBuffers<T> buffers(data, t);
+    parallel_for_blocks(plan, t, [&](int64_t b, int thread) {
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i) dist[i] = exact_squared(data.row(i), centers_old + labels[i] * d, d, exact_distance);
+        const Dataset<T> rows = data.rows(begin, end, buffers.get(thread));
+        for (int64_t i = begin; i < end; ++i) dist[i] = exact_squared(rows.row(i), centers_old + labels[i] * d, d, exact_distance);
       });
     });
     // Farthest rows first; the lower index first among equal distances.
@@ -33,11 +36,13 @@ Status relocate_empty_clusters(const Dataset<T>& data, const T* centers_old, con
     const auto farther = [&](int64_t a, int64_t b) { return dist[a] > dist[b] || (dist[a] == dist[b] && a < b); };
     std::partial_sort(order.begin(), order.begin() + static_cast<int64_t>(empty.size()), order.end(), farther);
 
+    std::vector<T> values(static_cast<size_t>(d));
     for (size_t e = 0; e < empty.size(); ++e) {
       const int64_t target = empty[e], row = order[e], source = labels[row];
       const double w = data.weight(row);
+      data.copy_row(row, values.data());
       for (int64_t f = 0; f < d; ++f) {
-        const double value = static_cast<double>(data.row(row)[f]) * w;
+        const double value = static_cast<double>(values[f]) * w;
         sums[source * d + f] -= value;
         sums[target * d + f] = value;
       }

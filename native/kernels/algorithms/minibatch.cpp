@@ -25,7 +25,7 @@ Status minibatch_step(const Dataset<T>& data, const int32_t* indices, int64_t b,
     Dataset<T> batch = data;
     if (indices != nullptr) {
       gathered.resize(static_cast<size_t>(b * d));
-      for (int64_t r = 0; r < b; ++r) std::copy(data.row(indices[r]), data.row(indices[r]) + d, gathered.data() + r * d);
+      for (int64_t r = 0; r < b; ++r) data.copy_row(indices[r], gathered.data() + r * d);
       if (data.weights) {
         gathered_weights.resize(static_cast<size_t>(b));
         for (int64_t r = 0; r < b; ++r) gathered_weights[r] = data.weights[indices[r]];
@@ -39,7 +39,16 @@ Status minibatch_step(const Dataset<T>& data, const int32_t* indices, int64_t b,
     // adding row by row; its inertia, the same as above in another order, is not needed).
     std::vector<double> sums(static_cast<size_t>(k * d), 0.0);
     std::fill(batch_weights, batch_weights + k, 0.0);
-    tile_kernel<T>().accumulate(batch.x, b, d, labels, batch.weights, centers, sums.data(), batch_weights);
+    // Column-major data, all of it the batch: a chunk of rows at a time (the same sums).
+    const int64_t step = batch.row_major() ? std::max<int64_t>(b, 1) : kChunkSize;
+    RowBuffers<T> buffer(batch, 1);
+    for (int64_t begin = 0; begin < b; begin += step) {
+      const int64_t end = std::min(b, begin + step);
+      const Dataset<T> rows = batch.rows(begin, end, buffer.get(0));
+      const double* weights = batch.weights ? batch.weights + begin : nullptr;
+      tile_kernel<T>().accumulate(rows.row(begin), end - begin, d, labels + begin, weights, centers, sums.data(),
+                                  batch_weights);
+    }
 
     std::vector<T> previous;
     if (spherical) previous.assign(centers, centers + k * d);

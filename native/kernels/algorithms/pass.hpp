@@ -54,9 +54,10 @@ struct PassWorkspace {
   std::vector<double> merged_stats, merged_sums;
   bool spherical = false;    // cosine k-means: new centers scaled to unit length
   std::vector<double> shift;  // d: the first pass's center mean (packed rows depend on it)
+  RowBuffers<T> row_buffers;  // column-major data: each thread's chunk of rows
 
   // `gathers`: the step labels rows that fail its bounds gathered into a block of their own.
-  PassWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads, bool gathers);
+  PassWorkspace(const Dataset<T>& data, int64_t k_, int requested_threads, bool gathers);
 };
 
 namespace pass_detail {
@@ -66,13 +67,15 @@ namespace pass_detail {
 // clusters' sums.
 template <typename T, typename K, typename Step>
 void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, PassWorkspace<T, K>& ws, Step& step,
-                  ChunkScratch<T, K>& scratch, int64_t block, bool update, double* stats, double* sums) {
+                  int thread, int64_t block, bool update, double* stats, double* sums) {
+  ChunkScratch<T, K>& scratch = ws.scratch[thread];
   const int64_t k = ws.k, d = ws.d;
   const PassContext<T, K> context{centers, ws.panels, tile_kernel<K>()};
   const AccumulateRowsFn<T> accumulate = tile_kernel<T>().accumulate;
   double inertia = 0;
   int64_t changes = 0, evals = 0;
   for_each_chunk_in_block(ws.assign_plan, block, [&](int64_t, int64_t begin, int64_t end) {
+    const Dataset<T> rows = data.rows(begin, end, ws.row_buffers.get(thread));
     const int32_t* chunk_labels = Step::chunk_labels(scratch);
     const auto on_rows = [&](int64_t first, int64_t last) {
       for (int64_t r = first; r < last; ++r) {
@@ -83,10 +86,10 @@ void assign_block(const Dataset<T>& data, const T* centers, int32_t* labels, Pas
       const int64_t i0 = begin + first;
       // With sums null (summed in a second pass), the inertia alone, with the same bits.
       const double* weights = data.weights ? data.weights + i0 : nullptr;
-      inertia += accumulate(data.row(i0), last - first, d, chunk_labels + first, weights, centers, sums,
+      inertia += accumulate(rows.row(i0), last - first, d, chunk_labels + first, weights, centers, sums,
                             sums ? sums + k * d : nullptr);
     };
-    step.label_chunk(data, begin, end, context, scratch, labels, &evals, on_rows);
+    step.label_chunk(rows, begin, end, context, scratch, labels, &evals, on_rows);
   });
   stats[0] = static_cast<double>(changes);
   stats[1] = inertia;
@@ -118,16 +121,16 @@ Status run_pass(const Dataset<T>& data, const T* centers /* IN k*d */, T* center
 
   parallel_for_blocks(ws.assign_plan, ws.threads, [&](int64_t b, int thread) {
     double* sums = fused ? ws.ordered_sums.acquire(b) : nullptr;
-    pass_detail::assign_block(data, centers, labels, ws, step, ws.scratch[thread], b, update, ws.pass_stats.block(b),
-                              sums);
+    pass_detail::assign_block(data, centers, labels, ws, step, thread, b, update, ws.pass_stats.block(b), sums);
     if (fused) ws.ordered_sums.release(b);
   });
   if (update && !fused) {
     // k*d too large for one partial sum per assign block: sum over the fewer sum blocks.
-    parallel_for_blocks(ws.sum_plan, effective_threads(ws.threads, ws.sum_plan, d), [&](int64_t b, int) {
+    parallel_for_blocks(ws.sum_plan, effective_threads(ws.threads, ws.sum_plan, d), [&](int64_t b, int thread) {
       double* sums = ws.cluster_sums.block(b);
       for_each_chunk_in_block(ws.sum_plan, b, [&](int64_t, int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i) add_to_cluster(data.row(i), d, data.weight(i), labels[i], sums, sums + k * d);
+        const Dataset<T> rows = data.rows(begin, end, ws.row_buffers.get(thread));
+        for (int64_t i = begin; i < end; ++i) add_to_cluster(rows.row(i), d, data.weight(i), labels[i], sums, sums + k * d);
       });
     });
   }

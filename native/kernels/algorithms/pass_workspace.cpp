@@ -5,8 +5,9 @@
 namespace kmn {
 
 template <typename T, typename K>
-PassWorkspace<T, K>::PassWorkspace(int64_t n, int64_t k_, int64_t d_, int requested_threads, bool gathers)
-    : k(k_), d(d_) {
+PassWorkspace<T, K>::PassWorkspace(const Dataset<T>& data, int64_t k_, int requested_threads, bool gathers)
+    : k(k_), d(data.d), row_buffers(data, effective_threads(requested_threads, BlockPlan::make(data.n), k_ * data.d)) {
+  const int64_t n = data.n;
   assign_plan = BlockPlan::make(n);
   threads = effective_threads(requested_threads, assign_plan, k * d);
   scratch.reserve(static_cast<size_t>(threads));

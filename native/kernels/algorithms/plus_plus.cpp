@@ -53,16 +53,17 @@ class Screening {
     const int64_t k_padded = std::max((most_candidates + kTileCenters - 1) / kTileCenters * kTileCenters,
                                       (most_candidates + center_group - 1) / center_group * center_group);
     scratch_.reserve(static_cast<size_t>(threads_));
-    for (int t = 0; t < threads_; ++t) scratch_.emplace_back(d, k_padded);
+    for (int t = 0; t < threads_; ++t) scratch_.emplace_back(d, k_padded, data.row_major() ? 0 : kChunkSize * d);
 
     const int64_t cache_values = plan_.n_chunks * steps_per_chunk * stride_;
     if (cache_values * static_cast<int64_t>(sizeof(Screen)) + data.n * 8 <= kPackedCacheBytes) {
       cached_.resize(static_cast<size_t>(cache_values));
       cached_norms_.resize(static_cast<size_t>(data.n));
-      parallel_for_blocks(plan_, threads_, [&](int64_t b, int) {
+      parallel_for_blocks(plan_, threads_, [&](int64_t b, int thread) {
         for_each_chunk_in_block(plan_, b, [&](int64_t chunk, int64_t begin, int64_t end) {
           for (int64_t first = begin; first < end; first += step_)
-            pack(first, std::min(end, first + step_), cached_.data() + location(chunk, first), cached_norms_.data() + first);
+            pack(first, std::min(end, first + step_), scratch_[thread].rows.data(), cached_.data() + location(chunk, first),
+                 cached_norms_.data() + first);
         });
       });
     }
@@ -86,7 +87,7 @@ class Screening {
           const int64_t last = std::min(end, first + step_);
           const Screen* packed = cached_.empty() ? scratch.chunk.packed.data() : cached_.data() + location(chunk, first);
           const double* x_norm = cached_.empty() ? scratch.chunk.x_norm.data() : cached_norms_.data() + first;
-          if (cached_.empty()) pack(first, last, scratch.chunk.packed.data(), scratch.chunk.x_norm.data());
+          if (cached_.empty()) pack(first, last, scratch.rows.data(), scratch.chunk.packed.data(), scratch.chunk.x_norm.data());
           Screen* values = scratch.values.data();
           if (wide_) {
             kernel.wide.values(packed, last - first, d, panels.wide_panel.data(), panels.wide_lane_norms.data(),
@@ -117,14 +118,18 @@ class Screening {
   struct Scratch {
     ChunkScratch<T, Screen> chunk;
     std::vector<Screen> values;  // k_padded*kChunkSize: value of candidate c, row r at [c * kChunkSize + r]
-    Scratch(int64_t d, int64_t k_padded) : chunk(d), values(static_cast<size_t>(k_padded * kChunkSize)) {}
+    std::vector<T> rows;         // column-major data: the rows being packed
+    Scratch(int64_t d, int64_t k_padded, int64_t row_values)
+        : chunk(d), values(static_cast<size_t>(k_padded * kChunkSize)), rows(static_cast<size_t>(row_values)) {}
   };
 
-  void pack(int64_t first, int64_t last, Screen* packed, double* norms) const {
+  // Rows [first, last) (within one chunk), gathered into `buffer` first if the data is column-major.
+  void pack(int64_t first, int64_t last, T* buffer, Screen* packed, double* norms) const {
+    const T* x = data_.rows(first, last, buffer).row(first);
     if (wide_) {
-      wide_pack_kernel<T, Screen>()(data_.x, data_.d, first, last, shift_.data(), packed, norms);
+      wide_pack_kernel<T, Screen>()(x, data_.d, 0, last - first, shift_.data(), packed, norms);
     } else {
-      pack_kernel<T, Screen>()(data_.x, data_.d, first, last, shift_.data(), tile_kernel<Screen>().tile_rows, packed,
+      pack_kernel<T, Screen>()(x, data_.d, 0, last - first, shift_.data(), tile_kernel<Screen>().tile_rows, packed,
                                norms);
     }
   }
@@ -194,7 +199,7 @@ class Seeding {
   std::vector<T> gather(const int32_t* candidates, int64_t m) const {
     std::vector<T> rows(static_cast<size_t>(m * data_.d));
     for (int64_t c = 0; c < m; ++c)
-      std::copy(data_.row(candidates[c]), data_.row(candidates[c]) + data_.d, rows.data() + c * data_.d);
+      data_.copy_row(candidates[c], rows.data() + c * data_.d);
     return rows;
   }
 
@@ -203,8 +208,18 @@ class Seeding {
   double exact_term(int64_t i, const Screened& screened, const T* row) const {
     const double term = closest_[i];
     if (screened.estimate - screened.margin >= term) return term;
-    const double distance = tile_kernel<T>().exact_distance(data_.row(i), row, data_.d);
+    const T* x = data_.row_major() ? data_.row(i) : gathered_row(i);
+    const double distance = tile_kernel<T>().exact_distance(x, row, data_.d);
     return distance < term ? distance : term;
+  }
+
+  // Row i of column-major data, copied into this thread's buffer (only the rows whose distance
+  // the screen cannot settle are read this way).
+  const T* gathered_row(int64_t i) const {
+    thread_local std::vector<T> row;
+    row.resize(static_cast<size_t>(data_.d));
+    data_.copy_row(i, row.data());
+    return row.data();
   }
 
   int64_t lowest_potential(const int32_t* candidates, int64_t m, const std::vector<T>& rows) {

@@ -19,12 +19,14 @@ Status cluster_means(const Dataset<T>& data, const int32_t* labels, int64_t k, i
   try {
     const BlockPlan plan = BlockPlan::make(data.n, (k * d + k) * static_cast<int64_t>(sizeof(double)));
     const int t = effective_threads(threads, plan, d);
+    RowBuffers<T> buffers(data, t);
     BlockPartials partials;
     partials.reset(plan.n_blocks, k * d + k);
-    parallel_for_blocks(plan, t, [&](int64_t b, int) {
+    parallel_for_blocks(plan, t, [&](int64_t b, int thread) {
       double* sums = partials.block(b);
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i) add_to_cluster(data.row(i), d, data.weight(i), labels[i], sums, sums + k * d);
+        const Dataset<T> rows = data.rows(begin, end, buffers.get(thread));
+        for (int64_t i = begin; i < end; ++i) add_to_cluster(rows.row(i), d, data.weight(i), labels[i], sums, sums + k * d);
       });
     });
     std::vector<double> merged(static_cast<size_t>(k * d + k));
@@ -54,23 +56,25 @@ Status assign_nearest_in(const Dataset<T>& data, const T* centers, int64_t k, in
     std::vector<ChunkScratch<T, K>> scratch;
     scratch.reserve(static_cast<size_t>(t));
     for (int i = 0; i < t; ++i) scratch.emplace_back(d);
+    RowBuffers<T> buffers(data, t);
     BlockPartials partials;
     partials.reset(plan.n_blocks, 1);
     parallel_for_blocks(plan, t, [&](int64_t b, int thread) {
       double sum = 0;
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
-        assign_chunk(data, begin, end, centers, panels, kernel, scratch[thread], [&](int64_t first, int64_t last) {
+        const Dataset<T> rows = data.rows(begin, end, buffers.get(thread));
+        assign_chunk(rows, begin, end, centers, panels, kernel, scratch[thread], [&](int64_t first, int64_t last) {
           const int32_t* chunk_labels = scratch[thread].label.data();
           std::copy(chunk_labels + first, chunk_labels + last, labels + begin + first);
           if (sq_dist == nullptr) {
             // The weighted sum alone: the vectorised row kernel, as the inertia of a fit.
             const double* weights = data.weights ? data.weights + begin + first : nullptr;
-            sum += accumulate(data.row(begin + first), last - first, d, chunk_labels + first, weights, centers,
+            sum += accumulate(rows.row(begin + first), last - first, d, chunk_labels + first, weights, centers,
                               nullptr, nullptr);
             return;
           }
           for (int64_t i = begin + first; i < begin + last; ++i) {
-            sq_dist[i] = exact_distance(data.row(i), centers + labels[i] * d, d);
+            sq_dist[i] = exact_distance(rows.row(i), centers + labels[i] * d, d);
             sum += data.weight(i) * sq_dist[i];
           }
         });

@@ -103,7 +103,7 @@ inline int64_t rows_per_step(int64_t d) {
   return fit < kUnit ? kUnit : (fit > kChunkSize ? kChunkSize : fit);
 }
 
-// Labels rows [begin, end) into scratch.label (chunk-relative); with want_second, also a lower
+// Labels rows [begin, end) of a row-major view into scratch.label (chunk-relative); with want_second, also a lower
 // bound of each row's squared distance to its second-nearest center (scratch.second_sq_lower).
 // After each step of rows is labelled, on_rows(first, last) is called (chunk-relative bounds),
 // while those rows are still in cache. With `packed` (a chunk starting at a multiple of
@@ -122,7 +122,7 @@ void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* c
     const bool pack_now = packed == nullptr || !packed->filled;
     if (panels.wide) {
       K* rows_packed = packed ? packed->step(begin, first) : scratch.packed.data();
-      if (pack_now) pack_wide(data.x, d, begin + first, begin + last, panels.shift_t.data(), rows_packed, x_norm + first);
+      if (pack_now) pack_wide(data.row(begin + first), d, 0, last - first, panels.shift_t.data(), rows_packed, x_norm + first);
       kernel.wide.nearest(rows_packed, last - first, d, panels.wide_panel.data(), panels.wide_lane_norms.data(),
                           panels.wide_lane_labels.data(), panels.wide_groups, wide_range_blocks(kernel.wide, d),
                           scratch.wide_work.data(), scratch.label.data() + first, scratch.best.data() + first,
@@ -130,7 +130,7 @@ void assign_chunk(const Dataset<T>& data, int64_t begin, int64_t end, const T* c
     } else {
       K* rows_packed = packed ? packed->step(begin, first) : scratch.packed.data() + first;
       if (pack_now) {
-        pack(data.x, d, begin + first, begin + last, panels.shift_t.data(), kernel.tile_rows, rows_packed,
+        pack(data.row(begin + first), d, 0, last - first, panels.shift_t.data(), kernel.tile_rows, rows_packed,
              x_norm + first);
       }
       kernel.nearest(rows_packed, last - first, d, panels.centers.data(), panels.norms.data(), panels.k_padded,

@@ -31,15 +31,19 @@ Status column_stats(const Dataset<T>& data, int threads, double* means, double* 
     const int t = effective_threads(threads, plan, d);
     // One pass: sums of x - x0 and of its square, x0 being the first row (a shift close to
     // the data keeps the variance accurate, as numpy's two passes do).
-    const T* origin = data.row(0);
+    std::vector<T> first_row(static_cast<size_t>(d));
+    data.copy_row(0, first_row.data());
+    const T* origin = first_row.data();
+    RowBuffers<T> buffers(data, t);
     BlockPartials partials;
     partials.reset(plan.n_blocks, 2 * d);
-    parallel_for_blocks(plan, t, [&](int64_t b, int) {
+    parallel_for_blocks(plan, t, [&](int64_t b, int thread) {
       double* sums = partials.block(b);
       double* squares = sums + d;
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
+        const Dataset<T> rows = data.rows(begin, end, buffers.get(thread));
         for (int64_t i = begin; i < end; ++i) {
-          const T* row = data.row(i);
+          const T* row = rows.row(i);
           for (int64_t f = 0; f < d; ++f) {
             const double dev = static_cast<double>(row[f]) - static_cast<double>(origin[f]);
             sums[f] += dev;
@@ -70,10 +74,12 @@ Status first_out_of_range(const Dataset<T>& data, T limit, int threads, int64_t*
   try {
     const BlockPlan plan = BlockPlan::make(data.n);
     std::vector<int64_t> first(static_cast<size_t>(plan.n_blocks), -1);
-    parallel_for_blocks(plan, effective_threads(threads, plan, data.d), [&](int64_t b, int) {
+    const int t = effective_threads(threads, plan, data.d);
+    RowBuffers<T> buffers(data, t);
+    parallel_for_blocks(plan, t, [&](int64_t b, int thread) {
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
         if (first[b] >= 0) return;
-        const T* values = data.row(begin);
+        const T* values = data.rows(begin, end, buffers.get(thread)).row(begin);
         const int64_t count = (end - begin) * data.d;
         // A branch-free count the compiler vectorises (the comparison is false for NaN too; a
         // logical or of bools stays scalar), then a second look only where something was found.
@@ -106,13 +112,14 @@ Status inertia(const Dataset<T>& data, const T* centers, const int32_t* labels, 
     const BlockPlan plan = BlockPlan::make(data.n);
     const int t = effective_threads(threads, plan, data.d);
     const AccumulateRowsFn<T> accumulate = tile_kernel<T>().accumulate;
+    RowBuffers<T> buffers(data, t);
     BlockPartials partials;
     partials.reset(plan.n_blocks, 1);
-    parallel_for_blocks(plan, t, [&](int64_t b, int) {
+    parallel_for_blocks(plan, t, [&](int64_t b, int thread) {
       double sum = 0;
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
         const double* weights = data.weights ? data.weights + begin : nullptr;
-        sum += accumulate(data.row(begin), end - begin, data.d, labels + begin, weights, centers, nullptr, nullptr);
+        sum += accumulate(data.rows(begin, end, buffers.get(thread)).row(begin), end - begin, data.d, labels + begin, weights, centers, nullptr, nullptr);
       });
       *partials.block(b) = sum;
     });
@@ -128,22 +135,31 @@ Status transform(const Dataset<T>& data, const T* centers, int64_t k, int thread
   const BlockPlan plan = BlockPlan::make(data.n);
   const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
   const bool half_squared = value == TransformValue::kHalfSquared;
-  parallel_for_blocks(plan, effective_threads(threads, plan, k * data.d), [&](int64_t b, int) {
-    for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
-      for (int64_t i = begin; i < end; ++i) {
-        for (int64_t j = 0; j < k; ++j) {
-          const double squared = exact_squared(data.row(i), centers + j * data.d, data.d, exact_distance);
-          out[i * k + j] = static_cast<T>(half_squared ? squared / 2 : std::sqrt(squared));
+  const int t = effective_threads(threads, plan, k * data.d);
+  try {
+    RowBuffers<T> buffers(data, t);
+    parallel_for_blocks(plan, t, [&](int64_t b, int thread) {
+      for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
+        const Dataset<T> rows = data.rows(begin, end, buffers.get(thread));
+        for (int64_t i = begin; i < end; ++i) {
+          for (int64_t j = 0; j < k; ++j) {
+            const double squared = exact_squared(rows.row(i), centers + j * data.d, data.d, exact_distance);
+            out[i * k + j] = static_cast<T>(half_squared ? squared / 2 : std::sqrt(squared));
+          }
         }
-      }
+      });
     });
-  });
+  } catch (const std::bad_alloc&) {
+    return Status::kAllocFailed;
+  }
   return Status::kOk;
 }
 
 template <typename T>
 Status whiten(const Dataset<T>& data, int threads, T* out, int64_t* zero_columns) {
   const int64_t n = data.n, d = data.d;
+  // Feature f of row i, in either layout (each thread reads its own columns, row by row).
+  const auto at = [&data](int64_t i, int64_t f) { return data.row_major() ? data.row(i)[f] : data.columns[f][i]; };
   try {
     const size_t columns = static_cast<size_t>(d);
     std::vector<double> largest(columns, 0.0), scale(columns), mean(columns, 0.0), variance(columns, 0.0),
@@ -160,9 +176,8 @@ Status whiten(const Dataset<T>& data, int threads, T* out, int64_t* zero_columns
           double* spread = variance.data() + first;
           double* std_dev = deviation.data() + first;
           for (int64_t i = 0; i < n; ++i) {
-            const T* row = data.row(i) + first;
             for (int64_t f = 0; f < width; ++f) {
-              const double magnitude = std::fabs(static_cast<double>(row[f]));
+              const double magnitude = std::fabs(static_cast<double>(at(i, first + f)));
               // A NaN sticks, as with Math.max: such a column is not scaled.
               if ((std::isnan(magnitude) || magnitude > top[f]) && !std::isnan(top[f])) top[f] = magnitude;
             }
@@ -176,23 +191,21 @@ Status whiten(const Dataset<T>& data, int threads, T* out, int64_t* zero_columns
             factor[f] = std::ldexp(1.0, -2 * exponent);
           }
           for (int64_t i = 0; i < n; ++i) {
-            const T* row = data.row(i) + first;
-            for (int64_t f = 0; f < width; ++f) center[f] += static_cast<double>(row[f]) * factor[f];
+            for (int64_t f = 0; f < width; ++f) center[f] += static_cast<double>(at(i, first + f)) * factor[f];
           }
           for (int64_t f = 0; f < width; ++f) center[f] /= static_cast<double>(n);
           for (int64_t i = 0; i < n; ++i) {
-            const T* row = data.row(i) + first;
             for (int64_t f = 0; f < width; ++f) {
-              const double centered = static_cast<double>(row[f]) * factor[f] - center[f];
+              const double centered = static_cast<double>(at(i, first + f)) * factor[f] - center[f];
               spread[f] += centered * centered;
             }
           }
           for (int64_t f = 0; f < width; ++f) std_dev[f] = std::sqrt(spread[f] / static_cast<double>(n));
           for (int64_t i = 0; i < n; ++i) {
-            const T* row = data.row(i) + first;
             T* target = out + i * d + first;
             for (int64_t f = 0; f < width; ++f) {
-              target[f] = std_dev[f] == 0 ? row[f] : static_cast<T>(static_cast<double>(row[f]) * factor[f] / std_dev[f]);
+              const T value = at(i, first + f);
+              target[f] = std_dev[f] == 0 ? value : static_cast<T>(static_cast<double>(value) * factor[f] / std_dev[f]);
             }
           }
         },
@@ -211,7 +224,9 @@ Status unit_rows(const Dataset<T>& data, int threads, T* out, int64_t* zero_row)
     std::vector<int64_t> first(static_cast<size_t>(plan.n_blocks), -1);
     parallel_for_blocks(plan, effective_threads(threads, plan, data.d), [&](int64_t b, int) {
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
-        std::copy(data.row(begin), data.row(end), out + begin * data.d);
+        // Column-major rows are gathered straight into the output.
+        const Dataset<T> rows = data.rows(begin, end, out + begin * data.d);
+        if (rows.row(begin) != out + begin * data.d) std::copy(rows.row(begin), rows.row(end), out + begin * data.d);
         for (int64_t i = begin; i < end; ++i) {
           if (!scale_to_unit(out + i * data.d, data.d) && first[b] < 0) first[b] = i;
         }
