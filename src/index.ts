@@ -6,12 +6,12 @@ import type { AlgorithmName } from './algorithms';
 import { native } from './binding';
 
 export { KMeans } from './kmeans';
-export type { FitOptions, IterationHistory, SampleWeight } from './kmeans';
+export type { FitOptions, IterationHistory, SampleWeight } from './types';
 export { MiniBatchKMeans } from './minibatch';
 export type { MiniBatchKMeansOptions, ResolvedMiniBatchKMeansOptions } from './minibatch_options';
 export type { Metric } from './metric';
 export type { ModelJSON } from './model_file';
-export type { AsyncFitOptions, FitProgress } from './model_inputs';
+export type { AsyncFitOptions, FitProgress } from './types';
 export { AbortError } from './plan';
 export { asyncThreadLimit, setAsyncThreadLimit } from './thread_budget';
 export { kmeansPlusPlus, kmeansPlusPlusAsync } from './kmeans_plus_plus';

@@ -4,69 +4,48 @@
  */
 import { type AlgorithmName, isAlgorithmName } from './algorithms';
 import type { FitResponse, FloatArray } from './binding';
+import { Estimator, type FittedState } from './estimator';
 import { KMeansError } from './errors';
 import { type Matrix, type MatrixLike, asDType, dtypeOf } from './matrix';
 import { inertiaFor, metricRows } from './metric';
-import { type ModelJSON, constructFromParams, decodeModel, encodeModel } from './model_file';
+import { type AsyncFitOptions, type PreparedData, asyncControls, dataRequest, fitInputs } from './model_inputs';
 import {
-  type AsyncFitOptions,
-  type PreparedData,
-  assignPlan,
-  asyncControls,
-  dataRequest,
-  fitInputs,
-  queryInputs,
-  transformPlan,
-} from './model_inputs';
-import { type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, resolveMixedPrecision } from './options';
+  type Algorithm,
+  type KMeansOptions,
+  type ResolvedKMeansOptions,
+  resolveKMeansOptions,
+  resolveMixedPrecision,
+} from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
 import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
+import type { DataOf, FitOptions, IterationHistory } from './types';
 
-export type SampleWeight = readonly number[] | Float64Array | Float32Array;
+export type { FitOptions, IterationHistory, SampleWeight } from './types';
 
-export interface FitOptions {
-  /** One non-negative weight per sample (default: all 1). Integer weights act as repeated rows. */
-  sampleWeight?: SampleWeight;
-}
+type AlgorithmUsed = AlgorithmName;
 
-/** Per-iteration record of the winning run (one entry per center update). */
-export interface IterationHistory {
-  /** Weighted sum of squared distances to the centers used for that iteration's assignment. */
-  inertia: Float64Array;
-  /** Sum over clusters of the squared shift of the center in that iteration. */
-  centerShift: Float64Array;
-  /** Samples whose label changed in that iteration. */
-  labelChanges: Float64Array;
-  /** Empty clusters relocated in that iteration. */
-  relocated: Float64Array;
-  /** Sample-to-center distances computed in that iteration (n·k for Lloyd, fewer for Hamerly). */
-  distanceEvals: Float64Array;
-}
-
-interface FittedState {
-  algorithm: AlgorithmName;
-  clusterCenters: Matrix;
-  labels: Int32Array;
-  inertia: number;
-  nIter: number;
+interface KMeansState extends FittedState {
+  algorithm: AlgorithmUsed;
   converged: boolean;
   history: IterationHistory;
 }
 
-export class KMeans {
-  /** The options in force, defaults filled in. */
-  readonly params: Readonly<ResolvedKMeansOptions>;
-  private fitted: FittedState | undefined;
+export class KMeans<D extends FloatArray = FloatArray> extends Estimator<ResolvedKMeansOptions, KMeansState, D> {
+  protected readonly modelName = 'KMeans';
+  protected readonly fitFirst = 'call fit(X) or await fitAsync(X) first';
 
   constructor(options: KMeansOptions = {}) {
-    this.params = Object.freeze(resolveKMeansOptions(options));
+    super(resolveKMeansOptions(options));
   }
 
-  /** Computes the clustering. X is number[][] or a typed matrix { data, rows, cols }. */
-  fit(X: MatrixLike, options: FitOptions = {}): this {
+  /**
+   * Computes the clustering. X is number[][] or a typed matrix { data, rows, cols }; the
+   * model's centers take X's dtype, which the returned model's type tells where X's does.
+   */
+  fit<X extends MatrixLike>(X: X, options: FitOptions = {}): KMeans<DataOf<X>> {
     this.fitted = runSync(this.fitPlan(this.prepare(X, options)));
-    return this;
+    return this as KMeans as KMeans<DataOf<X>>;
   }
 
   /**
@@ -74,12 +53,12 @@ export class KMeans {
    * `signal` aborts it (within one iteration; rejects with an AbortError); `onProgress` hears
    * of every iteration.
    */
-  async fitAsync(X: MatrixLike, options: AsyncFitOptions = {}): Promise<this> {
+  async fitAsync<X extends MatrixLike>(X: X, options: AsyncFitOptions = {}): Promise<KMeans<DataOf<X>>> {
     const callSite = new Error();
     const { fitOptions, control } = asyncControls(options, this.params.metric);
     const prepared = this.prepare(X, fitOptions);
     this.fitted = await runAsync(this.fitPlan(prepared), callSite, control);
-    return this;
+    return this as KMeans as KMeans<DataOf<X>>;
   }
 
   /** fit, then the labels of X. */
@@ -88,46 +67,13 @@ export class KMeans {
   }
 
   /** fit, then the distances of X to the centers (as transform). */
-  fitTransform(X: MatrixLike, options: FitOptions = {}): Matrix {
+  fitTransform<X extends MatrixLike>(X: X, options: FitOptions = {}): Matrix<DataOf<X>> {
     return this.fit(X, options).transform(X);
-  }
-
-  /** Index of the nearest center for each row of X (lowest index on an exact tie). */
-  predict(X: MatrixLike): Int32Array {
-    return runSync(this.queryPlan(X, undefined)).labels;
   }
 
   async predictAsync(X: MatrixLike): Promise<Int32Array> {
     const callSite = new Error();
-    return (await runAsync(this.queryPlan(X, undefined), callSite)).labels;
-  }
-
-  /**
-   * Distance of each row of X to each center: an n×k matrix in X's dtype. Euclidean, or for
-   * metric 'cosine' the cosine distance 1 − cos.
-   */
-  transform(X: MatrixLike): Matrix {
-    return runSync(transformPlan(this.prepareQuery(X), this.state().clusterCenters, this.params.metric));
-  }
-
-  /** The opposite of X's (weighted) inertia against the fitted centers: higher is better. */
-  score(X: MatrixLike, options: FitOptions = {}): number {
-    return -runSync(this.queryPlan(X, options)).inertia;
-  }
-
-  /**
-   * The fitted model as a versioned plain object (JSON.stringify it to save it): options,
-   * centers (exact), inertia, nIter, algorithmUsed, converged. Not the training labels or history.
-   */
-  toJSON(): ModelJSON {
-    const state = this.state();
-    return encodeModel('KMeans', {
-      params: { ...this.params },
-      clusterCenters: state.clusterCenters,
-      inertia: state.inertia,
-      nIter: state.nIter,
-      extra: { algorithmUsed: state.algorithm, converged: state.converged },
-    });
+    return (await runAsync(this.queryPlan(X, {}), callSite)).labels;
   }
 
   /**
@@ -135,48 +81,29 @@ export class KMeans {
    * exactly what the saved model gave. labels is empty and history has no entries.
    */
   static fromJSON(json: unknown): KMeans {
-    const stored = decodeModel(json, 'KMeans');
-    const model = constructFromParams(stored, (options) => new KMeans(options));
-    const { algorithmUsed, converged } = stored.extra;
-    const empty = new Float64Array(0);
-    model.fitted = {
-      algorithm: isAlgorithmName(algorithmUsed) ? algorithmUsed : 'lloyd',
-      clusterCenters: stored.clusterCenters,
-      labels: new Int32Array(0),
-      inertia: stored.inertia,
-      nIter: stored.nIter,
-      converged: converged === true,
-      history: { inertia: empty, centerShift: empty, labelChanges: empty, relocated: empty, distanceEvals: empty },
-    };
-    return model;
+    return Estimator.load(
+      json,
+      'KMeans',
+      (options) => new KMeans(options),
+      (common, stored): KMeansState => {
+        const { algorithmUsed, converged } = stored.extra;
+        const empty = new Float64Array(0);
+        return {
+          ...common,
+          algorithm: isAlgorithmName(algorithmUsed) ? algorithmUsed : 'lloyd',
+          converged: converged === true,
+          history: { inertia: empty, centerShift: empty, labelChanges: empty, relocated: empty, distanceEvals: empty },
+        };
+      },
+    );
   }
 
-  /** Cluster centers, k×d, in the dtype of the data fitted. */
-  get clusterCenters(): Matrix {
-    return this.state().clusterCenters;
-  }
-  /** Label of each training sample. */
-  get labels(): Int32Array {
-    return this.state().labels;
-  }
-  /** Sum of (weighted) squared distances of the samples to their nearest center. */
-  get inertia(): number {
-    return this.state().inertia;
-  }
-  /** Iterations run by the winning run. */
-  get nIter(): number {
-    return this.state().nIter;
-  }
   /** Whether the winning run converged (labels stable, or shift within tol) before maxIter. */
   get converged(): boolean {
     return this.state().converged;
   }
-  /** Number of features seen by fit. */
-  get nFeaturesIn(): number {
-    return this.state().clusterCenters.cols;
-  }
   /** The algorithm that ran: the one asked for, 'auto' resolved (Elkan may fall back to Hamerly). */
-  get algorithmUsed(): AlgorithmName {
+  get algorithmUsed(): AlgorithmUsed {
     return this.state().algorithm;
   }
   /** Per-iteration statistics of the winning run. */
@@ -184,30 +111,16 @@ export class KMeans {
     return this.state().history;
   }
 
-  private state(): FittedState {
-    if (!this.fitted) {
-      throw new KMeansError(
-        'ERR_KMEANS_NOT_FITTED',
-        'This KMeans instance is not fitted yet: call fit(X) or await fitAsync(X) first',
-      );
-    }
-    return this.fitted;
+  /** Written as the model file's extra: algorithmUsed and converged (not the history). */
+  protected storedAttributes(state: KMeansState): Record<string, unknown> {
+    return { algorithmUsed: state.algorithm, converged: state.converged };
   }
 
   private prepare(X: MatrixLike, options: FitOptions): PreparedData {
     return fitInputs(X, options, 'fit', this.params);
   }
 
-  private prepareQuery(X: MatrixLike, options: FitOptions = {}): PreparedData {
-    return queryInputs(X, options, this.state().clusterCenters, this.params.threads, 'KMeans');
-  }
-
-  private queryPlan(X: MatrixLike, options: FitOptions | undefined): Plan<{ labels: Int32Array; inertia: number }> {
-    const mixed = (dtype: 'float64' | 'float32') => resolveMixedPrecision(this.params.mixedPrecision, dtype);
-    return assignPlan(this.prepareQuery(X, options), this.state().clusterCenters, this.params.metric, mixed);
-  }
-
-  private *fitPlan(prepared: PreparedData): Plan<FittedState> {
+  private *fitPlan(prepared: PreparedData): Plan<KMeansState> {
     const { nClusters: k, init, maxIter, tol, metric } = this.params;
     const X = yield* metricRows(prepared.X, metric, prepared.threads);
     const data = { ...prepared, X };

@@ -4,7 +4,6 @@
  */
 import { native } from './binding';
 import { KMeansError, invalidOption } from './errors';
-import type { FitOptions } from './kmeans';
 import {
   type Matrix,
   type MatrixLike,
@@ -18,25 +17,9 @@ import {
 import { type Metric, inertiaFor, metricRows } from './metric';
 import { type InitMethod, invalidOptionsObject, rejectUnknownKeys } from './options';
 import { type AsyncControl, type Plan, call } from './plan';
+import type { AsyncFitOptions, FitOptions } from './types';
 
-/** fitAsync's options: a fit's, plus an AbortSignal and a progress callback. */
-export interface AsyncFitOptions extends FitOptions {
-  /** Aborting stops the fit before its next iteration; the call rejects with an AbortError. */
-  signal?: AbortSignal;
-  /**
-   * Called on the main thread after each iteration of the native loop (which does not wait for
-   * it): run (from 1, for nInit > 1), iteration (from 1), the inertia of that iteration's
-   * assignment and the squared center shift. If it throws, the fit stops and rejects with that error.
-   */
-  onProgress?: (progress: FitProgress) => void;
-}
-
-export interface FitProgress {
-  run: number;
-  iteration: number;
-  inertia: number;
-  centerShift: number;
-}
+export type { AsyncFitOptions, FitProgress } from './types';
 
 /** Splits fitAsync's options into the fit's own and the async controls, checking the latter. */
 export function asyncControls(

@@ -1,0 +1,157 @@
+/**
+ * What KMeans and MiniBatchKMeans share as models: the options in force, the fitted state and
+ * the error when there is none yet, the getters, the queries of a fitted model (predict,
+ * transform, score) and the frame of its model file (toJSON, and the common part of fromJSON).
+ * Each subclass adds its fits and what only it stores.
+ */
+import type { FloatArray } from './binding';
+import { KMeansError } from './errors';
+import type { Matrix, MatrixLike } from './matrix';
+import type { Metric } from './metric';
+import { type ModelJSON, type StoredModel, constructFromParams, decodeModel, encodeModel } from './model_file';
+import { type PreparedData, assignPlan, queryInputs, transformPlan } from './model_inputs';
+import { type InitMethod, resolveMixedPrecision } from './options';
+import { type Plan, runSync } from './plan';
+import type { Assignment, DataOf, FitOptions } from './types';
+
+/** The resolved options that the shared queries and checks read. */
+export interface EstimatorParams {
+  nClusters: number;
+  init: InitMethod | Matrix;
+  threads: number | undefined;
+  mixedPrecision: boolean | 'auto';
+  metric: Metric;
+}
+
+/** The fitted state of every model; each subclass adds its own attributes. */
+export interface FittedState {
+  clusterCenters: Matrix;
+  labels: Int32Array;
+  inertia: number;
+  nIter: number;
+}
+
+export type ModelName = ModelJSON['model'];
+
+/**
+ * `D` is the array type of the centers, known at compile time when the model came from `fit`
+ * on data of a known dtype, else either.
+ */
+export abstract class Estimator<
+  Params extends EstimatorParams,
+  State extends FittedState,
+  D extends FloatArray = FloatArray,
+> {
+  /** The options in force, defaults filled in. */
+  readonly params: Readonly<Params>;
+  protected fitted: State | undefined;
+  /** The class name, as messages and model files give it. */
+  protected abstract readonly modelName: ModelName;
+  /** What the not-fitted error tells the caller to do. */
+  protected abstract readonly fitFirst: string;
+
+  protected constructor(params: Params) {
+    this.params = Object.freeze(params);
+  }
+
+  /** Index of the nearest center for each row of X (lowest index on an exact tie). */
+  predict(X: MatrixLike): Int32Array {
+    return runSync(this.queryPlan(X, {})).labels;
+  }
+
+  /**
+   * Distance of each row of X to each center: an n×k matrix in X's dtype. Euclidean, or for
+   * metric 'cosine' the cosine distance 1 − cos.
+   */
+  transform<X extends MatrixLike>(X: X): Matrix<DataOf<X>> {
+    const plan = transformPlan(this.prepareQuery(X, {}), this.state().clusterCenters, this.params.metric);
+    return runSync(plan) as Matrix<DataOf<X>>;
+  }
+
+  /** The opposite of X's (weighted) inertia against the fitted centers: higher is better. */
+  score(X: MatrixLike, options: FitOptions = {}): number {
+    return -runSync(this.queryPlan(X, options)).inertia;
+  }
+
+  /**
+   * The fitted model as a versioned plain object (JSON.stringify it to save it): options,
+   * centers (exact), inertia, nIter and the model's own attributes. Not the training labels.
+   */
+  toJSON(): ModelJSON {
+    const state = this.state();
+    return encodeModel(this.modelName, {
+      params: { ...this.params },
+      clusterCenters: state.clusterCenters,
+      inertia: state.inertia,
+      nIter: state.nIter,
+      extra: this.storedAttributes(state),
+    });
+  }
+
+  /** Cluster centers, k×d, in the dtype of the data fitted. */
+  get clusterCenters(): Matrix<D> {
+    return this.state().clusterCenters as Matrix<D>;
+  }
+  /** Label of each row of the last fit (empty after fromJSON, and where a fit computes none). */
+  get labels(): Int32Array {
+    return this.state().labels;
+  }
+  /** Sum of (weighted) squared distances of the rows of the last fit to their nearest center. */
+  get inertia(): number {
+    return this.state().inertia;
+  }
+  /** Iterations: KMeans's by the winning run; MiniBatchKMeans's as passes over the data. */
+  get nIter(): number {
+    return this.state().nIter;
+  }
+  /** Number of features seen by fit. */
+  get nFeaturesIn(): number {
+    return this.state().clusterCenters.cols;
+  }
+
+  /** The attributes of this model that its file keeps in `extra`. */
+  protected abstract storedAttributes(state: State): Record<string, unknown>;
+
+  protected state(): State {
+    if (!this.fitted) {
+      throw new KMeansError(
+        'ERR_KMEANS_NOT_FITTED',
+        `This ${this.modelName} instance is not fitted yet: ${this.fitFirst}`,
+      );
+    }
+    return this.fitted;
+  }
+
+  /** X (and its sample weights) for a query: as many columns as the centers. */
+  protected prepareQuery(X: MatrixLike, options: FitOptions): PreparedData {
+    return queryInputs(X, options, this.state().clusterCenters, this.params.threads, this.modelName);
+  }
+
+  protected queryPlan(X: MatrixLike, options: FitOptions): Plan<Assignment> {
+    const mixed = (dtype: 'float64' | 'float32') => resolveMixedPrecision(this.params.mixedPrecision, dtype);
+    return assignPlan(this.prepareQuery(X, options), this.state().clusterCenters, this.params.metric, mixed);
+  }
+
+  /**
+   * fromJSON's frame: reads the file written for `name`, builds the model from its options,
+   * and gives it the stored centers, inertia and nIter, no training labels, and what
+   * `restore` adds from the file's `extra`.
+   */
+  protected static load<M extends Estimator<EstimatorParams, S>, S extends FittedState>(
+    json: unknown,
+    name: ModelName,
+    make: (options: Record<string, unknown>) => M,
+    restore: (common: FittedState, stored: StoredModel, model: M) => S,
+  ): M {
+    const stored = decodeModel(json, name);
+    const model = constructFromParams(stored, make);
+    const common: FittedState = {
+      clusterCenters: stored.clusterCenters,
+      labels: new Int32Array(0),
+      inertia: stored.inertia,
+      nIter: stored.nIter,
+    };
+    model.fitted = restore(common, stored, model);
+    return model;
+  }
+}
