@@ -9,13 +9,7 @@ import { KMeansError } from './errors';
 import { type Matrix, type MatrixLike, asDType, dtypeOf } from './matrix';
 import { inertiaFor, metricRows } from './metric';
 import { type AsyncFitOptions, type PreparedData, asyncControls, dataRequest, fitInputs } from './model_inputs';
-import {
-  type Algorithm,
-  type KMeansOptions,
-  type ResolvedKMeansOptions,
-  resolveKMeansOptions,
-  resolveMixedPrecision,
-} from './options';
+import { type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, resolveMixedPrecision } from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
 import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
