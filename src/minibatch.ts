@@ -342,7 +342,7 @@ export class MiniBatchKMeans {
       threads: data.threads,
       means,
     };
-    if (init === 'random') return randomRows(context).centers.data;
+    if (init === 'random') return (yield* randomRows(context)).centers.data;
     return (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
   }
 

@@ -80,7 +80,7 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
       if (signal?.aborted) throw abortError(signal);
       let request = step.value.request;
       if (step.value.name === 'fitLloyd') request = { ...request, cancel, ...(onProgress ? { onProgress } : {}) };
-      if (step.value.name === 'plusPlus') request = { ...request, cancel };
+      if (step.value.name === 'plusPlus' || step.value.name === 'seedCenters') request = { ...request, cancel };
       let result: unknown;
       const deliveredBefore = delivered;
       const threads = await acquireThreads(request.threads, signal, () => abortError(signal!));
