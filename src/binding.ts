@@ -108,6 +108,38 @@ export interface PlusPlusRequest extends DataRequest {
   indices: Int32Array;
 }
 
+export interface SeedCentersRequest extends DataRequest {
+  method: 'k-means++' | 'random';
+  k: number;
+  /** k-means++: candidates drawn for each center after the first. */
+  trials: number;
+  /** IN d, k-means++: subtracted from rows before the screening distances (the column means). */
+  shift: Float64Array;
+  /** IN/OUT Uint32Array(4): the generator's state (Random.saveState), replaced by the state after the draws. */
+  state: Uint32Array;
+  /** OUT k*d, same type as x: the chosen rows. */
+  centers: FloatArray;
+  /** OUT k: the indices of the chosen rows. */
+  indices: Int32Array;
+  /** Int32Array(1), k-means++: a non-zero value stops the loop before its next center (ERR_KMEANS_ABORTED). */
+  cancel?: Int32Array;
+}
+
+/** Draws from the generator: doubles in [0, 1), or integers in [0, below) (below <= 2^31). */
+export interface RandomDrawsRequest {
+  /** IN/OUT Uint32Array(4): the generator's state, replaced by the state after the draws. */
+  state: Uint32Array;
+  /** When given, the state is first set as `new Random(seed)` sets it. */
+  seed?: number;
+  /** OUT: filled with nextDouble() draws (give this or integers). */
+  doubles?: Float64Array;
+  /** OUT: filled with nextInt(below) draws. */
+  integers?: Int32Array;
+  below?: number;
+  /** Unused (the draws are one sequence); present as on every request. */
+  threads: number;
+}
+
 export interface MiniBatchStepRequest extends DataRequest {
   /** IN b: the rows of x that form the batch; absent: all n rows. */
   indices?: Int32Array;
@@ -149,6 +181,8 @@ export interface Operations {
   unitRows: [UnitRowsRequest, number];
   /** Result: the number of columns of standard deviation zero, left unchanged. */
   whiten: [WhitenRequest, number];
+  seedCenters: [SeedCentersRequest, undefined];
+  randomDraws: [RandomDrawsRequest, undefined];
 }
 
 export type OperationName = keyof Operations;

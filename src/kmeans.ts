@@ -130,7 +130,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     for (let run = 0; run < this.runs(); run++) {
       let centers: FloatArray;
       if (explicitInit) centers = asDType(explicitInit, dtypeOf(X.data), 'init').data.slice();
-      else if (init === 'random') centers = randomRows(context).centers.data;
+      else if (init === 'random') centers = (yield* randomRows(context)).centers.data;
       else centers = (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
 
       const labels = new Int32Array(X.rows);

@@ -172,7 +172,7 @@ function* initialCenters(params: Params, data: PreparedData, rng: Random): Plan<
     threads: data.threads,
     means,
   };
-  if (init === 'random') return randomRows(context).centers.data;
+  if (init === 'random') return (yield* randomRows(context)).centers.data;
   return (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
 }
 

@@ -5,6 +5,14 @@
  * and high 32-bit words, and each word seeds two state words through SplitMix32.
  * Doubles in [0, 1) take 53 random bits from two outputs; normal deviates take two doubles
  * (Box–Muller).
+ *
+ * native/kernels/common/random.hpp is the same generator in C++, bit for bit: native operations
+ * that draw (seedCenters, randomDraws) take the four state words (saveState) and hand back the
+ * state after their draws (restoreState), so one stream runs on across both sides. Normal
+ * deviates are drawn here only, since log and cos may round differently in the C library.
+ * Weighted random init computes its keys log(1 - u) / w with the C library's log; V8's Math.log
+ * may round a key differently in its last bit, which matters only where two keys tie or nearly
+ * tie (see native/kernels/algorithms/seeding.cpp).
  */
 export class Random {
   private s0: number;
@@ -22,6 +30,16 @@ export class Random {
     this.s2 = highMix();
     this.s3 = highMix();
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the one forbidden state
+  }
+
+  /** The four state words, for a native operation that continues the stream. */
+  saveState(): Uint32Array {
+    return Uint32Array.of(this.s0, this.s1, this.s2, this.s3);
+  }
+
+  /** Continues from a state saveState gave (and a native operation may have advanced). */
+  restoreState(state: Uint32Array): void {
+    [this.s0, this.s1, this.s2, this.s3] = [state[0]!, state[1]!, state[2]!, state[3]!];
   }
 
   /** A uniformly distributed unsigned 32-bit integer. */

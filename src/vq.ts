@@ -231,7 +231,7 @@ export function kmeans(
 
   let best: { book: Matrix; distortion: number } | undefined;
   for (let run = 0; run < iter; run++) {
-    const result = runSync(kmeansRunPlan(X, randomRows(context).centers, thresh));
+    const result = runSync(kmeansRunPlan(X, runSync(randomRows(context)).centers, thresh));
     if (!best || result.distortion < best.distortion) best = result;
   }
   return { codebook: shaped(best!.book, data.oneD), distortion: best!.distortion };
@@ -371,7 +371,7 @@ function* initialCodebook(X: Matrix, k: number, minit: Exclude<Minit, 'matrix'>,
   };
   if (minit === 'random') return gaussianCodebook(X, k, rng);
   requireRows(X, k, `kmeans2 with minit "${minit}"`);
-  if (minit === 'points') return randomRows(context).centers;
+  if (minit === 'points') return (yield* randomRows(context)).centers;
   yield* call('columnStats', { ...dataRequest(X), means: context.means });
   return (yield* plusPlusPlan(context, 1)).centers;
 }

@@ -54,6 +54,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_pair<MiniBatchStepOperation>(env, exports, "miniBatchStep");
   export_pair<UnitRowsOperation>(env, exports, "unitRows");
   export_pair<WhitenOperation>(env, exports, "whiten");
+  export_pair<SeedCentersOperation>(env, exports, "seedCenters");
+  export_pair<RandomDrawsOperation>(env, exports, "randomDraws");
   exports.Set("info", Napi::Function::New(env, info, "info"));
   return exports;
 }

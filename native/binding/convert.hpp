@@ -17,6 +17,7 @@ template <typename T> constexpr napi_typedarray_type typed_array_type();
 template <> constexpr napi_typedarray_type typed_array_type<double>() { return napi_float64_array; }
 template <> constexpr napi_typedarray_type typed_array_type<float>() { return napi_float32_array; }
 template <> constexpr napi_typedarray_type typed_array_type<int32_t>() { return napi_int32_array; }
+template <> constexpr napi_typedarray_type typed_array_type<uint32_t>() { return napi_uint32_array; }
 
 class Request {
  public:

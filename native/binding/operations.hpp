@@ -11,6 +11,7 @@
 #include "../driver.hpp"
 #include "../kernels/algorithms/minibatch.hpp"
 #include "../kernels/algorithms/plus_plus.hpp"
+#include "../kernels/algorithms/seeding.hpp"
 #include "../kernels/common/dataset.hpp"
 #include "../kernels/common/reductions.hpp"
 #include "call_controls.hpp"
@@ -179,6 +180,47 @@ struct WhitenOperation : DataOperation<T> {
   bool parse(Request& request);
   Status execute();
   Napi::Value result(Napi::Env env) { return Napi::Number::New(env, static_cast<double>(zero_columns)); }
+};
+
+// seedCenters: method ('k-means++' or 'random'), k, trials and shift (IN d, float64: the column
+// means; both read for k-means++ only), state (INOUT Uint32Array(4): the generator's state,
+// replaced by the state after the draws), centers (OUT k*d, same type as x), indices (OUT k,
+// int32: the chosen rows). For k-means++, cancel stops it before the next center. Result:
+// undefined.
+template <typename T>
+struct SeedCentersOperation : DataOperation<T> {
+  SeedMethod method = SeedMethod::kPlusPlus;
+  int64_t k = 0, trials = 1;
+  const double* shift = nullptr;
+  uint32_t* state = nullptr;
+  T* centers = nullptr;
+  int32_t* indices = nullptr;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return env.Undefined(); }
+};
+
+// randomDraws: state (INOUT Uint32Array(4)), optional seed (integer in [0, 2^53): the state is
+// first set as `new Random(seed)` sets it), and either doubles (OUT Float64Array: uniform in
+// [0, 1)) or integers (OUT Int32Array) with below (1 <= below <= 2^31: uniform in [0, below)),
+// filled in order from the generator. Reads no x; threads is accepted and unused (the draws are
+// one sequence). Result: undefined.
+template <typename T>
+struct RandomDrawsOperation {
+  std::vector<Napi::Reference<Napi::Value>> references;
+  CallControls controls;
+  uint32_t* state = nullptr;
+  bool seeded = false;
+  int64_t seed = 0;
+  double* doubles = nullptr;
+  int32_t* integers = nullptr;
+  size_t count = 0;
+  int64_t below = 1;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return env.Undefined(); }
 };
 
 }  // namespace kmn::binding

@@ -1,6 +1,7 @@
 // A libFuzzer target for the native entry points: fit_kmeans (driver.hpp) with each algorithm,
 // and the kernels behind the addon's other exports: assign_nearest, cluster_means, transform,
-// column_stats, first_out_of_range, unit_rows, plus_plus (and its steps) and minibatch_step.
+// column_stats, first_out_of_range, unit_rows, plus_plus (and its steps), seed_centers and
+// minibatch_step.
 //
 // The input bytes are decoded into a problem that meets every precondition the TypeScript
 // facade checks before it calls the addon: finite values; float64 magnitudes below
@@ -38,6 +39,8 @@
 #include "kernels/algorithms/queries.hpp"
 #include "kernels/algorithms/minibatch.hpp"
 #include "kernels/algorithms/plus_plus.hpp"
+#include "kernels/algorithms/seeding.hpp"
+#include "kernels/common/random.hpp"
 #include "kernels/common/reductions.hpp"
 #include "kernels/common/tile_kernel.hpp"
 #include "splitmix64.hpp"
@@ -1075,6 +1078,65 @@ void check_plus_plus(const Problem<T>& p, const std::vector<double>& shift /* IN
               row >= 0 && row < n ? p.weight(row) : 0.0);
 }
 
+// --- seed_centers ----------------------------------------------------------------------------
+
+// seed_centers from a generator state: random init gives the k rows a full sort by the key
+// log(1 - u_i) / w_i (largest first, ties to the lower row) gives, though unweighted rows are
+// ranked without the log; k-means++ gives plus_plus's rows on the uniforms the generator draws.
+// Either way the centers are those rows, the state ends as many draws on, and one thread and
+// several agree.
+template <typename T>
+void check_seed_centers(const Problem<T>& p, const std::vector<double>& shift /* IN d */, ByteSource& bytes) {
+  const int64_t n = p.n, d = p.d, k = p.k;
+  uint64_t seed = 0;
+  for (int i = 0; i < 7; ++i) seed = seed << 8 | bytes.byte();
+  uint32_t start[kmn::Random::kStateWords];
+  kmn::Random(seed >> 3).save(start);
+  const int64_t trials = 1 + bytes.below(4);
+  for (const kmn::SeedMethod method : {kmn::SeedMethod::kRandom, kmn::SeedMethod::kPlusPlus}) {
+    const bool random = method == kmn::SeedMethod::kRandom;
+    const char* name = random ? "seed_centers (random)" : "seed_centers (k-means++)";
+    std::vector<uint32_t> state(start, start + kmn::Random::kStateWords), state_many = state;
+    std::vector<T> centers(static_cast<size_t>(k * d), T(-1)), centers_many = centers;
+    std::vector<int32_t> indices(static_cast<size_t>(k), -1), indices_many = indices;
+    require_ok(kmn::seed_centers(p.data(), method, k, trials, shift.data(), 1, nullptr, state.data(), centers.data(),
+                                 indices.data()),
+               name);
+    require_ok(kmn::seed_centers(p.data(), method, k, trials, shift.data(), p.threads, nullptr, state_many.data(),
+                                 centers_many.data(), indices_many.data()),
+               name);
+    require_same(indices, indices_many, "seed_centers rows: 1 thread vs several");
+    require_same(centers, centers_many, "seed_centers centers: 1 thread vs several");
+    require_same(state, state_many, "seed_centers state: 1 thread vs several");
+
+    kmn::Random rng(start);
+    std::vector<double> draws(static_cast<size_t>(random ? n : 1 + (k - 1) * trials));
+    for (double& u : draws) u = rng.next_double();
+    std::vector<uint32_t> expected_state(kmn::Random::kStateWords);
+    rng.save(expected_state.data());
+    require_same(state, expected_state, "seed_centers: the state after its draws");
+    std::vector<int32_t> expected(static_cast<size_t>(k));
+    if (random) {
+      std::vector<double> key(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i)
+        key[i] = p.weight(i) > 0 ? std::log(1 - draws[i]) / p.weight(i) : -std::numeric_limits<double>::infinity();
+      std::vector<int32_t> order(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i) order[i] = static_cast<int32_t>(i);
+      std::sort(order.begin(), order.end(),
+                [&](int32_t a, int32_t b) { return key[a] > key[b] || (key[a] == key[b] && a < b); });
+      std::copy(order.begin(), order.begin() + k, expected.begin());
+    } else {
+      require_ok(kmn::plus_plus(p.data(), shift.data(), k, trials, draws.data(), 1, nullptr, expected.data()),
+                 "plus_plus");
+    }
+    require_same(indices, expected,
+                 random ? "seed_centers: the rows of the k largest keys" : "seed_centers: plus_plus's rows");
+    for (int64_t c = 0; c < k; ++c)
+      KMN_CHECK(std::equal(p.row(indices[c]), p.row(indices[c]) + d, centers.begin() + c * d),
+                "%s: center %" PRId64 " is not row %d", name, c, indices[c]);
+  }
+}
+
 // --- minibatch_step ------------------------------------------------------------------------
 
 // A few mini-batch steps as minibatch.ts drives them (counts from zero; batches of random
@@ -1223,6 +1285,7 @@ void check_problem(ByteSource& bytes) {
   check_whiten(p);
   check_cluster_means(p, bytes);
   check_plus_plus(p, means, bytes);
+  check_seed_centers(p, means, bytes);
   check_minibatch(p, bytes);
   require_same(p.x, x, "x changed during the checks");
   require_same(p.weights, weights, "the sample weights changed during the checks");

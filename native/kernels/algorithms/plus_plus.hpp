@@ -2,8 +2,8 @@
 // scikit-learn's _kmeans_plusplus): the first center is a row drawn with probability
 // proportional to its weight; each next one is the best, by resulting potential, of `trials`
 // rows drawn with probability proportional to weight times squared distance to the nearest
-// center so far. The uniform draws come from the caller (the facade's one generator), in the
-// order they are used, so the choice is the same whoever runs the loop.
+// center so far. The uniform draws come from the caller (seeding.cpp, from the library's one
+// generator), in the order they are used, so the choice is the same whoever runs the loop.
 //
 // Cost per center: (trials + 1) * n * d float32 multiply-adds in the labelling kernels, which
 // screen the (row, candidate) pairs, plus d per pair whose exact distance may matter (a row
