@@ -125,6 +125,15 @@ export interface WhitenRequest extends DataRequest {
   out: FloatArray;
 }
 
+export interface CovarianceRequest extends DataRequest {
+  /** OUT d: the column means, each summed in row order. */
+  means: Float64Array;
+  /** OUT d*d (n >= 2; with factor, or both absent): the sample covariance, over n - 1 (numpy.cov). */
+  covariance?: Float64Array;
+  /** OUT d*d: Lᵀ, upper triangular, with L·Lᵀ = covariance; zero unless positive definite. */
+  factor?: Float64Array;
+}
+
 /** Request and response types of each native operation, by name. */
 export interface Operations {
   fitLloyd: [FitLloydRequest, FitLloydResponse];
@@ -140,6 +149,8 @@ export interface Operations {
   unitRows: [UnitRowsRequest, number];
   /** Result: the number of columns of standard deviation zero, left unchanged. */
   whiten: [WhitenRequest, number];
+  /** Result: whether the covariance is positive definite (false without it). */
+  covariance: [CovarianceRequest, boolean];
 }
 
 export type OperationName = keyof Operations;

@@ -49,6 +49,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_pair<MiniBatchStepOperation>(env, exports, "miniBatchStep");
   export_pair<UnitRowsOperation>(env, exports, "unitRows");
   export_pair<WhitenOperation>(env, exports, "whiten");
+  export_pair<CovarianceOperation>(env, exports, "covariance");
   exports.Set("info", Napi::Function::New(env, info, "info"));
   return exports;
 }
