@@ -166,6 +166,15 @@ export interface WhitenRequest extends DataRequest {
   out: FloatArray;
 }
 
+export interface CovarianceRequest extends DataRequest {
+  /** OUT d: the column means, each summed in row order. */
+  means: Float64Array;
+  /** OUT d*d (n >= 2; with factor, or both absent): the sample covariance, over n - 1 (numpy.cov). */
+  covariance?: Float64Array;
+  /** OUT d*d: Lᵀ, upper triangular, with L·Lᵀ = covariance; zero unless positive definite. */
+  factor?: Float64Array;
+}
+
 /** Request and response types of each native operation, by name. */
 export interface Operations {
   fit: [FitRequest, FitResponse];
@@ -183,6 +192,8 @@ export interface Operations {
   whiten: [WhitenRequest, number];
   seedCenters: [SeedCentersRequest, undefined];
   randomDraws: [RandomDrawsRequest, undefined];
+  /** Result: whether the covariance is positive definite (false without it). */
+  covariance: [CovarianceRequest, boolean];
 }
 
 export type OperationName = keyof Operations;

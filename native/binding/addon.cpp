@@ -56,6 +56,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_pair<WhitenOperation>(env, exports, "whiten");
   export_pair<SeedCentersOperation>(env, exports, "seedCenters");
   export_pair<RandomDrawsOperation>(env, exports, "randomDraws");
+  export_pair<CovarianceOperation>(env, exports, "covariance");
   exports.Set("info", Napi::Function::New(env, info, "info"));
   return exports;
 }

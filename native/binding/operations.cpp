@@ -290,6 +290,26 @@ Status WhitenOperation<T>::execute() {
   return whiten(this->data, this->threads, out, &zero_columns);
 }
 
+// --- covariance --------------------------------------------------------------------------
+
+template <typename T>
+bool CovarianceOperation<T>::parse(Request& request) {
+  if (!this->parse_data(request) || !sized_array(request, "means", this->data.d, 1, &means)) return false;
+  if (!request.has("covariance") && !request.has("factor")) return true;
+  KMN_REQUIRE(request.env(), this->data.n >= 2, "the covariance needs n >= 2");
+  return sized_array(request, "covariance", this->data.d, this->data.d, &covariance) &&
+         sized_array(request, "factor", this->data.d, this->data.d, &factor);
+}
+
+template <typename T>
+Status CovarianceOperation<T>::execute() {
+  Status status = column_means(this->data, this->threads, means);
+  if (status != Status::kOk || covariance == nullptr) return status;
+  status = sample_covariance(this->data, means, this->threads, covariance);
+  if (status == Status::kOk) positive_definite = cholesky_upper(covariance, this->data.d, factor);
+  return status;
+}
+
 #define KMN_INSTANTIATE(T)                  \
   template struct DataOperation<T>;         \
   template struct FitOperation<T>;         \
@@ -301,7 +321,8 @@ Status WhitenOperation<T>::execute() {
   template struct PlusPlusOperation<T>;     \
   template struct MiniBatchStepOperation<T>; \
   template struct UnitRowsOperation<T>;     \
-  template struct WhitenOperation<T>;
+  template struct WhitenOperation<T>;       \
+  template struct CovarianceOperation<T>;
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)
 #undef KMN_INSTANTIATE

@@ -12,6 +12,7 @@
 #include "../kernels/algorithms/minibatch.hpp"
 #include "../kernels/algorithms/plus_plus.hpp"
 #include "../kernels/algorithms/seeding.hpp"
+#include "../kernels/common/covariance.hpp"
 #include "../kernels/common/dataset.hpp"
 #include "../kernels/common/reductions.hpp"
 #include "call_controls.hpp"
@@ -221,6 +222,22 @@ struct RandomDrawsOperation {
   bool parse(Request& request);
   Status execute();
   Napi::Value result(Napi::Env env) { return env.Undefined(); }
+};
+
+// covariance: means (OUT d, float64: each column summed in row order), optional covariance and
+// factor (OUT d*d, float64, both or neither; n >= 2): the sample covariance (over n - 1, as
+// numpy.cov) and Lᵀ, upper triangular with L·Lᵀ = covariance. Result: whether the covariance
+// is positive definite (false leaves factor zero, as it does when the two are absent).
+template <typename T>
+struct CovarianceOperation : DataOperation<T> {
+  double* means = nullptr;
+  double* covariance = nullptr;
+  double* factor = nullptr;
+  bool positive_definite = false;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return Napi::Boolean::New(env, positive_definite); }
 };
 
 }  // namespace kmn::binding

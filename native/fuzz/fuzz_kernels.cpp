@@ -1,7 +1,7 @@
 // A libFuzzer target for the native entry points: fit_kmeans (driver.hpp) with each algorithm,
 // and the kernels behind the addon's other exports: assign_nearest, cluster_means, transform,
-// column_stats, first_out_of_range, unit_rows, plus_plus (and its steps), seed_centers and
-// minibatch_step.
+// column_stats, first_out_of_range, unit_rows, whiten, the covariance of kmeans2's Gaussian start,
+// plus_plus (and its steps), seed_centers and minibatch_step.
 //
 // The input bytes are decoded into a problem that meets every precondition the TypeScript
 // facade checks before it calls the addon: finite values; float64 magnitudes below
@@ -41,6 +41,7 @@
 #include "kernels/algorithms/plus_plus.hpp"
 #include "kernels/algorithms/seeding.hpp"
 #include "kernels/common/random.hpp"
+#include "kernels/common/covariance.hpp"
 #include "kernels/common/reductions.hpp"
 #include "kernels/common/tile_kernel.hpp"
 #include "splitmix64.hpp"
@@ -895,6 +896,65 @@ void check_whiten(const Problem<T>& p) {
   KMN_CHECK(zero <= unchanged, "whiten: %" PRId64 " zero columns, but %" PRId64 " unchanged", zero, unchanged);
 }
 
+// column_means, sample_covariance and cholesky_upper: the same bits on 1 thread and several,
+// means near the exact ones, a symmetric covariance with a diagonal >= 0, and, where the
+// factor exists, an upper triangle with a positive diagonal whose product UᵀU gives the
+// covariance back within the rounding of a Cholesky factorisation.
+template <typename T>
+void check_covariance(const Problem<T>& p) {
+  const int64_t n = p.n, d = p.d;
+  std::vector<double> means(static_cast<size_t>(d), -1), means_many = means;
+  require_ok(kmn::column_means(p.data(), 1, means.data()), "column_means");
+  require_ok(kmn::column_means(p.data(), p.threads, means_many.data()), "column_means (threads)");
+  require_same(means, means_many, "column_means: 1 thread vs several");
+  for (int64_t f = 0; f < d; ++f) {
+    Exact mean = 0, largest = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      mean += static_cast<Exact>(p.row(i)[f]);
+      largest = std::max<Exact>(largest, std::fabs(static_cast<Exact>(p.row(i)[f])));
+    }
+    mean /= static_cast<Exact>(n);
+    // n additions and n divisions, each off by half an ulp of at most the largest value.
+    const Exact tolerance = 2 * static_cast<Exact>(n) * static_cast<Exact>(kEps) * largest + kDenormMin * n;
+    KMN_CHECK(within(means[f], mean, tolerance), "column_means: column %" PRId64 " is %.17g, exact %.17Lg", f,
+              means[f], mean);
+  }
+  if (n < 2) return;
+  std::vector<double> cov(static_cast<size_t>(d * d), -1), cov_many = cov;
+  require_ok(kmn::sample_covariance(p.data(), means.data(), 1, cov.data()), "sample_covariance");
+  require_ok(kmn::sample_covariance(p.data(), means.data(), p.threads, cov_many.data()), "sample_covariance (threads)");
+  require_same(cov, cov_many, "sample_covariance: 1 thread vs several");
+  for (int64_t a = 0; a < d; ++a) {
+    KMN_CHECK(cov[a * d + a] >= 0, "sample_covariance: diagonal entry %" PRId64 " is %.17g", a, cov[a * d + a]);
+    for (int64_t b = 0; b < a; ++b)
+      KMN_CHECK(same_bits(cov[a * d + b], cov[b * d + a]), "sample_covariance: not symmetric at %" PRId64 ", %" PRId64,
+                a, b);
+  }
+  std::vector<double> upper(static_cast<size_t>(d * d), -1);
+  if (!kmn::cholesky_upper(cov.data(), d, upper.data())) {
+    KMN_CHECK(std::all_of(upper.begin(), upper.end(), [](double v) { return v == 0; }),
+              "cholesky_upper: a failed factorisation left values behind");
+    return;
+  }
+  for (int64_t a = 0; a < d; ++a) {
+    KMN_CHECK(upper[a * d + a] > 0, "cholesky_upper: diagonal entry %" PRId64 " is %.17g", a, upper[a * d + a]);
+    for (int64_t b = 0; b < a; ++b)
+      KMN_CHECK(upper[a * d + b] == 0, "cholesky_upper: entry %" PRId64 ", %" PRId64 " below the diagonal", a, b);
+    for (int64_t b = 0; b <= a; ++b) {
+      Exact product = 0, magnitude = 0;
+      for (int64_t c = 0; c <= b; ++c) {
+        product += static_cast<Exact>(upper[c * d + a]) * static_cast<Exact>(upper[c * d + b]);
+        magnitude += std::fabs(static_cast<Exact>(upper[c * d + a]) * static_cast<Exact>(upper[c * d + b]));
+      }
+      // The backward error of Cholesky's method, plus what subnormal products lose.
+      const Exact tolerance = 4 * static_cast<Exact>(d + 2) * static_cast<Exact>(kEps) * magnitude + 1e-300L;
+      KMN_CHECK(std::fabs(product - static_cast<Exact>(cov[a * d + b])) <= tolerance,
+                "cholesky_upper: (UᵀU)[%" PRId64 "][%" PRId64 "] = %.17Lg, covariance %.17g", a, b, product,
+                cov[a * d + b]);
+    }
+  }
+}
+
 template <typename T>
 void check_transform(const Problem<T>& p, const std::vector<T>& centers /* IN k*d */) {
   const std::vector<T> centers_before = centers;
@@ -1283,6 +1343,7 @@ void check_problem(ByteSource& bytes) {
   check_assign(p, fit.centers, "fitted");
   check_transform(p, fit.centers);
   check_whiten(p);
+  check_covariance(p);
   check_cluster_means(p, bytes);
   check_plus_plus(p, means, bytes);
   check_seed_centers(p, means, bytes);

@@ -46,6 +46,9 @@ struct Dataset {
     return view;
   }
 
+  // Feature f of row i, whatever the layout (for loops that walk a column down the rows).
+  T at(int64_t i, int64_t f) const { return row_major() ? x[(i - first_row) * d + f] : columns[f][i]; }
+
   // Row i copied to out (d values), whatever the layout.
   void copy_row(int64_t i, T* out) const {
     if (row_major()) {

@@ -158,8 +158,6 @@ Status transform(const Dataset<T>& data, const T* centers, int64_t k, int thread
 template <typename T>
 Status whiten(const Dataset<T>& data, int threads, T* out, int64_t* zero_columns) {
   const int64_t n = data.n, d = data.d;
-  // Feature f of row i, in either layout (each thread reads its own columns, row by row).
-  const auto at = [&data](int64_t i, int64_t f) { return data.row_major() ? data.row(i)[f] : data.columns[f][i]; };
   try {
     const size_t columns = static_cast<size_t>(d);
     std::vector<double> largest(columns, 0.0), scale(columns), mean(columns, 0.0), variance(columns, 0.0),
@@ -177,7 +175,7 @@ Status whiten(const Dataset<T>& data, int threads, T* out, int64_t* zero_columns
           double* std_dev = deviation.data() + first;
           for (int64_t i = 0; i < n; ++i) {
             for (int64_t f = 0; f < width; ++f) {
-              const double magnitude = std::fabs(static_cast<double>(at(i, first + f)));
+              const double magnitude = std::fabs(static_cast<double>(data.at(i, first + f)));
               // A NaN sticks, as with Math.max: such a column is not scaled.
               if ((std::isnan(magnitude) || magnitude > top[f]) && !std::isnan(top[f])) top[f] = magnitude;
             }
@@ -191,12 +189,12 @@ Status whiten(const Dataset<T>& data, int threads, T* out, int64_t* zero_columns
             factor[f] = std::ldexp(1.0, -2 * exponent);
           }
           for (int64_t i = 0; i < n; ++i) {
-            for (int64_t f = 0; f < width; ++f) center[f] += static_cast<double>(at(i, first + f)) * factor[f];
+            for (int64_t f = 0; f < width; ++f) center[f] += static_cast<double>(data.at(i, first + f)) * factor[f];
           }
           for (int64_t f = 0; f < width; ++f) center[f] /= static_cast<double>(n);
           for (int64_t i = 0; i < n; ++i) {
             for (int64_t f = 0; f < width; ++f) {
-              const double centered = static_cast<double>(at(i, first + f)) * factor[f] - center[f];
+              const double centered = static_cast<double>(data.at(i, first + f)) * factor[f] - center[f];
               spread[f] += centered * centered;
             }
           }
@@ -204,7 +202,7 @@ Status whiten(const Dataset<T>& data, int threads, T* out, int64_t* zero_columns
           for (int64_t i = 0; i < n; ++i) {
             T* target = out + i * d + first;
             for (int64_t f = 0; f < width; ++f) {
-              const T value = at(i, first + f);
+              const T value = data.at(i, first + f);
               target[f] = std_dev[f] == 0 ? value : static_cast<T>(static_cast<double>(value) * factor[f] / std_dev[f]);
             }
           }
