@@ -63,7 +63,7 @@ describe('the threads option', () => {
     vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const addon = native() as unknown as Record<string, (request: { threads: number }) => unknown>;
     const seen: [string, number][] = [];
-    for (const name of ['whiten', 'assign', 'clusterMeans', 'columnStats', 'plusPlus', 'covariance']) {
+    for (const name of ['whiten', 'assign', 'clusterMeans', 'columnStats', 'seedCenters', 'covariance']) {
       const original = addon[name]!;
       vi.spyOn(addon, name).mockImplementation((request) => {
         seen.push([name, request.threads]);
@@ -77,7 +77,7 @@ describe('the threads option', () => {
     for (const minit of ['random', 'points', '++'] as const) kmeans2(X, 3, { minit, iter: 2, seed: 1, threads: 3 });
     kmeans2(X, book, { minit: 'matrix', threads: 3 });
     expect(new Set(seen.map(([name]) => name))).toEqual(
-      new Set(['whiten', 'assign', 'clusterMeans', 'columnStats', 'plusPlus', 'covariance']),
+      new Set(['whiten', 'assign', 'clusterMeans', 'columnStats', 'seedCenters', 'covariance']),
     );
     expect(seen.filter(([, threads]) => threads !== 3)).toEqual([]);
   });
