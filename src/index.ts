@@ -17,7 +17,8 @@ export { kmeansPlusPlus, kmeansPlusPlusAsync } from './kmeans_plus_plus';
 export type { KMeansPlusPlusOptions } from './kmeans_plus_plus';
 export type { Seeding } from './seeding';
 export { KMeansError } from './errors';
-export type { KMeansErrorCode } from './errors';
+export type { KMeansErrorCode, KMeansErrorDetails } from './errors';
+export { meanVariance } from './mean_variance';
 export type { DType, Matrix, MatrixLike } from './matrix';
 export type { Algorithm, InitMethod, KMeansOptions, ResolvedKMeansOptions } from './options';
 /** scipy.cluster.vq's functions, also importable from 'kmeans-native/vq'. */
