@@ -16,6 +16,16 @@ export default tseslint.config(
     },
   },
   {
+    // The command line is a user of the package: it imports what package.json exports, no more.
+    files: ['src/cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./(?!index$|vq$)', message: 'import the public API: ../index or ../vq' }] },
+      ],
+    },
+  },
+  {
     // Plain CommonJS scripts load modules with require().
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -38,13 +38,39 @@ export type KMeansErrorCode =
   /** A bug in this library: please report it. */
   | 'ERR_KMEANS_INTERNAL';
 
+/**
+ * Where an input check found the problem, and the numbers it compared, for programs that report
+ * errors in their own terms (the command line turns `row` and `column` into a file's line and
+ * column). A check sets the fields that apply and no others; rows and columns count from 0.
+ * The message says the same in words.
+ */
+export interface KMeansErrorDetails {
+  /** The argument the problem is in, named as in the message: 'X', 'init', 'sampleWeight', 'clusterCenters'. */
+  readonly argument?: string;
+  /** The row of the bad value (for sampleWeight, the index of the bad weight). */
+  readonly row?: number;
+  /** The column of the bad value. */
+  readonly column?: number;
+  /** The bad value: NaN or ±Infinity, a number too large (ERR_KMEANS_OVERFLOW), a bad weight. */
+  readonly value?: number;
+  /** ERR_KMEANS_OVERFLOW: the magnitude that every value must stay below. */
+  readonly limit?: number;
+  /** A count that is wrong: the one required (the row length, the number of weights, of values)... */
+  readonly expected?: number;
+  /** ...and the one given. */
+  readonly actual?: number;
+}
+
 export class KMeansError extends Error {
   readonly code: KMeansErrorCode;
+  /** Where the problem is and what was compared; empty when the error has nothing to add to its code. */
+  readonly details: KMeansErrorDetails;
 
-  constructor(code: KMeansErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: KMeansErrorCode, message: string, options?: { cause?: unknown; details?: KMeansErrorDetails }) {
     super(message, options);
     this.name = 'KMeansError';
     this.code = code;
+    this.details = Object.freeze({ ...options?.details });
   }
 }
 

@@ -44,6 +44,7 @@ function checkTypedMatrix(value: Matrix, name: string): Matrix {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_DATA',
       `${name}.data must be a Float64Array or a Float32Array (got ${describe(data)})`,
+      { details: { argument: name } },
     );
   }
   for (const [field, size] of [
@@ -54,6 +55,7 @@ function checkTypedMatrix(value: Matrix, name: string): Matrix {
       throw new KMeansError(
         'ERR_KMEANS_INVALID_DATA',
         `${name}.${field} must be an integer >= 0 (got ${describe(size)})`,
+        { details: { argument: name } },
       );
     }
   }
@@ -63,6 +65,7 @@ function checkTypedMatrix(value: Matrix, name: string): Matrix {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_DATA',
       `${name}.data must hold rows * cols = ${rows * cols} values (got ${data.length})`,
+      { details: { argument: name, expected: rows * cols, actual: data.length } },
     );
   }
   return { data, rows, cols };
@@ -78,6 +81,7 @@ function checkFixedBuffer(array: ArrayBufferView, name: string): void {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_DATA',
       `${name} is a view of a resizable ArrayBuffer, which could shrink while the native code reads it: pass a copy (${name}.slice())`,
+      { details: { argument: name.replace(/\.data$/, '') } },
     );
   }
 }
@@ -86,13 +90,18 @@ function checkFixedBuffer(array: ArrayBufferView, name: string): void {
 const maxRows = 2 ** 31 - 1;
 
 function checkNotEmpty(rows: number, cols: number, name: string): void {
-  if (rows === 0) throw new KMeansError('ERR_KMEANS_EMPTY_DATA', `${name} must have at least one row (got 0 rows)`);
+  const details = { argument: name };
+  if (rows === 0)
+    throw new KMeansError('ERR_KMEANS_EMPTY_DATA', `${name} must have at least one row (got 0 rows)`, { details });
   if (cols === 0)
-    throw new KMeansError('ERR_KMEANS_EMPTY_DATA', `${name} must have at least one column (got 0 columns)`);
+    throw new KMeansError('ERR_KMEANS_EMPTY_DATA', `${name} must have at least one column (got 0 columns)`, {
+      details,
+    });
   if (rows > maxRows) {
     throw new KMeansError(
       'ERR_KMEANS_TOO_LARGE',
       `${name} has ${rows} rows, more than the ${maxRows} (2^31 - 1) supported: labels and row indices are 32-bit; split the data into parts`,
+      { details: { ...details, expected: maxRows, actual: rows } },
     );
   }
 }
@@ -102,6 +111,7 @@ function packRows(value: unknown, name: string, requireFinite: boolean): Matrix<
     throw new KMeansError(
       'ERR_KMEANS_INVALID_DATA',
       `${name} must be an array of rows (number[][]) or a matrix { data, rows, cols } (got ${describe(value)})`,
+      { details: { argument: name } },
     );
   }
   const rows = value.length;
@@ -110,6 +120,7 @@ function packRows(value: unknown, name: string, requireFinite: boolean): Matrix<
       'ERR_KMEANS_INVALID_DATA',
       `${name} must be 2-D: an array of rows, each an array of numbers (row 0 is ${describe(value[0])}); ` +
         'wrap a single sample as [row] or each value of a single feature as [value]',
+      { details: { argument: name, row: 0 } },
     );
   }
   const cols = rows > 0 ? (value[0] as ArrayLike<number>).length : 0;
@@ -121,6 +132,7 @@ function packRows(value: unknown, name: string, requireFinite: boolean): Matrix<
       throw new KMeansError(
         'ERR_KMEANS_INVALID_DATA',
         `${name}[${i}] must be an array of numbers (got ${describe(row)})`,
+        { details: { argument: name, row: i } },
       );
     }
     const cells = row as ArrayLike<unknown>;
@@ -128,6 +140,7 @@ function packRows(value: unknown, name: string, requireFinite: boolean): Matrix<
       throw new KMeansError(
         'ERR_KMEANS_INVALID_DATA',
         `${name} has ragged rows: row ${i} has ${cells.length} values, row 0 has ${cols}`,
+        { details: { argument: name, row: i, expected: cols, actual: cells.length } },
       );
     }
     for (let j = 0; j < cols; j++) {
@@ -136,6 +149,7 @@ function packRows(value: unknown, name: string, requireFinite: boolean): Matrix<
         throw new KMeansError(
           'ERR_KMEANS_INVALID_DATA',
           `${name}[${i}][${j}] must be a number (got ${describe(cell)})`,
+          { details: { argument: name, row: i, column: j } },
         );
       }
       if (requireFinite && !Number.isFinite(cell)) throw nonFinite(name, i, j, cell);
@@ -155,35 +169,45 @@ function nonFinite(name: string, row: number, column: number, value: number): KM
   return new KMeansError(
     'ERR_KMEANS_NON_FINITE',
     `${name} must contain only finite numbers: row ${row}, column ${column} is ${value}`,
+    { details: { argument: name, row, column, value } },
   );
 }
 
 // Typed data this large is scanned natively (vectorised, on all cores); smaller in JavaScript.
 const nativeScanFrom = 1 << 15;
 
+/** The largest finite float32, 2^128 - 2^104. */
+const float32Max = 3.4028234663852886e38;
+
 /**
- * The magnitude at which a sum of squared distances (an inertia, a k-means++ potential) could
- * overflow: (2x)² over d columns and n rows reaches the largest double at x = sqrt(max / 4dn),
- * about 6.7e153 / √(d·n). float32 data has no such limit: where its float32 distances overflow,
- * the exact re-check in double decides, and float32 values squared stay far from double's limit.
+ * The overflow rule, the one place it is stated: the magnitude that every value must stay below
+ * so that a sum of squared distances (an inertia, a k-means++ potential) stays finite in float64.
+ * (2x)² summed over `cols` columns and `rows` rows reaches the largest double at
+ * x = sqrt(max / 4·cols·rows), about 6.7e153 / √(cols·rows). With sample weights adding up to
+ * more than the row count, `rows` is their total. float32 data has no limit unless the bound is
+ * within float32's range (only for huge weights): float32 values squared stay far from double's
+ * largest, and where float32 distances overflow, the exact re-check in double decides.
  */
-export function magnitudeLimit(data: Float64Array | Float32Array, rows: number, cols: number): number {
-  return data instanceof Float32Array ? Infinity : Math.sqrt(Number.MAX_VALUE / (4 * cols * Math.max(rows, 1)));
+export function magnitudeLimit(dtype: DType, rows: number, cols: number): number {
+  const limit = Math.sqrt(Number.MAX_VALUE / (4 * cols * Math.max(rows, 1)));
+  return dtype === 'float32' && limit > float32Max ? Infinity : limit;
 }
 
 /** Throws ERR_KMEANS_NON_FINITE at a NaN or infinity, ERR_KMEANS_OVERFLOW at a value too large to square. */
 function checkFinite(matrix: Matrix, name: string): void {
   const { data, rows, cols } = matrix;
-  const limit = magnitudeLimit(data, rows, cols);
+  const limit = magnitudeLimit(dtypeOf(data), rows, cols);
   const index = firstOutOfRange(matrix, limit);
   if (index < 0) return;
   const row = Math.floor(index / cols);
+  const column = index - row * cols;
   const value = data[index]!;
-  if (!Number.isFinite(value)) throw nonFinite(name, row, index - row * cols, value);
+  if (!Number.isFinite(value)) throw nonFinite(name, row, column, value);
   throw new KMeansError(
     'ERR_KMEANS_OVERFLOW',
-    `${name} row ${row}, column ${index - row * cols} is ${value}: sums of squared distances would overflow ` +
+    `${name} row ${row}, column ${column} is ${value}: sums of squared distances would overflow ` +
       `float64 (with ${rows} rows and ${cols} columns, |values| must stay below ${limit.toPrecision(3)}); scale the data down`,
+    { details: { argument: name, row, column, value, limit } },
   );
 }
 
@@ -216,9 +240,13 @@ export function asDType(matrix: Matrix, dtype: DType, name: string): Matrix {
       checkFinite(converted, name);
     } catch (error) {
       if ((error as KMeansError).code === 'ERR_KMEANS_OVERFLOW') throw error;
+      // Where the first value became infinite, and that value as it was.
+      const { row, column } = (error as KMeansError).details;
+      const value = row === undefined || column === undefined ? undefined : matrix.data[row * matrix.cols + column];
       throw new KMeansError(
         'ERR_KMEANS_NON_FINITE',
         `${name} has values beyond the float32 range, so it cannot be used with float32 data: pass the data as float64`,
+        { details: { argument: name, row, column, value } },
       );
     }
   }
@@ -244,7 +272,7 @@ export function allocate(dtype: DType, length: number): FloatArray {
  * Sample weights for the rows of X as a Float64Array (a Float64Array argument is used in place).
  * Weights must be finite and >= 0 with a positive sum. `undefined` means all ones (null).
  * Weights that add up to more than the row count scale every sum of squared distances up: X's
- * values must then stay below sqrt(max / 4dW) for a total weight W (ERR_KMEANS_OVERFLOW).
+ * values must then stay below magnitudeLimit for that total weight (ERR_KMEANS_OVERFLOW).
  */
 export function toSampleWeight(value: unknown, X: Matrix): Float64Array | null {
   if (value === undefined || value === null) return null;
@@ -253,6 +281,7 @@ export function toSampleWeight(value: unknown, X: Matrix): Float64Array | null {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_WEIGHTS',
       `sampleWeight must be an array of numbers, a Float64Array or a Float32Array (got ${describe(value)})`,
+      { details: { argument: 'sampleWeight' } },
     );
   }
   const values = value as ArrayLike<unknown>;
@@ -261,6 +290,7 @@ export function toSampleWeight(value: unknown, X: Matrix): Float64Array | null {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_WEIGHTS',
       `sampleWeight must have one value per sample: expected ${n}, got ${values.length}`,
+      { details: { argument: 'sampleWeight', expected: n, actual: values.length } },
     );
   }
   let sum = 0;
@@ -270,15 +300,21 @@ export function toSampleWeight(value: unknown, X: Matrix): Float64Array | null {
       throw new KMeansError(
         'ERR_KMEANS_INVALID_WEIGHTS',
         `sampleWeight must hold finite numbers >= 0: sampleWeight[${i}] is ${describe(w)}`,
+        { details: { argument: 'sampleWeight', row: i, ...(typeof w === 'number' ? { value: w } : {}) } },
       );
     }
     sum += w;
   }
-  if (!(sum > 0)) throw new KMeansError('ERR_KMEANS_INVALID_WEIGHTS', 'sampleWeight must not be all zero');
+  if (!(sum > 0)) {
+    throw new KMeansError('ERR_KMEANS_INVALID_WEIGHTS', 'sampleWeight must not be all zero', {
+      details: { argument: 'sampleWeight' },
+    });
+  }
   if (!Number.isFinite(sum)) {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_WEIGHTS',
       `sampleWeight must have a finite sum (the total overflows to ${sum}): scale the weights down`,
+      { details: { argument: 'sampleWeight', value: sum } },
     );
   }
   if (sum > n) checkWeightedMagnitude(X, sum);
@@ -286,14 +322,17 @@ export function toSampleWeight(value: unknown, X: Matrix): Float64Array | null {
 }
 
 function checkWeightedMagnitude(X: Matrix, totalWeight: number): void {
-  const limit = Math.sqrt(Number.MAX_VALUE / (4 * X.cols * totalWeight));
+  const limit = magnitudeLimit(dtypeOf(X.data), totalWeight, X.cols);
   const index = firstOutOfRange(X, limit);
   if (index < 0) return;
   const row = Math.floor(index / X.cols);
+  const column = index - row * X.cols;
+  const value = X.data[index]!;
   throw new KMeansError(
     'ERR_KMEANS_OVERFLOW',
-    `X row ${row}, column ${index - row * X.cols} is ${X.data[index]}: with sampleWeight adding up to ` +
+    `X row ${row}, column ${column} is ${value}: with sampleWeight adding up to ` +
       `${totalWeight.toPrecision(3)}, sums of weighted squared distances would overflow float64 ` +
       `(|values| must stay below ${limit.toPrecision(3)}); scale the data or the weights down`,
+    { details: { argument: 'X', row, column, value, limit } },
   );
 }

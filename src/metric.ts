@@ -25,6 +25,7 @@ export function* metricRows(X: Matrix, metric: Metric, threads: number, name = '
     throw new KMeansError(
       'ERR_KMEANS_ZERO_VECTOR',
       `${name} row ${zeroRow} has length zero: metric "cosine" needs every row to have a direction; drop or replace zero rows`,
+      { details: { argument: name, row: zeroRow } },
     );
   }
   return { data: out, rows: X.rows, cols: X.cols };

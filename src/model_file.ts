@@ -5,7 +5,7 @@
  * history are not stored.
  */
 import { isAlgorithmName, listAlgorithms } from './algorithms';
-import { KMeansError, describe } from './errors';
+import { KMeansError, type KMeansErrorDetails, describe } from './errors';
 import { type Matrix, magnitudeLimit } from './matrix';
 
 export const modelFormat = 'kmeans-native-model';
@@ -99,15 +99,17 @@ export function decodeModel(input: unknown, model: ModelJSON['model']): StoredMo
   const data =
     file.dtype === 'float32' ? Float32Array.from(centers as number[]) : Float64Array.from(centers as number[]);
   // As predict checks them: float32 values in range, float64 values whose squared distances add up.
-  const limit = magnitudeLimit(data, k, d);
+  const limit = magnitudeLimit(file.dtype, k, d);
   const large = data.findIndex((value) => !(Math.abs(value) < limit));
   if (large >= 0) {
-    const where = `row ${Math.floor(large / d)}, column ${large % d} is ${centers[large]}`;
+    const [row, column, value] = [Math.floor(large / d), large % d, centers[large] as number];
+    const where = `row ${row}, column ${column} is ${value}`;
     throw invalidModel(
       file.dtype === 'float32'
         ? `"clusterCenters" ${where}, beyond the float32 range`
         : `"clusterCenters" ${where}: sums of squared distances would overflow float64 ` +
             `(|values| must stay below ${limit.toPrecision(3)})`,
+      { argument: 'clusterCenters', row, column, value, ...(file.dtype === 'float64' ? { limit } : {}) },
     );
   }
   if (file.featureNames !== undefined) {
@@ -204,8 +206,8 @@ export function constructFromParams<M extends { params: { nClusters: number; ini
   return built;
 }
 
-function invalidModel(problem: string): KMeansError {
-  return new KMeansError('ERR_KMEANS_INVALID_MODEL', `Cannot read the model file: ${problem}`);
+function invalidModel(problem: string, details?: KMeansErrorDetails): KMeansError {
+  return new KMeansError('ERR_KMEANS_INVALID_MODEL', `Cannot read the model file: ${problem}`, { details });
 }
 
 function isCount(value: unknown, min = 1): value is number {

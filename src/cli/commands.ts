@@ -1,15 +1,12 @@
 /** The two commands: fit clusters a data file, predict labels one with a saved model. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KMeans } from '../kmeans';
-import type { Matrix } from '../matrix';
-import { MiniBatchKMeans } from '../minibatch';
-import type { ModelJSON } from '../model_file';
+import { KMeans, type Matrix, MiniBatchKMeans, type ModelJSON, meanVariance } from '../index';
 import { UsageError, type Values, integerOption, numberOption, progressMode, rejectOptions } from './command_line';
 import { parseColumnSpec } from './columns';
 import { DataFileError } from './data_error';
-import { checkClusterCount, checkMagnitudes, checkNoZeroRows } from './data_checks';
 import { type DataFormat, dataFormats, readDataFile } from './data_file';
+import { type DataContext, inFileTerms } from './library_errors';
 import { Outputs } from './outputs';
 import { ProgressBar } from './progress_bar';
 import { scatterSvg } from './scatter_plot';
@@ -40,24 +37,23 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
   const outputs = new Outputs([file], targets);
   const name = displayName(file);
   const table = await readData(file, values, undefined);
-  checkClusterCount(name, table, model.params.nClusters);
-  checkMagnitudes(name, table);
-  if (model.params.metric === 'cosine') checkNoZeroRows(name, table);
+  const X = matrixOf(table);
+  const context = { name, table, k: model.params.nClusters };
 
+  const mode = progressMode(values);
   const progress = new ProgressBar(process.stderr, {
     runs: runCount(model.params),
     maxIter: model.params.maxIter,
-    shiftTolerance: model.params.tol * meanVariance(table),
-    mode: progressMode(values),
+    shiftTolerance: mode === 'off' ? 0 : model.params.tol * inTerms(() => meanVariance(X), context),
+    mode,
   });
   const interrupt = new AbortController();
   const onInterrupt = (): void => interrupt.abort();
   process.once('SIGINT', onInterrupt);
   try {
-    await model.fitAsync(matrixOf(table), {
-      signal: interrupt.signal,
-      onProgress: (report) => progress.update(report),
-    });
+    await model.fitAsync(X, { signal: interrupt.signal, onProgress: (report) => progress.update(report) });
+  } catch (error) {
+    throw inFileTerms(error, context);
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     progress.finish();
@@ -106,17 +102,8 @@ export async function predictCommand(operands: string[], values: Values): Promis
   const centers = model.clusterCenters;
   const name = displayName(file);
   const table = await readData(file, values, featureNames);
-  if (table.cols !== centers.cols) {
-    const named = featureNames ? ` (${featureNames.join(', ')})` : '';
-    throw new DataFileError(
-      name,
-      undefined,
-      `it has ${table.cols} feature columns; the model was fitted on ${centers.cols}${named}: choose them with --columns`,
-    );
-  }
-  checkMagnitudes(name, table);
-  if (model.params.metric === 'cosine') checkNoZeroRows(name, table);
-  const labels = model.predict(matrixOf(table));
+  const context = { name, table, model: { cols: centers.cols, featureNames } };
+  const labels = inTerms(() => model.predict(matrixOf(table)), context);
   outputs.write(labelsTo, labelsCsv(labels));
   if (values.plot !== undefined) {
     outputs.write(
@@ -139,6 +126,15 @@ function displayName(file: string): string {
 
 function matrixOf({ data, rows, cols }: Table): Matrix {
   return { data, rows, cols };
+}
+
+/** `compute()`, with the library's errors about the data told in the command's terms. */
+function inTerms<T>(compute: () => T, context: DataContext): T {
+  try {
+    return compute();
+  } catch (error) {
+    throw inFileTerms(error, context);
+  }
 }
 
 function readModel(file: string): { model: KMeans | MiniBatchKMeans; featureNames: string[] | undefined } {
@@ -186,20 +182,6 @@ async function readData(file: string, values: Values, modelNames: string[] | und
     columns,
     modelNames,
   });
-}
-
-/** The mean over features of the variance, which scales tol (as scikit-learn). */
-function meanVariance({ data, rows, cols }: Table): number {
-  let total = 0;
-  for (let j = 0; j < cols; j++) {
-    let mean = 0;
-    for (let i = 0; i < rows; i++) mean += data[i * cols + j]!;
-    mean /= rows;
-    let sum = 0;
-    for (let i = 0; i < rows; i++) sum += (data[i * cols + j]! - mean) ** 2;
-    total += sum / rows;
-  }
-  return total / cols;
 }
 
 function plotOf(table: Table, labels: Int32Array, centers: Matrix, title: string): string {

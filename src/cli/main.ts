@@ -6,8 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KMeansError } from '../errors';
-import { AbortError } from '../plan';
+import { AbortError, KMeansError } from '../index';
 import { UsageError, parseCommandLine, usage } from './command_line';
 import { fitCommand, predictCommand } from './commands';
 import { DataFileError } from './data_error';

@@ -3,7 +3,7 @@
  * On a terminal it is redrawn in place and appears only once a fit has run for a moment;
  * elsewhere (when asked for with --progress) it writes a line per report, at most 5 a second.
  */
-import type { FitProgress } from '../model_inputs';
+import type { FitProgress } from '../index';
 
 export interface ProgressSettings {
   runs: number;

@@ -1,5 +1,5 @@
 /** What the commands print and write as text: the data's shape, the fit, the labels. */
-import type { KMeans } from '../kmeans';
+import type { KMeans } from '../index';
 import type { Table } from './table';
 
 export function labelsCsv(labels: Int32Array): string {

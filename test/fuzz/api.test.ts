@@ -24,6 +24,7 @@ import {
   expectMatrix,
   expectNearest,
   goodNumber,
+  magnitudeLimit,
   matrixCase,
   squaredDistance,
 } from './data';
@@ -506,10 +507,10 @@ describe('fuzz: sample weights', () => {
         const tooFew = k > X.rows || (code === undefined && k > positive) ? 'ERR_KMEANS_TOO_FEW_SAMPLES' : undefined;
         const w = weights === undefined || code !== undefined ? null : Float64Array.from(weights as ArrayLike<number>);
         const options = { sampleWeight: weights as number[] };
-        // Weights adding up to W > n: |x| must stay below sqrt(max / 4dW).
+        // Weights adding up to W > n: the limit is that of W rows.
         const total = w ? w.reduce((a, b) => a + b, 0) : 0;
         const overflow =
-          total > X.rows && X.values.some((v) => !(Math.abs(v) < Math.sqrt(Number.MAX_VALUE / (4 * X.cols * total))))
+          total > X.rows && X.values.some((v) => !(Math.abs(v) < magnitudeLimit(X.dtype, total, X.cols)))
             ? 'ERR_KMEANS_OVERFLOW'
             : undefined;
 
@@ -712,7 +713,7 @@ function observations(shape: Parameters<typeof matrixCase>[0] = {}): fc.Arbitrar
         kind === 'array' ? values : kind === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
       const dtype: DType = kind === 'float32' ? 'float32' : 'float64';
       const stored = Float64Array.from(input);
-      const limit = dtype === 'float32' ? Infinity : Math.sqrt(Number.MAX_VALUE / (4 * stored.length));
+      const limit = magnitudeLimit(dtype, stored.length, 1);
       // number[] is packed into a Float64Array first, so all three are scanned as typed data.
       const bad = stored.find((v) => !(Math.abs(v) < limit));
       const expected: Expected =

@@ -233,7 +233,7 @@ function queriesFor(model: Model): Matrix {
   const rounded = (value: number) => (dtype === 'float32' ? Math.fround(value) : value);
   const rows = [...near, ...more.filter((r) => !cosine || r.some((value) => rounded(value) !== 0))];
   const X = matrix(rows, dtype);
-  const limit = magnitudeLimit(X.data, X.rows, d);
+  const limit = magnitudeLimit(dtype, X.rows, d);
   return X.data.every((value) => Math.abs(value) < limit) ? X : matrix(near, dtype);
 }
 
