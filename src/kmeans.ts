@@ -6,7 +6,7 @@ import { type AlgorithmName, isAlgorithmName } from './algorithms';
 import type { FitResponse, FloatArray } from './binding';
 import { Estimator, type FittedState } from './estimator';
 import { KMeansError } from './errors';
-import { type Matrix, type MatrixLike, asDType, dtypeOf } from './matrix';
+import { type Matrix, type MatrixLike, asDType, dataDType } from './matrix';
 import { inertiaFor, metricRows } from './metric';
 import { type AsyncFitOptions, type PreparedData, asyncControls, dataRequest, fitInputs } from './model_inputs';
 import { type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, resolveMixedPrecision } from './options';
@@ -129,7 +129,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     let best: { run: FitResponse; centers: FloatArray; labels: Int32Array } | undefined;
     for (let run = 0; run < this.runs(); run++) {
       let centers: FloatArray;
-      if (explicitInit) centers = asDType(explicitInit, dtypeOf(X.data), 'init').data.slice();
+      if (explicitInit) centers = asDType(explicitInit, dataDType(X), 'init').data.slice();
       else if (init === 'random') centers = (yield* randomRows(context)).centers.data;
       else centers = (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
 
@@ -142,7 +142,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
         maxIter,
         tol: absoluteTol,
         algorithm: this.params.algorithm,
-        mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, dtypeOf(X.data)),
+        mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, dataDType(X)),
         spherical: metric === 'cosine',
       });
       // As scikit-learn: a better inertia wins unless it is the same clustering (rounding).

@@ -1,7 +1,8 @@
 /** kmeansPlusPlus: scikit-learn's kmeans_plusplus, as a function of its own. */
 import { native } from './binding';
 import { KMeansError } from './errors';
-import { type MatrixLike, toMatrix, toSampleWeight } from './matrix';
+import { rowsField, toDataMatrix } from './data_matrix';
+import { type MatrixLike, toSampleWeight } from './matrix';
 import { checkInteger, checkSeed, checkThreads, invalidOptionsObject, rejectUnknownKeys } from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
@@ -42,7 +43,7 @@ export async function kmeansPlusPlusAsync(
 function* plan(X: MatrixLike, nClusters: number, options: KMeansPlusPlusOptions): Plan<Seeding> {
   invalidOptionsObject(options, 'kmeansPlusPlus options');
   rejectUnknownKeys(options, optionNames, 'kmeansPlusPlus');
-  const matrix = toMatrix(X, 'X');
+  const matrix = toDataMatrix(X, 'X');
   const sampleWeight = toSampleWeight(options.sampleWeight, matrix);
   const k = checkInteger('nClusters', nClusters, 1);
   if (k > matrix.rows) {
@@ -59,6 +60,6 @@ function* plan(X: MatrixLike, nClusters: number, options: KMeansPlusPlusOptions)
   const seed = checkSeed(options.seed) ?? randomSeed();
   const threads = checkThreads(options.threads) ?? native().info().maxThreads;
   const means = new Float64Array(matrix.cols);
-  yield* call('columnStats', { x: matrix.data, n: matrix.rows, d: matrix.cols, sampleWeight, threads, means });
+  yield* call('columnStats', { ...rowsField(matrix), n: matrix.rows, d: matrix.cols, sampleWeight, threads, means });
   return yield* plusPlusPlan({ X: matrix, k, sampleWeight, rng: new Random(seed), threads, means }, nLocalTrials);
 }

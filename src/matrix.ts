@@ -13,8 +13,40 @@ export interface Matrix<A extends FloatArray = FloatArray> {
   cols: number;
 }
 
-/** What the API accepts as a matrix. */
-export type MatrixLike = readonly (readonly number[])[] | Matrix;
+/** A column-major matrix: column j is `columns[j]`, `rows` values of one typed-array type. */
+export interface ColumnMatrix<A extends FloatArray = FloatArray> {
+  columns: readonly A[];
+  rows: number;
+  cols: number;
+}
+
+/**
+ * Column-major data as the API accepts it: one Float64Array or Float32Array per feature, all of
+ * one type and length (the numeric columns of a columnar table, say). Fits and queries read
+ * them in place; where a small matrix is needed row-major (an explicit init), it is copied.
+ */
+export interface ColumnsLike<A extends FloatArray = FloatArray> {
+  columns: readonly A[];
+}
+
+/** Fit and query data, read in place by the kernels: row-major or column-major (data_matrix.ts). */
+export type DataMatrix<A extends FloatArray = FloatArray> = Matrix<A> | ColumnMatrix<A>;
+
+export function isColumnMatrix(X: DataMatrix): X is ColumnMatrix {
+  return 'columns' in X;
+}
+
+export function dataDType(X: DataMatrix): DType {
+  return isColumnMatrix(X) ? dtypeOf(X.columns[0]!) : dtypeOf(X.data);
+}
+
+/** The value at (row, column), whatever the layout. */
+export function valueAt(X: DataMatrix, row: number, column: number): number {
+  return isColumnMatrix(X) ? X.columns[column]![row]! : X.data[row * X.cols + column]!;
+}
+
+/** What the API accepts as a matrix: rows of numbers, a row-major typed matrix, or typed columns. */
+export type MatrixLike = readonly (readonly number[])[] | Matrix | ColumnsLike;
 
 export type DType = 'float64' | 'float32';
 
@@ -24,6 +56,10 @@ export function dtypeOf(array: FloatArray): DType {
 
 function isTypedMatrix(value: unknown): value is Matrix {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'data' in value;
+}
+
+export function isColumnsLike(value: unknown): value is ColumnsLike {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'columns' in value;
 }
 
 /**
@@ -89,7 +125,7 @@ function checkFixedBuffer(array: ArrayBufferView, name: string): void {
 /** Labels, and the row indices of seeding and mini-batches, are 32-bit: rows beyond that are refused. */
 const maxRows = 2 ** 31 - 1;
 
-function checkNotEmpty(rows: number, cols: number, name: string): void {
+export function checkNotEmpty(rows: number, cols: number, name: string): void {
   const details = { argument: name };
   if (rows === 0)
     throw new KMeansError('ERR_KMEANS_EMPTY_DATA', `${name} must have at least one row (got 0 rows)`, { details });
@@ -165,7 +201,7 @@ export function requireFinite(matrix: Matrix, name: string): void {
   checkFinite(matrix, name);
 }
 
-function nonFinite(name: string, row: number, column: number, value: number): KMeansError {
+export function nonFinite(name: string, row: number, column: number, value: number): KMeansError {
   return new KMeansError(
     'ERR_KMEANS_NON_FINITE',
     `${name} must contain only finite numbers: row ${row}, column ${column} is ${value}`,
@@ -203,7 +239,20 @@ function checkFinite(matrix: Matrix, name: string): void {
   const column = index - row * cols;
   const value = data[index]!;
   if (!Number.isFinite(value)) throw nonFinite(name, row, column, value);
-  throw new KMeansError(
+  throw outOfRangeError(name, row, column, value, limit, rows, cols);
+}
+
+/** ERR_KMEANS_OVERFLOW for a value whose square would make sums of squared distances overflow. */
+export function outOfRangeError(
+  name: string,
+  row: number,
+  column: number,
+  value: number,
+  limit: number,
+  rows: number,
+  cols: number,
+): KMeansError {
+  return new KMeansError(
     'ERR_KMEANS_OVERFLOW',
     `${name} row ${row}, column ${column} is ${value}: sums of squared distances would overflow ` +
       `float64 (with ${rows} rows and ${cols} columns, |values| must stay below ${limit.toPrecision(3)}); scale the data down`,
@@ -211,8 +260,23 @@ function checkFinite(matrix: Matrix, name: string): void {
   );
 }
 
-/** The index of the first value that is NaN or not below `limit` in magnitude, or -1. */
-function firstOutOfRange({ data, rows, cols }: Matrix, limit: number): number {
+/**
+ * The row-major index (row * cols + column) of the first value that is NaN or not below `limit`
+ * in magnitude, or -1.
+ */
+export function firstOutOfRange(X: DataMatrix, limit: number): number {
+  if (isColumnMatrix(X)) {
+    const { columns, rows, cols } = X;
+    return native().firstOutOfRange({
+      columns,
+      n: rows,
+      d: cols,
+      sampleWeight: null,
+      threads: native().info().maxThreads,
+      limit,
+    });
+  }
+  const { data, rows, cols } = X;
   if (data.length >= nativeScanFrom) {
     return native().firstOutOfRange({
       x: data,
@@ -274,7 +338,7 @@ export function allocate(dtype: DType, length: number): FloatArray {
  * Weights that add up to more than the row count scale every sum of squared distances up: X's
  * values must then stay below magnitudeLimit for that total weight (ERR_KMEANS_OVERFLOW).
  */
-export function toSampleWeight(value: unknown, X: Matrix): Float64Array | null {
+export function toSampleWeight(value: unknown, X: DataMatrix): Float64Array | null {
   if (value === undefined || value === null) return null;
   const n = X.rows;
   if (!Array.isArray(value) && !(value instanceof Float64Array) && !(value instanceof Float32Array)) {
@@ -321,13 +385,13 @@ export function toSampleWeight(value: unknown, X: Matrix): Float64Array | null {
   return value instanceof Float64Array ? value : Float64Array.from(values as ArrayLike<number>);
 }
 
-function checkWeightedMagnitude(X: Matrix, totalWeight: number): void {
-  const limit = magnitudeLimit(dtypeOf(X.data), totalWeight, X.cols);
+function checkWeightedMagnitude(X: DataMatrix, totalWeight: number): void {
+  const limit = magnitudeLimit(dataDType(X), totalWeight, X.cols);
   const index = firstOutOfRange(X, limit);
   if (index < 0) return;
   const row = Math.floor(index / X.cols);
   const column = index - row * X.cols;
-  const value = X.data[index]!;
+  const value = valueAt(X, row, column);
   throw new KMeansError(
     'ERR_KMEANS_OVERFLOW',
     `X row ${row}, column ${column} is ${value}: with sampleWeight adding up to ` +

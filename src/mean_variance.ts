@@ -3,7 +3,8 @@
  * fit's progress and want to know how close its center shift is to convergence.
  */
 import { native } from './binding';
-import { type MatrixLike, toMatrix } from './matrix';
+import { rowsField, toDataMatrix } from './data_matrix';
+import type { MatrixLike } from './matrix';
 import { call, runSync } from './plan';
 
 /**
@@ -13,7 +14,8 @@ import { call, runSync } from './plan';
  * of X's rows scaled to unit length). X is checked as by fit.
  */
 export function meanVariance(X: MatrixLike): number {
-  const { data, rows, cols } = toMatrix(X, 'X');
-  const request = { x: data, n: rows, d: cols, sampleWeight: null, threads: native().info().maxThreads };
+  const matrix = toDataMatrix(X, 'X');
+  const { rows, cols } = matrix;
+  const request = { ...rowsField(matrix), n: rows, d: cols, sampleWeight: null, threads: native().info().maxThreads };
   return runSync(call('columnStats', { ...request, means: new Float64Array(cols) }));
 }

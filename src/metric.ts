@@ -6,7 +6,8 @@
  * sum of cosine distances 1 − cos, half the squared Euclidean inertia of the unit rows.
  */
 import { KMeansError, invalidOption } from './errors';
-import { type Matrix, allocate, dtypeOf } from './matrix';
+import { rowsField } from './data_matrix';
+import { type DataMatrix, type Matrix, allocate, dataDType } from './matrix';
 import { type Plan, call } from './plan';
 
 export type Metric = 'euclidean' | 'cosine';
@@ -16,11 +17,15 @@ export function checkMetric(value: unknown): Metric {
   throw invalidOption('metric', '"euclidean" or "cosine"', value);
 }
 
-/** X as the kernels see it: itself for 'euclidean'; a copy with unit rows for 'cosine'. */
-export function* metricRows(X: Matrix, metric: Metric, threads: number, name = 'X'): Plan<Matrix> {
+/**
+ * X as the kernels see it: itself for 'euclidean'; for 'cosine', a row-major copy with unit rows
+ * (from either layout).
+ */
+export function* metricRows<M extends DataMatrix>(X: M, metric: Metric, threads: number, name = 'X'): Plan<M | Matrix> {
   if (metric === 'euclidean') return X;
-  const out = allocate(dtypeOf(X.data), X.data.length);
-  const zeroRow = yield* call('unitRows', { x: X.data, n: X.rows, d: X.cols, sampleWeight: null, threads, out });
+  const out = allocate(dataDType(X), X.rows * X.cols);
+  const request = { ...rowsField(X), n: X.rows, d: X.cols, sampleWeight: null, threads, out };
+  const zeroRow = yield* call('unitRows', request);
   if (zeroRow >= 0) {
     throw new KMeansError(
       'ERR_KMEANS_ZERO_VECTOR',

@@ -6,7 +6,7 @@
  */
 import type { FloatArray } from './binding';
 import type { FittedState } from './estimator';
-import { asDType, dtypeOf } from './matrix';
+import { asDType, dataDType } from './matrix';
 import { inertiaFor, metricRows } from './metric';
 import type { ResolvedMiniBatchKMeansOptions } from './minibatch_options';
 import { gather, randomIndices } from './minibatch_sampling';
@@ -132,11 +132,7 @@ export function* partialFitPlan(
     }
     progress = newProgress(k, best!.centers, rng);
   }
-  const centers = asDType(
-    { data: progress.centers, rows: k, cols: data.X.cols },
-    dtypeOf(data.X.data),
-    'clusterCenters',
-  );
+  const centers = asDType({ data: progress.centers, rows: k, cols: data.X.cols }, dataDType(data.X), 'clusterCenters');
   progress.centers = centers.data;
   yield* step(params, data, undefined, progress);
   const { labels, inertia } = computeLabels
@@ -158,7 +154,7 @@ function* initialCenters(params: Params, data: PreparedData, rng: Random): Plan<
   const { X } = data;
   if (typeof init === 'object') {
     const centers = yield* metricRows(init, params.metric, data.threads, 'init');
-    return asDType(centers, dtypeOf(X.data), 'init').data.slice();
+    return asDType(centers, dataDType(X), 'init').data.slice();
   }
   const size = initSizeFor(params, X.rows);
   const subset = size < X.rows ? gather(data, randomIndices(rng, X.rows, size)) : data;

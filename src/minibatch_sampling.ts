@@ -2,7 +2,7 @@
  * The random draws of MiniBatchKMeans: row indices with and without replacement, and the rows
  * (with their weights) that a list of indices picks.
  */
-import { dtypeOf, allocate } from './matrix';
+import { gatherRows } from './data_matrix';
 import type { PreparedData } from './model_inputs';
 import type { Random } from './rng';
 
@@ -28,11 +28,8 @@ export function randomIndices(rng: Random, n: number, m: number): Int32Array {
 /** The rows at `indices` (repeats included), with their weights, as new arrays. */
 export function gather(data: PreparedData, indices: Int32Array): PreparedData {
   const { X, sampleWeight } = data;
-  const d = X.cols;
-  const out = allocate(dtypeOf(X.data), indices.length * d);
-  indices.forEach((row, r) => out.set(X.data.subarray(row * d, (row + 1) * d), r * d));
   return {
-    X: { data: out, rows: indices.length, cols: d },
+    X: gatherRows(X, indices),
     sampleWeight: sampleWeight ? Float64Array.from(indices, (row) => sampleWeight[row]!) : null,
     threads: data.threads,
   };

@@ -4,7 +4,8 @@
  * reassignment of small clusters to random batch rows, and the early-stopping test.
  */
 import type { FloatArray } from './binding';
-import { type Matrix, dtypeOf } from './matrix';
+import { gatherRows } from './data_matrix';
+import { type DataMatrix, dataDType } from './matrix';
 import type { ResolvedMiniBatchKMeansOptions } from './minibatch_options';
 import { type PreparedData, dataRequest } from './model_inputs';
 import { resolveMixedPrecision } from './options';
@@ -49,8 +50,8 @@ export function newProgress(k: number, centers: FloatArray, rng: Random): Progre
 }
 
 /** Whether the kernels use float32 distances with exact re-checks for these rows. */
-export function mixedFor(params: Params, X: Matrix): boolean {
-  return resolveMixedPrecision(params.mixedPrecision, dtypeOf(X.data));
+export function mixedFor(params: Params, X: DataMatrix): boolean {
+  return resolveMixedPrecision(params.mixedPrecision, dataDType(X));
 }
 
 /**
@@ -138,7 +139,12 @@ export function converged(
  * Clusters whose weight is below `ratio` × the largest get a random batch row as their center
  * and the smallest remaining weight as their count (at most half the batch size of them).
  */
-function reassignSmallClusters(X: Matrix, indices: Int32Array | undefined, progress: Progress, ratio: number): void {
+function reassignSmallClusters(
+  X: DataMatrix,
+  indices: Int32Array | undefined,
+  progress: Progress,
+  ratio: number,
+): void {
   const { counts, centers, rng } = progress;
   const k = counts.length;
   const d = X.cols;
@@ -160,7 +166,7 @@ function reassignSmallClusters(X: Matrix, indices: Int32Array | undefined, progr
   for (let j = 0; j < k; j++) if (!isChosen[j]) smallest = Math.min(smallest, counts[j]!);
   chosen.forEach((j, c) => {
     const row = indices ? indices[rows[c]!]! : rows[c]!;
-    centers.set(X.data.subarray(row * d, (row + 1) * d), j * d);
+    centers.set(gatherRows(X, [row]).data, j * d);
     counts[j] = smallest;
   });
 }

@@ -4,7 +4,8 @@
  * is checked, and converted to the first chunk's dtype.
  */
 import { KMeansError } from './errors';
-import { type DType, type Matrix, type MatrixLike, allocate, asDType, dtypeOf, toMatrix } from './matrix';
+import { toRowMatrix } from './data_matrix';
+import { type DType, type Matrix, type MatrixLike, allocate, asDType, dtypeOf } from './matrix';
 
 export interface BatchSizes {
   /** Rows of the first batch (the initial centers come from them). */
@@ -33,7 +34,7 @@ export async function forEachBatch(
   };
   let index = 0;
   for await (const chunk of source) {
-    pending.add(toMatrix(chunk, `stream chunk ${index}`), index);
+    pending.add(toRowMatrix(chunk, `stream chunk ${index}`), index);
     index++;
     // The first batch waits for `first` rows.
     if (!started) {

@@ -4,14 +4,15 @@
  */
 import { native } from './binding';
 import { KMeansError, invalidOption } from './errors';
+import { rowsField, toDataMatrix } from './data_matrix';
 import {
+  type DataMatrix,
   type Matrix,
   type MatrixLike,
   allocate,
   asDType,
-  dtypeOf,
+  dataDType,
   requireFinite,
-  toMatrix,
   toSampleWeight,
 } from './matrix';
 import { type Metric, inertiaFor, metricRows } from './metric';
@@ -42,8 +43,8 @@ export function asyncControls(
 }
 
 /** The rows of one call, with their weights and the thread count. */
-export interface PreparedData {
-  X: Matrix;
+export interface PreparedData<M extends DataMatrix = DataMatrix> {
+  X: M;
   sampleWeight: Float64Array | null;
   threads: number;
 }
@@ -54,7 +55,7 @@ export function threadCount(threads: number | undefined): number {
 
 /** The fields of every native request. */
 export function dataRequest({ X, sampleWeight, threads }: PreparedData) {
-  return { x: X.data, n: X.rows, d: X.cols, sampleWeight, threads };
+  return { ...rowsField(X), n: X.rows, d: X.cols, sampleWeight, threads };
 }
 
 /** X and its options for a fit: at least nClusters rows, and as many columns as an explicit init. */
@@ -91,7 +92,7 @@ export function sampleInputs(
 ): PreparedData {
   invalidOptionsObject(options, `${method} options`);
   rejectUnknownKeys(options, ['sampleWeight'], method);
-  const matrix = toMatrix(X, 'X');
+  const matrix = toDataMatrix(X, 'X');
   return { X: matrix, sampleWeight: toSampleWeight(options.sampleWeight, matrix), threads: threadCount(threads) };
 }
 
@@ -107,12 +108,12 @@ export function queryInputs(
   requireFinite(centers, 'clusterCenters');
   invalidOptionsObject(options, 'score options');
   rejectUnknownKeys(options, ['sampleWeight'], 'score');
-  const matrix = toMatrix(X, 'X');
+  const matrix = toDataMatrix(X, 'X');
   requireColumns(matrix, centers.cols, model);
   return { X: matrix, sampleWeight: toSampleWeight(options.sampleWeight, matrix), threads: threadCount(threads) };
 }
 
-export function requireColumns(matrix: Matrix, fittedCols: number, model: string): void {
+export function requireColumns(matrix: DataMatrix, fittedCols: number, model: string): void {
   if (matrix.cols !== fittedCols) {
     throw new KMeansError(
       'ERR_KMEANS_SHAPE_MISMATCH',
@@ -129,7 +130,7 @@ export function* assignPlan(
   mixedPrecision: (dtype: 'float64' | 'float32') => boolean,
 ): Plan<{ labels: Int32Array; inertia: number }> {
   const rows = { ...data, X: yield* metricRows(data.X, metric, data.threads) };
-  const dtype = dtypeOf(rows.X.data);
+  const dtype = dataDType(rows.X);
   const typed = asDType(centers, dtype, 'clusterCenters');
   const labels = new Int32Array(rows.X.rows);
   const inertia = yield* call('assign', {
@@ -145,7 +146,7 @@ export function* assignPlan(
 /** Distance of each row to each center, n×k in the rows' dtype: Euclidean, or 1 − cos. */
 export function* transformPlan(data: PreparedData, centers: Matrix, metric: Metric): Plan<Matrix> {
   const rows = { ...data, X: yield* metricRows(data.X, metric, data.threads) };
-  const dtype = dtypeOf(rows.X.data);
+  const dtype = dataDType(rows.X);
   const typed = asDType(centers, dtype, 'clusterCenters');
   const k = typed.rows;
   const out = allocate(dtype, rows.X.rows * k);

@@ -5,7 +5,8 @@
  */
 import { type Algorithm, isAlgorithm, listAlgorithms } from './algorithms';
 import { KMeansError, invalidOption } from './errors';
-import { type Matrix, type MatrixLike, toMatrix } from './matrix';
+import { toRowMatrix } from './data_matrix';
+import type { Matrix, MatrixLike } from './matrix';
 import { type Metric, checkMetric } from './metric';
 
 export type InitMethod = 'k-means++' | 'random';
@@ -220,7 +221,7 @@ export function resolveInit(
     throw invalidOption('init', '"k-means++", "random" or a k×d matrix of centers', value);
   } else {
     // A copy: centers changed by the caller after construction must not reach fit unchecked.
-    const centers = toMatrix(value, 'init');
+    const centers = toRowMatrix(value, 'init');
     init = { ...centers, data: centers.data.slice() };
   }
 

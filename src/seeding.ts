@@ -3,7 +3,8 @@
  * the library's one generator (rng.ts) where the run's stream stands, and hands its state back.
  */
 import { KMeansError } from './errors';
-import { type Matrix, allocate, dtypeOf } from './matrix';
+import { rowsField } from './data_matrix';
+import { type DataMatrix, type Matrix, allocate, dataDType } from './matrix';
 import { type Plan, call } from './plan';
 import type { Random } from './rng';
 
@@ -14,7 +15,7 @@ export interface Seeding {
 }
 
 export interface SeedingContext {
-  X: Matrix;
+  X: DataMatrix;
   k: number;
   sampleWeight: Float64Array | null;
   rng: Random;
@@ -53,10 +54,10 @@ function* seedPlan(
   trials: number,
 ): Plan<Seeding> {
   const state = rng.saveState();
-  const centers = allocate(dtypeOf(X.data), k * X.cols);
+  const centers = allocate(dataDType(X), k * X.cols);
   const indices = new Int32Array(k);
   yield* call('seedCenters', {
-    x: X.data,
+    ...rowsField(X),
     n: X.rows,
     d: X.cols,
     sampleWeight,

@@ -53,12 +53,13 @@ export interface Assignment {
 /**
  * The array type of a result computed from input X, at compile time: a Float32Array for a
  * float32 matrix, a Float64Array for a float64 matrix or `number[][]`, and either where X's
- * type does not tell (a `Matrix` of unknown dtype, a `MatrixLike`).
+ * type does not tell (a `Matrix` of unknown dtype, a `MatrixLike`); typed columns count as their
+ * array type.
  */
 export type DataOf<X> = X extends { data: infer A }
-  ? A extends Float32Array
-    ? Float32Array
-    : A extends Float64Array
-      ? Float64Array
-      : FloatArray
-  : Float64Array;
+  ? ArrayType<A>
+  : X extends { columns: readonly (infer A)[] }
+    ? ArrayType<A>
+    : Float64Array;
+
+type ArrayType<A> = A extends Float32Array ? Float32Array : A extends Float64Array ? Float64Array : FloatArray;

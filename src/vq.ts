@@ -139,7 +139,7 @@ export function kmeans(
 
 /** `iter` runs, each from k distinct random rows; the first of the lowest distortion wins. */
 function* restartsPlan(
-  data: PreparedData,
+  data: PreparedData<Matrix>,
   context: SeedingContext,
   iter: number,
   thresh: number,
@@ -153,7 +153,11 @@ function* restartsPlan(
 }
 
 /** One run of SciPy's _kmeans from a codebook. */
-function* kmeansRunPlan(data: PreparedData, guess: Matrix, thresh: number): Plan<{ book: Matrix; distortion: number }> {
+function* kmeansRunPlan(
+  data: PreparedData<Matrix>,
+  guess: Matrix,
+  thresh: number,
+): Plan<{ book: Matrix; distortion: number }> {
   let book = guess;
   let previous = Infinity;
   let diff = Infinity;

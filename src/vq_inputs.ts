@@ -63,7 +63,7 @@ export function threadsOption(value: unknown): number {
 }
 
 /** Unweighted observations for the native requests. */
-export function prepared(matrix: Matrix, threads: number): PreparedData {
+export function prepared(matrix: Matrix, threads: number): PreparedData<Matrix> {
   return { X: matrix, sampleWeight: null, threads };
 }
 

@@ -93,7 +93,7 @@ export function kmeans2(data: Observations, k: number | Observations, options: K
 }
 
 function* kmeans2Plan(
-  data: PreparedData,
+  data: PreparedData<Matrix>,
   start: Start,
   iter: number,
   missing: 'warn' | 'raise',
@@ -114,7 +114,12 @@ function* kmeans2Plan(
   return { book, label };
 }
 
-function* initialCodebook(data: PreparedData, k: number, minit: Exclude<Minit, 'matrix'>, rng: Random): Plan<Matrix> {
+function* initialCodebook(
+  data: PreparedData<Matrix>,
+  k: number,
+  minit: Exclude<Minit, 'matrix'>,
+  rng: Random,
+): Plan<Matrix> {
   const { X, threads } = data;
   if (minit === 'random') return yield* gaussianCodebook(data, k, rng);
   requireRows(X, k, `kmeans2 with minit "${minit}"`);
@@ -131,7 +136,7 @@ function* initialCodebook(data: PreparedData, k: number, minit: Exclude<Minit, '
  * covariance is singular (more features than observations, a constant feature), the centred
  * data / sqrt(n - 1), which has the same product.
  */
-function* gaussianCodebook(data: PreparedData, k: number, rng: Random): Plan<Matrix> {
+function* gaussianCodebook(data: PreparedData<Matrix>, k: number, rng: Random): Plan<Matrix> {
   const { data: values, rows: n, cols: d } = data.X;
   if (n < 2)
     throw new KMeansError(

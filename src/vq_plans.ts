@@ -15,7 +15,7 @@ export interface VqResult {
 }
 
 /** The nearest code of each row, with the Euclidean distance, in the rows' dtype. */
-export function* codesPlan(data: PreparedData, book: Matrix): Plan<VqResult> {
+export function* codesPlan(data: PreparedData<Matrix>, book: Matrix): Plan<VqResult> {
   const { X } = data;
   const code = new Int32Array(X.rows);
   const sqDistances = new Float64Array(X.rows);
@@ -34,7 +34,7 @@ export function* codesPlan(data: PreparedData, book: Matrix): Plan<VqResult> {
 
 /** Means of the observations of each code, with their counts; codes without members keep their row. */
 export function* codeMeansPlan(
-  data: PreparedData,
+  data: PreparedData<Matrix>,
   book: Matrix,
   code: Int32Array,
 ): Plan<{ book: Matrix; counts: Float64Array }> {
