@@ -13,12 +13,16 @@ export type FloatArray = Float64Array | Float32Array;
  * come as `x` (n*d values, row-major) or as `columns` (d arrays of n values, one per feature,
  * all of one type), never both.
  */
-export interface DataRequest {
+export interface DataRequest extends CallOptions {
   x?: FloatArray;
   columns?: readonly FloatArray[];
   n: number;
   d: number;
   sampleWeight: Float64Array | null;
+}
+
+/** What every native call takes besides its own fields. */
+export interface CallOptions {
   threads: number;
   /** Int32Array(1): set to non-zero (from another thread's view: any time) to stop the call at its next check. */
   cancel?: Int32Array;
@@ -121,12 +125,10 @@ export interface SeedCentersRequest extends DataRequest {
   centers: FloatArray;
   /** OUT k: the indices of the chosen rows. */
   indices: Int32Array;
-  /** Int32Array(1), k-means++: a non-zero value stops the loop before its next center (ERR_KMEANS_ABORTED). */
-  cancel?: Int32Array;
 }
 
 /** Draws from the generator: doubles in [0, 1), or integers in [0, below) (below <= 2^31). */
-export interface RandomDrawsRequest {
+export interface RandomDrawsRequest extends CallOptions {
   /** IN/OUT Uint32Array(4): the generator's state, replaced by the state after the draws. */
   state: Uint32Array;
   /** When given, the state is first set as `new Random(seed)` sets it. */
@@ -136,8 +138,6 @@ export interface RandomDrawsRequest {
   /** OUT: filled with nextInt(below) draws. */
   integers?: Int32Array;
   below?: number;
-  /** Unused (the draws are one sequence); present as on every request. */
-  threads: number;
 }
 
 export interface MiniBatchStepRequest extends DataRequest {
@@ -204,6 +204,8 @@ export type NativeAddon = {
   [K in OperationName as `${K}Async`]: (request: Operations[K][0]) => Promise<Operations[K][1]>;
 } & {
   info(): { simd: string; openmp: boolean; maxThreads: number; algorithms: AlgorithmName[] };
+  /** Each operation's request fields, from the native schema (native/binding/operations.hpp). */
+  schema: Record<OperationName, string[]>;
 };
 
 function load(): NativeAddon {

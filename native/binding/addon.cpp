@@ -15,8 +15,13 @@
 namespace kmn::binding {
 namespace {
 
+// Exports name and nameAsync, and adds the operation's request schema to `schema`.
 template <template <typename> class Operation>
 void export_pair(Napi::Env env, Napi::Object exports, const char* name) {
+  const std::vector<std::string>& fields = schema_of<Operation<double>>();
+  Napi::Array list = Napi::Array::New(env, fields.size());
+  for (size_t i = 0; i < fields.size(); ++i) list.Set(static_cast<uint32_t>(i), Napi::String::New(env, fields[i]));
+  exports.Get("schema").As<Napi::Object>().Set(name, list);
   exports.Set(name, Napi::Function::New(
                         env, [](const Napi::CallbackInfo& info) { return run_for_dtype<Operation>(info, false); }, name));
   const std::string async_name = std::string(name) + "Async";
@@ -44,6 +49,8 @@ Napi::Value info(const Napi::CallbackInfo& callback_info) {
 }
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
+  // Each operation's request fields, by operation name.
+  exports.Set("schema", Napi::Object::New(env));
   export_pair<FitOperation>(env, exports, "fit");
   export_pair<AssignOperation>(env, exports, "assign");
   export_pair<TransformOperation>(env, exports, "transform");

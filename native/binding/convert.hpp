@@ -21,12 +21,26 @@ template <> constexpr napi_typedarray_type typed_array_type<uint32_t>() { return
 
 class Request {
  public:
-  explicit Request(Napi::Object object) : object_(object), env_(object.Env()) {}
+  // `schema`: the fields the operation's request may hold (its one schema, which the addon also
+  // reports): parse may read no other, and a request holding another is refused.
+  Request(Napi::Object object, const std::vector<std::string>& schema)
+      : object_(object), schema_(schema), env_(object.Env()) {}
+
+  // Whether every field the request holds (other than undefined) is in the schema; else throws.
+  bool only_schema_fields() {
+    Napi::Array keys = object_.GetPropertyNames();
+    for (uint32_t i = 0; i < keys.Length(); ++i) {
+      const std::string key = keys.Get(i).As<Napi::String>().Utf8Value();
+      KMN_REQUIRE(env_, in_schema(key) || object_.Get(key).IsUndefined(),
+                  "unknown request field " + key + " (not in the operation's schema)");
+    }
+    return true;
+  }
 
   Napi::Env env() const { return env_; }
 
   bool has(const char* key) const {
-    Napi::Value value = object_.Get(key);
+    Napi::Value value = field(key);
     return !value.IsUndefined() && !value.IsNull();
   }
 
@@ -34,13 +48,13 @@ class Request {
   // pending) if absent, of another type or detached.
   template <typename T>
   bool typed_array(const char* key, T** data, size_t* length) {
-    return typed_array_value(object_.Get(key), key, data, length);
+    return typed_array_value(field(key), key, data, length);
   }
 
   // An array of typed arrays of element type T (column-major data: one per feature).
   template <typename T>
   bool typed_array_list(const char* key, std::vector<T*>* data, size_t* length) {
-    Napi::Value value = object_.Get(key);
+    Napi::Value value = field(key);
     KMN_REQUIRE(env_, value.IsArray(), std::string("request field ") + key + " must be an array of typed arrays");
     Napi::Array list = value.As<Napi::Array>();
     data->assign(list.Length(), nullptr);
@@ -57,7 +71,7 @@ class Request {
   // A function, or an empty handle when the field is absent.
   bool optional_function(const char* key, Napi::Function* out) {
     if (!has(key)) return true;
-    Napi::Value value = object_.Get(key);
+    Napi::Value value = field(key);
     KMN_REQUIRE(env_, value.IsFunction(), std::string("request field ") + key + " must be a function");
     *out = value.As<Napi::Function>();
     return true;
@@ -75,7 +89,7 @@ class Request {
   }
 
   bool integer(const char* key, int64_t min, int64_t* out) {
-    Napi::Value value = object_.Get(key);
+    Napi::Value value = field(key);
     KMN_REQUIRE(env_, value.IsNumber(), std::string("request field ") + key + " must be a number");
     const double number = value.As<Napi::Number>().DoubleValue();
     KMN_REQUIRE(env_, number >= static_cast<double>(min) && number <= 9007199254740991.0 &&
@@ -86,14 +100,14 @@ class Request {
   }
 
   bool number(const char* key, double* out) {
-    Napi::Value value = object_.Get(key);
+    Napi::Value value = field(key);
     KMN_REQUIRE(env_, value.IsNumber(), std::string("request field ") + key + " must be a number");
     *out = value.As<Napi::Number>().DoubleValue();
     return true;
   }
 
   bool string(const char* key, std::string* out) {
-    Napi::Value value = object_.Get(key);
+    Napi::Value value = field(key);
     KMN_REQUIRE(env_, value.IsString(), std::string("request field ") + key + " must be a string");
     *out = value.As<Napi::String>().Utf8Value();
     return true;
@@ -101,7 +115,7 @@ class Request {
 
   // Absent (or undefined) leaves *out unchanged.
   bool optional_boolean(const char* key, bool* out) {
-    Napi::Value value = object_.Get(key);
+    Napi::Value value = field(key);
     if (value.IsUndefined()) return true;
     KMN_REQUIRE(env_, value.IsBoolean(), std::string("request field ") + key + " must be a boolean");
     *out = value.As<Napi::Boolean>().Value();
@@ -119,6 +133,18 @@ class Request {
   std::vector<Napi::Reference<Napi::Value>> take_references() { return std::move(keep_alive_); }
 
  private:
+  bool in_schema(const std::string& key) const {
+    for (const std::string& known : schema_)
+      if (known == key) return true;
+    return false;
+  }
+
+  // The field `key`, which must be in the schema (reading another is a bug of the addon's).
+  Napi::Value field(const char* key) const {
+    if (!in_schema(key)) Napi::Error::Fatal("kmeans-native", (std::string("read outside the schema: ") + key).c_str());
+    return object_.Get(key);
+  }
+
   template <typename T>
   bool typed_array_value(Napi::Value value, const char* key, T** data, size_t* length) {
     KMN_REQUIRE(env_, value.IsTypedArray(), std::string("request field ") + key + " must be a typed array");
@@ -139,6 +165,7 @@ class Request {
   }
 
   Napi::Object object_;
+  const std::vector<std::string>& schema_;
   Napi::Env env_;
   std::vector<Napi::Reference<Napi::Value>> keep_alive_;
 };

@@ -1,4 +1,7 @@
-// The operations the addon exports, one struct each (see run_operation.hpp for the shape).
+// The operations the addon exports, one struct each (see run_operation.hpp for the shape). Each
+// struct's kFields (with DataOperation's kDataFields) is its request's one schema: the parser may
+// read no other field, a request holding another is refused, the addon reports it (schema), and
+// a test holds src/binding.ts's request types to it.
 // Each reads `x` (n*d, float64 or float32) and `threads`; the other fields are listed per
 // operation. Output arrays are allocated by the facade and written in place.
 #pragma once
@@ -25,6 +28,7 @@ namespace kmn::binding {
 // cancel and onProgress (call_controls.hpp).
 template <typename T>
 struct DataOperation {
+  static constexpr const char* kDataFields[] = {"x", "columns", "n", "d", "sampleWeight", "threads", "cancel", "onProgress"};
   std::vector<Napi::Reference<Napi::Value>> references;
   std::vector<const T*> column_pointers;  // column-major data: what data.columns points at
   Dataset<T> data;
@@ -43,6 +47,7 @@ struct DataOperation {
 // iteration.
 template <typename T>
 struct FitOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"centers", "k", "labels", "maxIter", "tol", "algorithm", "mixedPrecision", "spherical"};
   T* centers = nullptr;
   int32_t* labels = nullptr;
   int64_t k = 0;
@@ -58,6 +63,7 @@ struct FitOperation : DataOperation<T> {
 // Result: the weighted sum of squared distances.
 template <typename T>
 struct AssignOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"centers", "k", "labels", "sqDistances", "mixedPrecision"};
   const T* centers = nullptr;
   int64_t k = 0;
   int32_t* labels = nullptr;
@@ -75,6 +81,7 @@ struct AssignOperation : DataOperation<T> {
 // Result: undefined.
 template <typename T>
 struct ClusterMeansOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"labels", "k", "centers", "weights"};
   const int32_t* labels = nullptr;
   int64_t k = 0;
   T* centers = nullptr;
@@ -89,6 +96,7 @@ struct ClusterMeansOperation : DataOperation<T> {
 // and centers: out holds 1 - cos, else the Euclidean distance). Result: undefined.
 template <typename T>
 struct TransformOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"centers", "k", "cosine", "out"};
   const T* centers = nullptr;
   int64_t k = 0;
   T* out = nullptr;
@@ -103,6 +111,7 @@ struct TransformOperation : DataOperation<T> {
 // magnitude is not below limit (infinities included), or -1.
 template <typename T>
 struct FirstOutOfRangeOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"limit"};
   T limit = 0;
   int64_t index = -1;
 
@@ -114,6 +123,7 @@ struct FirstOutOfRangeOperation : DataOperation<T> {
 // columnStats: means (OUT d, float64). Result: the mean of the column variances.
 template <typename T>
 struct ColumnStatsOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"means"};
   double* means = nullptr;
   double mean_variance = 0;
 
@@ -127,6 +137,7 @@ struct ColumnStatsOperation : DataOperation<T> {
 // chosen rows). cancel stops it before the next center. Result: undefined.
 template <typename T>
 struct PlusPlusOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"shift", "k", "trials", "uniforms", "indices"};
   const double* shift = nullptr;
   int64_t k = 0, trials = 0;
   const double* uniforms = nullptr;
@@ -143,6 +154,7 @@ struct PlusPlusOperation : DataOperation<T> {
 // against the centers before the step.
 template <typename T>
 struct MiniBatchStepOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"indices", "k", "centers", "counts", "labels", "batchWeights", "mixedPrecision", "spherical"};
   const int32_t* indices = nullptr;
   int64_t b = 0;
   int64_t k = 0;
@@ -163,6 +175,7 @@ struct MiniBatchStepOperation : DataOperation<T> {
 // of the first row of length zero, or -1.
 template <typename T>
 struct UnitRowsOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"out"};
   T* out = nullptr;
   int64_t zero_row = -1;
 
@@ -175,6 +188,7 @@ struct UnitRowsOperation : DataOperation<T> {
 // (scipy.cluster.vq.whiten). Result: the number of columns of deviation zero (left unchanged).
 template <typename T>
 struct WhitenOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"out"};
   T* out = nullptr;
   int64_t zero_columns = 0;
 
@@ -190,6 +204,7 @@ struct WhitenOperation : DataOperation<T> {
 // undefined.
 template <typename T>
 struct SeedCentersOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"method", "k", "trials", "shift", "state", "centers", "indices"};
   SeedMethod method = SeedMethod::kPlusPlus;
   int64_t k = 0, trials = 1;
   const double* shift = nullptr;
@@ -209,6 +224,7 @@ struct SeedCentersOperation : DataOperation<T> {
 // one sequence). Result: undefined.
 template <typename T>
 struct RandomDrawsOperation {
+  static constexpr const char* kFields[] = {"state", "seed", "doubles", "integers", "below", "threads", "cancel", "onProgress"};
   std::vector<Napi::Reference<Napi::Value>> references;
   CallControls controls;
   uint32_t* state = nullptr;
@@ -230,6 +246,7 @@ struct RandomDrawsOperation {
 // is positive definite (false leaves factor zero, as it does when the two are absent).
 template <typename T>
 struct CovarianceOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"means", "covariance", "factor"};
   double* means = nullptr;
   double* covariance = nullptr;
   double* factor = nullptr;

@@ -8,10 +8,15 @@
 
 #include <napi.h>
 
+#include <iterator>
+#include <string>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "convert.hpp"
 #include "errors.hpp"
+#include "operations.hpp"
 
 namespace kmn::binding {
 
@@ -50,6 +55,18 @@ class OperationWorker : public Napi::AsyncWorker {
   Status status_ = Status::kOk;
 };
 
+// An operation's schema: its own fields, and the common ones of the operations that read data.
+template <typename Operation>
+const std::vector<std::string>& schema_of() {
+  static const std::vector<std::string> fields = [] {
+    std::vector<std::string> all(std::begin(Operation::kFields), std::end(Operation::kFields));
+    if constexpr (std::is_base_of_v<DataOperation<float>, Operation> || std::is_base_of_v<DataOperation<double>, Operation>)
+      all.insert(all.end(), std::begin(Operation::kDataFields), std::end(Operation::kDataFields));
+    return all;
+  }();
+  return fields;
+}
+
 template <typename Operation>
 Napi::Value run_operation(const Napi::CallbackInfo& info, bool async) {
   Napi::Env env = info.Env();
@@ -57,9 +74,9 @@ Napi::Value run_operation(const Napi::CallbackInfo& info, bool async) {
     make_error(env, "ERR_KMEANS_INVALID_REQUEST", "expected a request object").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  Request request(info[0].As<Napi::Object>());
+  Request request(info[0].As<Napi::Object>(), schema_of<Operation>());
   Operation operation;
-  if (!operation.parse(request)) return env.Undefined();
+  if (!request.only_schema_fields() || !operation.parse(request)) return env.Undefined();
   operation.references = request.take_references();
   if (!async) {
     const Status status = operation.execute();
