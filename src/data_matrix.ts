@@ -4,6 +4,7 @@
  * tables hold numeric columns). The kernels read a column-major matrix a chunk of rows at a time
  * and give the bits they give on the same rows laid out row-major; nothing copies X.
  */
+import { fromArrow, isArrowLike } from './arrow_input';
 import type { FloatArray } from './binding';
 import { KMeansError, describe } from './errors';
 import {
@@ -23,18 +24,22 @@ import {
   toMatrix,
 } from './matrix';
 
-/** X of a fit or a query, checked: typed columns are kept as a ColumnMatrix, the rest as toMatrix gives. */
+/**
+ * X of a fit or a query, checked: typed columns are kept as a ColumnMatrix, the rest as toMatrix
+ * gives; Arrow data is first laid out as one of those (arrow_input.ts).
+ */
 export function toDataMatrix(value: unknown, name: string, requireFinite = true): DataMatrix {
-  return isColumnsLike(value) ? toColumnMatrix(value, name, requireFinite) : toMatrix(value, name, requireFinite);
+  const input = isArrowLike(value) ? fromArrow(value, name) : value;
+  return isColumnsLike(input) ? toColumnMatrix(input, name, requireFinite) : toMatrix(input, name, requireFinite);
 }
 
 /** A matrix wanted row-major (an explicit init, a stream chunk): typed columns are copied into rows. */
 export function toRowMatrix(value: unknown, name: string, requireFinite = true): Matrix {
-  if (!isColumnsLike(value)) return toMatrix(value, name, requireFinite);
-  const columns = toColumnMatrix(value, name, requireFinite);
+  const matrix = toDataMatrix(value, name, requireFinite);
+  if (!isColumnMatrix(matrix)) return matrix;
   return gatherRows(
-    columns,
-    Int32Array.from({ length: columns.rows }, (_, i) => i),
+    matrix,
+    Int32Array.from({ length: matrix.rows }, (_, i) => i),
   );
 }
 

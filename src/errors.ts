@@ -11,6 +11,8 @@ export type KMeansErrorCode =
   | 'ERR_KMEANS_EMPTY_DATA'
   /** The data holds NaN or ±Infinity. */
   | 'ERR_KMEANS_NON_FINITE'
+  /** Arrow data holds a null (a missing value). */
+  | 'ERR_KMEANS_NULL_VALUE'
   /** The data holds values so large that squared distances between rows would overflow. */
   | 'ERR_KMEANS_OVERFLOW'
   /** The column count differs from the one the model was fitted on, or init has the wrong shape. */

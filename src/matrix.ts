@@ -3,6 +3,7 @@
  * float32 and a Float64Array stays float64 (never downcast silently); `number[][]` is packed
  * once into a Float64Array. Typed arrays are read in place: never copied, never modified.
  */
+import type { ArrowLike } from './arrow_input';
 import { type FloatArray, native } from './binding';
 import { KMeansError, describe } from './errors';
 
@@ -45,8 +46,8 @@ export function valueAt(X: DataMatrix, row: number, column: number): number {
   return isColumnMatrix(X) ? X.columns[column]![row]! : X.data[row * X.cols + column]!;
 }
 
-/** What the API accepts as a matrix: rows of numbers, a row-major typed matrix, or typed columns. */
-export type MatrixLike = readonly (readonly number[])[] | Matrix | ColumnsLike;
+/** What the API accepts as a matrix: rows of numbers, a row-major typed matrix, typed columns, or Arrow data. */
+export type MatrixLike = readonly (readonly number[])[] | Matrix | ColumnsLike | ArrowLike;
 
 export type DType = 'float64' | 'float32';
 

@@ -53,13 +53,15 @@ export interface Assignment {
 /**
  * The array type of a result computed from input X, at compile time: a Float32Array for a
  * float32 matrix, a Float64Array for a float64 matrix or `number[][]`, and either where X's
- * type does not tell (a `Matrix` of unknown dtype, a `MatrixLike`); typed columns count as their
- * array type.
+ * type does not tell (a `Matrix` of unknown dtype, a `MatrixLike`, an Arrow table); typed columns,
+ * and an Arrow vector of lists of float32 or float64, count as their array type.
  */
-export type DataOf<X> = X extends { data: infer A }
+export type DataOf<X> = X extends { type: { valueType: { TArray: infer A } } }
   ? ArrayType<A>
-  : X extends { columns: readonly (infer A)[] }
+  : X extends { data: infer A }
     ? ArrayType<A>
-    : Float64Array;
+    : X extends { columns: readonly (infer A)[] }
+      ? ArrayType<A>
+      : Float64Array;
 
 type ArrayType<A> = A extends Float32Array ? Float32Array : A extends Float64Array ? Float64Array : FloatArray;

@@ -1,6 +1,7 @@
 /**
  * Every error code reachable from the public API is thrown as a KMeansError.
  */
+import { Float64, Table, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { KMeans, vq } from '../../src/index';
 import type { KMeansErrorCode } from '../../src/index';
@@ -28,6 +29,8 @@ describe('error codes', () => {
     ERR_KMEANS_INVALID_DATA: () => new KMeans().fit([[1, 2], [3]]),
     ERR_KMEANS_EMPTY_DATA: () => new KMeans().fit([]),
     ERR_KMEANS_NON_FINITE: () => new KMeans().fit([[NaN]]),
+    ERR_KMEANS_NULL_VALUE: () =>
+      new KMeans({ nClusters: 1 }).fit(new Table({ a: vectorFromArray([1, null], new Float64()) })),
     ERR_KMEANS_OVERFLOW: () => new KMeans({ nClusters: 1 }).fit([[1e200]]),
     ERR_KMEANS_SHAPE_MISMATCH: () => fitted().predict([[1, 2, 3]]),
     ERR_KMEANS_TOO_FEW_SAMPLES: () => new KMeans({ nClusters: 7 }).fit(X),
