@@ -36,7 +36,10 @@ interface ArrowType {
   readonly valueType?: ArrowType; // FixedSizeList
 }
 
-/** apache-arrow's Data, one chunk of a vector. Its values start at its first element; `offset` counts bits of the validity bitmap only. */
+/**
+ * apache-arrow's Data, one chunk of a vector. Its values start at its own first element (a slice
+ * is a view that starts there); `offset` counts only in the validity bitmap.
+ */
 interface Chunk {
   readonly length: number;
   readonly offset: number;
