@@ -2,6 +2,7 @@
  * What whiten, vq, kmeans and kmeans2 share around their inputs: observations of either rank,
  * results in the shape of the input, and the checks of their options and shapes.
  */
+import { toRowMatrix } from './data_matrix';
 import type { FloatArray } from './binding';
 import { KMeansError, invalidOption } from './errors';
 import { type Matrix, type MatrixLike, toMatrix } from './matrix';
@@ -37,7 +38,8 @@ export function toObservations(value: unknown, name: string, checkFinite: boolea
       oneD: true,
     };
   }
-  return { matrix: toMatrix(value, name, checkFinite), oneD: false };
+  // Typed columns and Arrow data are copied into rows: SciPy's functions take observations as rows.
+  return { matrix: toRowMatrix(value, name, checkFinite), oneD: false };
 }
 
 export function shaped(matrix: Matrix, oneD: boolean): Shaped {

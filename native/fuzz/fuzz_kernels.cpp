@@ -652,8 +652,10 @@ struct Fit {
 
 const char* algorithm_name(const std::string& algorithm) { return algorithm.c_str(); }
 
+// With column_major, the kernels read the rows from one array per feature instead (the same
+// values, so the same bits).
 template <typename T>
-Fit<T> run_fit(const Problem<T>& p, const std::string& algorithm, int threads, bool mixed) {
+Fit<T> run_fit(const Problem<T>& p, const std::string& algorithm, int threads, bool mixed, bool column_major = false) {
   Fit<T> fit;
   fit.centers = p.init;
   fit.labels.assign(static_cast<size_t>(p.n), -7);
@@ -671,7 +673,18 @@ Fit<T> run_fit(const Problem<T>& p, const std::string& algorithm, int threads, b
   };
   const std::vector<T> x = p.x;
   const std::vector<double> weights = p.weights;
-  require_ok(kmn::fit_kmeans(p.data(), p.k, fit.centers.data(), fit.labels.data(), options, &fit.result), "fit_kmeans");
+  Dataset<T> data = p.data();
+  std::vector<std::vector<T>> columns;
+  std::vector<const T*> column_pointers;
+  if (column_major) {
+    columns.assign(static_cast<size_t>(p.d), std::vector<T>(static_cast<size_t>(p.n)));
+    for (int64_t i = 0; i < p.n; ++i)
+      for (int64_t f = 0; f < p.d; ++f) columns[f][i] = p.x[i * p.d + f];
+    for (const std::vector<T>& column : columns) column_pointers.push_back(column.data());
+    data.x = nullptr;
+    data.columns = column_pointers.data();
+  }
+  require_ok(kmn::fit_kmeans(data, p.k, fit.centers.data(), fit.labels.data(), options, &fit.result), "fit_kmeans");
   require_same(p.x, x, "fit_kmeans modified its input x");
   require_same(p.weights, weights, "fit_kmeans modified its input weights");
   return fit;
@@ -779,6 +792,8 @@ Fit<T> check_fits(const Problem<T>& p) {
     require_same_fit(one, many, what, true);
     std::snprintf(what, sizeof what, "fit_kmeans: lloyd vs %s", algorithm_name(algorithm));
     require_same_fit(lloyd, one, what, false);
+    std::snprintf(what, sizeof what, "fit_kmeans: %s on row-major vs column-major data", algorithm_name(algorithm));
+    require_same_fit(many, run_fit(p, algorithm, p.threads, p.mixed, true), what, true);
   }
   if (p.mixed)
     require_same_fit(lloyd, run_fit(p, "lloyd", 1, false), "fit_kmeans: mixed vs full precision", true);

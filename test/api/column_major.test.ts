@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KMeans, KMeansError, MiniBatchKMeans, kmeansPlusPlus } from '../../src/index';
+import { KMeans, KMeansError, MiniBatchKMeans, kmeansPlusPlus, vq } from '../../src/index';
 import type { FloatArray } from '../../src/binding';
 import { blobs } from '../helpers';
 
@@ -75,6 +75,13 @@ describe.each(['float64', 'float32'] as const)('column-major %s data', (dtype) =
     expect(columns.centers.data).toEqual(rows.centers.data);
   });
 
+  it("scipy.cluster.vq's functions take them as rows (copied: observations are rows)", () => {
+    const book = { data: byRows.data.slice(0, 7 * 12), rows: 7, cols: 12 };
+    expect(vq.vq(byColumns, book)).toEqual(vq.vq(byRows, book));
+    expect(vq.whiten(byColumns)).toEqual(vq.whiten(byRows));
+    expect(vq.kmeans2(byColumns, 7, { seed: 4, minit: '++' })).toEqual(vq.kmeans2(byRows, 7, { seed: 4, minit: '++' }));
+  });
+
   it('leaves the columns as they were', () => {
     const before = byColumns.columns.map((column) => column.slice());
     new KMeans({ nClusters: 7, seed: 1, metric: 'cosine' }).fit(byColumns).transform(byColumns);
@@ -132,9 +139,13 @@ describe('memory', () => {
       const value = (i, f) => ((i * 7919 + f * 104729) % 1000) / 100 + (i % 4) * 20;
       let X;
       if (${JSON.stringify(layout)} === 'columns') {
-        X = { columns: Array.from({ length: d }, (_, f) => Float64Array.from({ length: n }, (_, i) => value(i, f))) };
+        const columns = Array.from({ length: d }, () => new Float64Array(n));
+        for (let f = 0; f < d; f++) for (let i = 0; i < n; i++) columns[f][i] = value(i, f);
+        X = { columns };
       } else {
-        X = { data: Float64Array.from({ length: n * d }, (_, j) => value(Math.floor(j / d), j % d)), rows: n, cols: d };
+        const data = new Float64Array(n * d);
+        for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) data[i * d + f] = value(i, f);
+        X = { data, rows: n, cols: d };
       }
       new KMeans({ nClusters: 2, seed: 1, init: 'random', maxIter: 1 }).fit([[0], [1], [2]]);
       const before = process.resourceUsage().maxRSS;
@@ -148,7 +159,7 @@ describe('memory', () => {
     return JSON.parse(result.stdout) as { grown: number; xBytes: number };
   };
 
-  it('a fit and the queries of column-major data make no copy of X', () => {
+  it('a fit and the queries of column-major data make no copy of X', { timeout: 240_000 }, () => {
     const columns = peakGrowth('columns');
     const rows = peakGrowth('rows');
     // What a fit needs besides X (labels, the random init's keys) is the same for both layouts.
