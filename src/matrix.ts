@@ -266,6 +266,8 @@ export function outOfRangeError(
  * in magnitude, or -1.
  */
 export function firstOutOfRange(X: DataMatrix, limit: number): number {
+  // A limit of zero (weights adding up to more than double's range) leaves no value in range.
+  if (!(limit > 0)) return 0;
   if (isColumnMatrix(X)) {
     const { columns, rows, cols } = X;
     return native().firstOutOfRange({

@@ -119,6 +119,26 @@ describe('column-major input checks', () => {
     expect(error({ columns: [column([1, 1e300])] }).code).toBe('ERR_KMEANS_OVERFLOW');
   });
 
+  it('weights adding up to beyond double range leave no value in range, in either layout', () => {
+    // 40,000 values: large enough that row-major data is scanned natively too.
+    const n = 10_000;
+    const columns = Array.from({ length: 4 }, (_, f) => Float64Array.from({ length: n }, (_, i) => (i % 7) + f));
+    const data = Float64Array.from({ length: n * 4 }, (_, j) => columns[j % 4]![Math.floor(j / 4)]!);
+    const sampleWeight = new Float64Array(n).fill(1.7e304);
+    for (const X of [{ columns }, { data, rows: n, cols: 4 }]) {
+      const caught = (() => {
+        try {
+          new KMeans({ nClusters: 2 }).fit(X, { sampleWeight });
+        } catch (error) {
+          return error as KMeansError;
+        }
+      })();
+      expect(caught).toBeInstanceOf(KMeansError);
+      expect(caught!.code).toBe('ERR_KMEANS_OVERFLOW');
+      expect(caught!.details).toMatchObject({ row: 0, column: 0, limit: 0 });
+    }
+  });
+
   it('checks a query as a fit', () => {
     const model = new KMeans({ nClusters: 2, seed: 1 }).fit({
       columns: [column([0, 1, 10, 11]), column([0, 0, 5, 5])],

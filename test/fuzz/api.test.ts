@@ -616,6 +616,10 @@ function scribble(input: unknown): void {
     for (const row of input) if (Array.isArray(row) || ArrayBuffer.isView(row)) (row as number[]).fill(1e9);
   const data = (input as { data?: unknown })?.data;
   if (data instanceof Float64Array || data instanceof Float32Array) data.fill(1e9);
+  const columns = (input as { columns?: unknown })?.columns;
+  if (Array.isArray(columns))
+    for (const column of columns)
+      if (column instanceof Float64Array || column instanceof Float32Array) column.fill(1e9);
 }
 
 function toRows(matrix: Reference): number[][] {

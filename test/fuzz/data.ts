@@ -73,7 +73,7 @@ const notAMatrix = fc.constantFrom<unknown>(
 );
 const badSize = fc.constantFrom<unknown>(-1, 1.5, NaN, Infinity, '2', undefined, null, 2 ** 53, -0.5);
 
-type Layout = 'rows' | 'typedRows' | 'float64' | 'float32' | 'float64View';
+type Layout = 'rows' | 'typedRows' | 'float64' | 'float32' | 'float64View' | 'columns64' | 'columns32';
 type Flaw =
   'none' | 'cell' | 'nonFinite' | 'ragged' | 'rowNotArray' | 'empty' | 'container' | 'size' | 'length' | 'resizable';
 
@@ -105,7 +105,17 @@ export function matrixCase(shape: MatrixShape = {}): fc.Arbitrary<MatrixCase> {
     .record({
       rows: fc.integer({ min: minRows, max: maxRows }),
       cols: fc.integer({ min: 1, max: maxCols }),
-      layout: fc.constantFrom<Layout>('rows', 'rows', 'typedRows', 'float64', 'float64', 'float32', 'float64View'),
+      layout: fc.constantFrom<Layout>(
+        'rows',
+        'rows',
+        'typedRows',
+        'float64',
+        'float64',
+        'float32',
+        'float64View',
+        'columns64',
+        'columns32',
+      ),
       flaw: valid
         ? fc.constant<Flaw>('none')
         : fc.oneof(
@@ -155,6 +165,8 @@ function build(spec: Spec, flat: number[]): MatrixCase {
   }
   if (spec.flaw === 'nonFinite') flat[where % flat.length] = spec.bad;
 
+  if (spec.layout === 'columns64' || spec.layout === 'columns32') return buildColumns(spec, flat);
+
   if (typed) {
     const data = typedData(spec.layout, flat, spec.flaw === 'resizable');
     const stored = Float64Array.from(data);
@@ -190,6 +202,45 @@ function build(spec: Spec, flat: number[]): MatrixCase {
   }
   if (spec.flaw === 'rowNotArray') rowArrays[target] = spec.junk instanceof Array ? 7 : spec.junk;
   return { input: rowArrays, expected: readRows(rowArrays) };
+}
+
+/**
+ * Column-major input { columns }: one typed array per feature. Its flaws: a column of another
+ * length or type, or a view of a resizable buffer (ERR_KMEANS_INVALID_DATA); a bad value is found
+ * in row order, as in typed rows.
+ */
+function buildColumns(spec: Spec, flat: number[]): MatrixCase {
+  const { rows, cols, where } = spec;
+  const dtype: DType = spec.layout === 'columns32' ? 'float32' : 'float64';
+  const Type = dtype === 'float32' ? Float32Array : Float64Array;
+  const columns: (Float64Array | Float32Array | number[])[] = Array.from({ length: cols }, (_, f) =>
+    Type.from(Array.from({ length: rows }, (_, i) => flat[i * cols + f]!)),
+  );
+  const invalid = { ok: false, code: 'ERR_KMEANS_INVALID_DATA' } as const;
+  const target = where % cols;
+  switch (spec.flaw) {
+    case 'length':
+    case 'ragged':
+      // One column shorter than the others (with one column, that would be a shorter matrix).
+      if (cols > 1) {
+        columns[target] = (columns[target] as Float64Array).subarray(0, rows - 1);
+        return { input: { columns }, expected: invalid };
+      }
+      columns[target] = Array.from(columns[target] as Float64Array);
+      return { input: { columns }, expected: invalid };
+    case 'cell':
+    case 'rowNotArray':
+    case 'size':
+      columns[target] = Array.from(columns[target] as Float64Array);
+      return { input: { columns }, expected: invalid };
+    case 'resizable':
+      columns[target] = typedData('float64', Array.from(columns[target]!), true);
+      return { input: { columns }, expected: invalid };
+    default: {
+      const stored = Float64Array.from({ length: rows * cols }, (_, j) => columns[j % cols]![Math.floor(j / cols)]!);
+      return { input: { columns }, expected: scanValues({ values: stored, rows, cols, dtype }, false) };
+    }
+  }
 }
 
 function typedData(layout: Layout, flat: number[], resizable: boolean): Float64Array | Float32Array {
