@@ -64,6 +64,10 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_pair<SeedCentersOperation>(env, exports, "seedCenters");
   export_pair<RandomDrawsOperation>(env, exports, "randomDraws");
   export_pair<CovarianceOperation>(env, exports, "covariance");
+  export_pair<PassChunkOperation>(env, exports, "passChunk");
+  export_pair<FarthestRowsOperation>(env, exports, "farthestRows");
+  export_pair<UpdateCentersOperation>(env, exports, "updateCenters");
+  export_pair<InertiaOperation>(env, exports, "inertia");
   exports.Set("info", Napi::Function::New(env, info, "info"));
   return exports;
 }

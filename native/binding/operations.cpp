@@ -118,12 +118,14 @@ bool AssignOperation<T>::parse(Request& request) {
   centers = writable_centers;
   if (!sized_array(request, "labels", this->data.n, 1, &labels)) return false;
   if (request.has("sqDistances") && !sized_array(request, "sqDistances", this->data.n, 1, &sq_distances)) return false;
+  if (request.has("inertiaBase") && !request.number("inertiaBase", &inertia_base)) return false;
   return request.optional_boolean("mixedPrecision", &mixed_precision);
 }
 
 template <typename T>
 Status AssignOperation<T>::execute() {
-  return assign_nearest(this->data, centers, k, this->threads, mixed_precision, labels, sq_distances, &weighted_sum);
+  return assign_nearest(this->data, centers, k, this->threads, mixed_precision, labels, sq_distances, &weighted_sum,
+                        inertia_base);
 }
 
 template <typename T>
@@ -197,17 +199,23 @@ Status FirstOutOfRangeOperation<T>::execute() {
 
 template <typename T>
 bool ColumnStatsOperation<T>::parse(Request& request) {
-  return this->parse_data(request) && sized_array(request, "means", this->data.d, 1, &means);
+  if (!this->parse_data(request)) return false;
+  if (!request.has("sums")) return sized_array(request, "means", this->data.d, 1, &means);
+  double* writable_origin = nullptr;
+  if (!sized_array(request, "origin", this->data.d, 1, &writable_origin)) return false;
+  origin = writable_origin;
+  return sized_array(request, "sums", this->data.d, 2, &sums);
 }
 
 template <typename T>
 Status ColumnStatsOperation<T>::execute() {
+  if (sums != nullptr) return column_sums(this->data, origin, this->threads, sums);
   return column_stats(this->data, this->threads, means, &mean_variance);
 }
 
 template <typename T>
 Napi::Value ColumnStatsOperation<T>::result(Napi::Env env) {
-  return Napi::Number::New(env, mean_variance);
+  return sums != nullptr ? env.Undefined() : Napi::Number::New(env, mean_variance);
 }
 
 // --- plusPlus ----------------------------------------------------------------------------

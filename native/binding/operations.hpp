@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../driver.hpp"
+#include "../kernels/algorithms/empty_clusters.hpp"
 #include "../kernels/algorithms/minibatch.hpp"
 #include "../kernels/algorithms/plus_plus.hpp"
 #include "../kernels/algorithms/seeding.hpp"
@@ -59,11 +60,13 @@ struct FitOperation : DataOperation<T> {
   Napi::Value result(Napi::Env env);
 };
 
-// assign: centers (IN k*d), k, labels (OUT n), optional sqDistances (OUT n, float64).
-// Result: the weighted sum of squared distances.
+// assign: centers (IN k*d), k, labels (OUT n), optional sqDistances (OUT n, float64), optional
+// inertiaBase (for data read in pieces: the total of the pieces before). Result: the weighted
+// sum of squared distances (added to inertiaBase).
 template <typename T>
 struct AssignOperation : DataOperation<T> {
-  static constexpr const char* kFields[] = {"centers", "k", "labels", "sqDistances", "mixedPrecision"};
+  static constexpr const char* kFields[] = {"centers", "k", "labels", "sqDistances", "mixedPrecision", "inertiaBase"};
+  double inertia_base = 0;
   const T* centers = nullptr;
   int64_t k = 0;
   int32_t* labels = nullptr;
@@ -120,10 +123,15 @@ struct FirstOutOfRangeOperation : DataOperation<T> {
   Napi::Value result(Napi::Env env) { return Napi::Number::New(env, static_cast<double>(index)); }
 };
 
-// columnStats: means (OUT d, float64). Result: the mean of the column variances.
+// columnStats: means (OUT d, float64). Result: the mean of the column variances. For data read
+// in pieces, instead: origin (IN d, float64: the first row of all the data) and sums (INOUT 2*d,
+// float64), to which the piece's deviations from origin and their squares are added
+// (column_sums); the result is then undefined.
 template <typename T>
 struct ColumnStatsOperation : DataOperation<T> {
-  static constexpr const char* kFields[] = {"means"};
+  static constexpr const char* kFields[] = {"means", "origin", "sums"};
+  const double* origin = nullptr;
+  double* sums = nullptr;
   double* means = nullptr;
   double mean_variance = 0;
 
@@ -255,6 +263,89 @@ struct CovarianceOperation : DataOperation<T> {
   bool parse(Request& request);
   Status execute();
   Napi::Value result(Napi::Env env) { return Napi::Boolean::New(env, positive_definite); }
+};
+
+// --- Data read in pieces (source_operations.cpp). Each piece starts on a fixed-block boundary
+// (kRowsPerBlock rows) of all the data, its first row being firstRow; totals passed from piece to
+// piece add up to the bits a call on all the rows would give.
+
+// passChunk: one piece of a Lloyd pass. centers (IN k*d), k, shift (IN d, float64: the first
+// pass's center mean), sums (INOUT k*d + k, float64: per-cluster sums, then weights), stats
+// (INOUT 3, float64: label changes, inertia, distance evaluations), fingerprint (INOUT 2,
+// uint32: the labels' fingerprint, low word first), firstRow, mixedPrecision. Result: undefined.
+template <typename T>
+struct PassChunkOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"centers", "k", "shift", "sums", "stats", "fingerprint", "firstRow", "mixedPrecision"};
+  const T* centers = nullptr;
+  int64_t k = 0, first_row = 0;
+  const double* shift = nullptr;
+  double* sums = nullptr;
+  double* stats = nullptr;
+  uint32_t* fingerprint = nullptr;
+  bool mixed_precision = false;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return env.Undefined(); }
+};
+
+// farthestRows: the piece's `count` rows farthest from their nearest center (exact squared
+// distance), farthest first, the lower row first on a tie. centers (IN k*d), k, count, firstRow,
+// mixedPrecision; distances (OUT count, float64), rows (OUT count, float64: indices in all the
+// data), labels (OUT count, int32), weights (OUT count, float64), values (OUT count*d, as x).
+// Result: how many were written (count, or n if fewer).
+template <typename T>
+struct FarthestRowsOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"centers", "k", "count", "firstRow", "mixedPrecision", "distances", "rows", "labels", "weights", "values"};
+  const T* centers = nullptr;
+  int64_t k = 0, count = 0, first_row = 0, written = 0;
+  bool mixed_precision = false;
+  double* distances = nullptr;
+  double* rows = nullptr;
+  int32_t* labels = nullptr;
+  double* weights = nullptr;
+  T* values = nullptr;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return Napi::Number::New(env, static_cast<double>(written)); }
+};
+
+// updateCenters: the end of a pass whose sums were added up piece by piece. sums (INOUT k*d +
+// k), centers (IN k*d: the pass's), k, d, moveValues (IN m*d, as centers), moveWeights (IN m),
+// moveLabels (IN m, int32): the rows the m empty clusters take, farthest first; spherical;
+// out (OUT k*d). Result: the center shift.
+template <typename T>
+struct UpdateCentersOperation {
+  static constexpr const char* kFields[] = {"sums", "centers", "k", "d", "moveValues", "moveWeights", "moveLabels", "spherical", "out", "threads", "cancel", "onProgress"};
+  std::vector<Napi::Reference<Napi::Value>> references;
+  CallControls controls;
+  double* sums = nullptr;
+  const T* centers = nullptr;
+  T* out = nullptr;
+  int64_t k = 0, d = 0;
+  RowMoves<T> moves;
+  bool spherical = false;
+  double shift = 0;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return Napi::Number::New(env, shift); }
+};
+
+// inertia: labels (IN n, each in [0, k)), centers (IN k*d), k, base (the total of the pieces
+// before). Result: base plus the weighted sum of squared distances of the rows to their centers.
+template <typename T>
+struct InertiaOperation : DataOperation<T> {
+  static constexpr const char* kFields[] = {"labels", "centers", "k", "base"};
+  const int32_t* labels = nullptr;
+  const T* centers = nullptr;
+  int64_t k = 0;
+  double total = 0;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return Napi::Number::New(env, total); }
 };
 
 }  // namespace kmn::binding

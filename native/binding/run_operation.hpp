@@ -94,7 +94,7 @@ Napi::Value run_operation(const Napi::CallbackInfo& info, bool async) {
 }
 
 // The float64 or float32 instantiation of an operation template, chosen by the type of the
-// request's `x` array (or of its first column).
+// request's `x` array (or of its first column, or of `centers` for an operation without rows).
 template <template <typename> class Operation>
 Napi::Value run_for_dtype(const Napi::CallbackInfo& info, bool async) {
   if (info.Length() >= 1 && info[0].IsObject()) {
@@ -102,6 +102,7 @@ Napi::Value run_for_dtype(const Napi::CallbackInfo& info, bool async) {
     Napi::Value x = request.Get("x");
     Napi::Value columns = request.Get("columns");
     if (columns.IsArray() && columns.As<Napi::Array>().Length() > 0) x = columns.As<Napi::Array>().Get(uint32_t{0});
+    if (x.IsUndefined()) x = request.Get("centers");
     if (x.IsTypedArray() && x.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array) {
       return run_operation<Operation<float>>(info, async);
     }

@@ -43,13 +43,13 @@ namespace {
 
 template <typename T, typename K>
 Status assign_nearest_in(const Dataset<T>& data, const T* centers, int64_t k, int threads, int32_t* labels,
-                         double* sq_dist, double* weighted_sum) {
+                         double* sq_dist, double* weighted_sum, double base) {
   try {
     const int64_t d = data.d;
     const TileKernel<K>& kernel = tile_kernel<K>();
     const AccumulateRowsFn<T> accumulate = tile_kernel<T>().accumulate;
     const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
-    const BlockPlan plan = BlockPlan::make(data.n);
+    const BlockPlan plan = BlockPlan::fixed(data.n);
     const int t = effective_threads(threads, plan, k * d);
     CenterPanels<K> panels;
     panels.prepare_centered(centers, k, d);
@@ -81,7 +81,7 @@ Status assign_nearest_in(const Dataset<T>& data, const T* centers, int64_t k, in
       });
       *partials.block(b) = sum;
     });
-    partials.merge(weighted_sum, 1);
+    partials.merge(weighted_sum, 1, &base);
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;
   }
@@ -92,15 +92,16 @@ Status assign_nearest_in(const Dataset<T>& data, const T* centers, int64_t k, in
 
 template <typename T>
 Status assign_nearest(const Dataset<T>& data, const T* centers, int64_t k, int threads, bool mixed, int32_t* labels,
-                      double* sq_dist, double* weighted_sum) {
+                      double* sq_dist, double* weighted_sum, double base) {
   if constexpr (sizeof(T) == sizeof(double)) {
-    if (mixed) return assign_nearest_in<T, float>(data, centers, k, threads, labels, sq_dist, weighted_sum);
+    if (mixed) return assign_nearest_in<T, float>(data, centers, k, threads, labels, sq_dist, weighted_sum, base);
   }
-  return assign_nearest_in<T, T>(data, centers, k, threads, labels, sq_dist, weighted_sum);
+  return assign_nearest_in<T, T>(data, centers, k, threads, labels, sq_dist, weighted_sum, base);
 }
 
 #define KMN_INSTANTIATE(T)                                                                                           \
-  template Status assign_nearest<T>(const Dataset<T>&, const T*, int64_t, int, bool, int32_t*, double*, double*); \
+  template Status assign_nearest<T>(const Dataset<T>&, const T*, int64_t, int, bool, int32_t*, double*, double*, \
+                                    double);                                                                    \
   template Status cluster_means<T>(const Dataset<T>&, const int32_t*, int64_t, int, T*, double*);
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)

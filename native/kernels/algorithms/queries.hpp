@@ -10,10 +10,13 @@
 namespace kmn {
 
 // Labels and exact squared distances of each row to its nearest center; with mixed (float64
-// data only), the kernel computes in float and near-ties are re-checked.
+// data only), the kernel computes in float and near-ties are re-checked. The weighted sum of
+// squared distances is added up in fixed-block order from `base` (the total of the pieces of
+// the data before this one, for data read in pieces).
 template <typename T>
 Status assign_nearest(const Dataset<T>& data, const T* centers /* IN k*d */, int64_t k, int threads, bool mixed,
-                      int32_t* labels /* OUT n */, double* sq_dist /* OUT n, or null */, double* weighted_sum /* OUT */);
+                      int32_t* labels /* OUT n */, double* sq_dist /* OUT n, or null */, double* weighted_sum /* OUT */,
+                      double base = 0.0);
 
 // Weighted means of the rows of each cluster: clusters with positive weight get their mean in
 // `centers`, the others keep the center already there.

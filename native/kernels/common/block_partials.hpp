@@ -25,11 +25,12 @@ struct BlockPartials {
   }
   double* block(int64_t b) { return values.data() + b * width; }
 
-  // out[e] = sum over blocks b (in order) of block(b)[e], split over threads by element.
-  void merge(double* out /* OUT width */, int threads) const {
+  // out[e] = sum over blocks b (in order) of block(b)[e], split over threads by element; with
+  // `base`, the sum starts from base[e] (the total of earlier pieces of the data).
+  void merge(double* out /* OUT width */, int threads, const double* base = nullptr) const {
     parallel_for_range(width, threads, [&](int64_t lo, int64_t hi) {
       for (int64_t e = lo; e < hi; ++e) {
-        double sum = 0;
+        double sum = base ? base[e] : 0.0;
         for (int64_t b = 0; b < blocks; ++b) sum += values[static_cast<size_t>(b * width + e)];
         out[e] = sum;
       }
@@ -43,7 +44,7 @@ struct BlockPartials {
 // A block whose slot still holds an unmerged earlier block waits for it. With a slot for every
 // block, nothing waits or locks: the blocks are merged at the end, as BlockPartials does. Blocks
 // must be acquired in increasing order (parallel_for_blocks hands them out so), each by one
-// thread.
+// thread. The total is the caller's: it may already hold earlier pieces' sums.
 class OrderedPartials {
  public:
   // Allocates (may throw std::bad_alloc): call outside parallel regions.
@@ -52,13 +53,12 @@ class OrderedPartials {
     width_ = width;
     slots_ = slots < 1 ? 1 : (slots > blocks ? blocks : slots);
     values_.resize(static_cast<size_t>(slots_ * width_));
-    total_.resize(static_cast<size_t>(width_));
     holds_.resize(static_cast<size_t>(slots_));
   }
 
-  // Before the blocks of a pass.
-  void begin() {
-    std::fill(total_.begin(), total_.end(), 0.0);
+  // Before the blocks: they will be added to `total` (width values).
+  void begin(double* total) {
+    total_ = total;
     std::fill(holds_.begin(), holds_.end(), int64_t{-1});
     merged_.store(0, std::memory_order_relaxed);
   }
@@ -86,25 +86,24 @@ class OrderedPartials {
     }
   }
 
-  // After every block was released: the merged results.
-  double* finish(int threads) {
+  // After every block was released: the total holds them all.
+  void finish(int threads) {
     if (slots_ == blocks_) {
       parallel_for_range(width_, threads, [&](int64_t lo, int64_t hi) {
         for (int64_t b = 0; b < blocks_; ++b) add(slot(b), lo, hi);
       });
     }
-    return total_.data();
   }
 
  private:
   double* slot(int64_t block) { return values_.data() + (block % slots_) * width_; }
   void add(const double* values, int64_t lo, int64_t hi) {
-    for (int64_t e = lo; e < hi; ++e) total_[static_cast<size_t>(e)] += values[e];
+    for (int64_t e = lo; e < hi; ++e) total_[e] += values[e];
   }
 
   int64_t blocks_ = 0, width_ = 0, slots_ = 1;
   std::vector<double> values_;   // slots*width
-  std::vector<double> total_;    // width
+  double* total_ = nullptr;     // width, the caller's
   std::vector<int64_t> holds_;   // per slot: the done block it holds, or -1
   std::atomic<int64_t> merged_{0};
   std::mutex mutex_;

@@ -1,8 +1,10 @@
-// The one chunk loop. Samples are cut into chunks of kChunkSize rows, and chunks into a
-// fixed number of blocks that depends only on the problem size, never on the thread count.
-// Each block accumulates its partial results in chunk order, and blocks are merged in block
-// order, so every reduction adds the same numbers in the same order whatever the number of
-// threads: a fit gives bitwise-identical results on 1 or 64 threads.
+// The one chunk loop. Samples are cut into chunks of kChunkSize rows, and chunks into blocks
+// that never depend on the thread count. Each block accumulates its partial results in chunk
+// order, and blocks are merged in block order, so every reduction adds the same numbers in the
+// same order whatever the number of threads: a fit gives bitwise-identical results on 1 or 64
+// threads. The reductions of a fit use fixed blocks (BlockPlan::fixed): kRowsPerBlock rows,
+// set by the row index alone, so data read in pieces that start on a block boundary, each
+// piece's blocks merged after the previous piece's, gives the same bits as all of it at once.
 #pragma once
 
 #include <algorithm>
@@ -22,11 +24,16 @@ namespace kmn {
 constexpr int64_t kMaxBlocks = 64;
 // Per-block partial sums of one fit may use at most this many bytes in total.
 constexpr int64_t kPartialsBudgetBytes = int64_t{64} << 20;
+// Chunks per fixed block: enough rows that merging a block's k*d sums costs little beside
+// labelling them, few enough to keep many threads busy on modest data.
+constexpr int64_t kChunksPerBlock = 4;
+constexpr int64_t kRowsPerBlock = kChunksPerBlock * kChunkSize;
 
 struct BlockPlan {
   int64_t n = 0;         // samples
   int64_t n_chunks = 0;  // ceil(n / kChunkSize), the remainder chunk included
   int64_t n_blocks = 0;  // fixed by n (and by the size of one block's partials)
+  int64_t chunks_per_block = 0;  // fixed blocks; 0: n_chunks spread evenly over n_blocks
 
   // Plan with at most max_blocks blocks; per_block_bytes caps the count so that all
   // blocks' partial results together fit in kPartialsBudgetBytes.
@@ -40,7 +47,20 @@ struct BlockPlan {
     return plan;
   }
 
-  int64_t first_chunk(int64_t block) const { return block * n_chunks / n_blocks; }
+  // Blocks of kChunksPerBlock chunks (the last may be shorter): boundaries at multiples of
+  // kRowsPerBlock, whatever n is.
+  static BlockPlan fixed(int64_t n) {
+    BlockPlan plan;
+    plan.n = n;
+    plan.n_chunks = (n + kChunkSize - 1) / kChunkSize;
+    plan.n_blocks = std::max<int64_t>(1, (plan.n_chunks + kChunksPerBlock - 1) / kChunksPerBlock);
+    plan.chunks_per_block = kChunksPerBlock;
+    return plan;
+  }
+
+  int64_t first_chunk(int64_t block) const {
+    return chunks_per_block > 0 ? std::min(n_chunks, block * chunks_per_block) : block * n_chunks / n_blocks;
+  }
   int64_t chunk_begin(int64_t chunk) const { return chunk * kChunkSize; }
   int64_t chunk_end(int64_t chunk) const { return std::min(n, (chunk + 1) * kChunkSize); }
 };

@@ -24,45 +24,66 @@ int64_t first_found(const std::vector<int64_t>& per_block) {
 }  // namespace
 
 template <typename T>
-Status column_stats(const Dataset<T>& data, int threads, double* means, double* mean_variance) {
+Status column_sums(const Dataset<T>& data, const double* origin, int threads, double* sums) {
   const int64_t d = data.d;
   try {
-    const BlockPlan plan = BlockPlan::make(data.n, 2 * d * 8);
+    const BlockPlan plan = BlockPlan::fixed(data.n);
     const int t = effective_threads(threads, plan, d);
-    // One pass: sums of x - x0 and of its square, x0 being the first row (a shift close to
-    // the data keeps the variance accurate, as numpy's two passes do).
-    std::vector<T> first_row(static_cast<size_t>(d));
-    data.copy_row(0, first_row.data());
-    const T* origin = first_row.data();
     RowBuffers<T> buffers(data, t);
-    BlockPartials partials;
-    partials.reset(plan.n_blocks, 2 * d);
+    OrderedPartials partials;
+    const int64_t width = 2 * d, width_bytes = width * static_cast<int64_t>(sizeof(double));
+    partials.resize(plan.n_blocks, width,
+                    plan.n_blocks * width_bytes <= (int64_t{2} << 20) ? plan.n_blocks : std::max(2, 2 * t + 2));
+    partials.begin(sums);
     parallel_for_blocks(plan, t, [&](int64_t b, int thread) {
-      double* sums = partials.block(b);
-      double* squares = sums + d;
+      double* block_sums = partials.acquire(b);
+      double* squares = block_sums + d;
       for_each_chunk_in_block(plan, b, [&](int64_t, int64_t begin, int64_t end) {
         const Dataset<T> rows = data.rows(begin, end, buffers.get(thread));
         for (int64_t i = begin; i < end; ++i) {
           const T* row = rows.row(i);
           for (int64_t f = 0; f < d; ++f) {
-            const double dev = static_cast<double>(row[f]) - static_cast<double>(origin[f]);
-            sums[f] += dev;
+            const double dev = static_cast<double>(row[f]) - origin[f];
+            block_sums[f] += dev;
             squares[f] += dev * dev;
           }
         }
       });
+      partials.release(b);
     });
-    std::vector<double> merged(static_cast<size_t>(2 * d));
-    partials.merge(merged.data(), t);
-    const double n = static_cast<double>(data.n);
-    double total = 0;
-    for (int64_t f = 0; f < d; ++f) {
-      const double mean_dev = merged[f] / n;
-      means[f] = static_cast<double>(origin[f]) + mean_dev;
-      const double variance = merged[d + f] / n - mean_dev * mean_dev;
-      total += variance > 0 ? variance : 0;
-    }
-    *mean_variance = total / static_cast<double>(d);
+    partials.finish(t);
+  } catch (const std::bad_alloc&) {
+    return Status::kAllocFailed;
+  }
+  return Status::kOk;
+}
+
+void column_stats_from_sums(const double* sums, const double* origin, int64_t d, int64_t n, double* means,
+                            double* mean_variance) {
+  const double rows = static_cast<double>(n);
+  double total = 0;
+  for (int64_t f = 0; f < d; ++f) {
+    const double mean_dev = sums[f] / rows;
+    means[f] = origin[f] + mean_dev;
+    const double variance = sums[d + f] / rows - mean_dev * mean_dev;
+    total += variance > 0 ? variance : 0;
+  }
+  *mean_variance = total / static_cast<double>(d);
+}
+
+template <typename T>
+Status column_stats(const Dataset<T>& data, int threads, double* means, double* mean_variance) {
+  const int64_t d = data.d;
+  try {
+    // Sums of x - x0 and of its square, x0 being the first row (a shift close to the data keeps
+    // the variance accurate, as numpy's two passes do).
+    std::vector<T> first_row(static_cast<size_t>(d));
+    data.copy_row(0, first_row.data());
+    const std::vector<double> origin(first_row.begin(), first_row.end());
+    std::vector<double> sums(static_cast<size_t>(2 * d), 0.0);
+    const Status status = column_sums(data, origin.data(), threads, sums.data());
+    if (status != Status::kOk) return status;
+    column_stats_from_sums(sums.data(), origin.data(), d, data.n, means, mean_variance);
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;
   }
@@ -109,7 +130,7 @@ Status first_out_of_range(const Dataset<T>& data, T limit, int threads, int64_t*
 template <typename T>
 Status inertia(const Dataset<T>& data, const T* centers, const int32_t* labels, int threads, double* out) {
   try {
-    const BlockPlan plan = BlockPlan::make(data.n);
+    const BlockPlan plan = BlockPlan::fixed(data.n);
     const int t = effective_threads(threads, plan, data.d);
     const AccumulateRowsFn<T> accumulate = tile_kernel<T>().accumulate;
     RowBuffers<T> buffers(data, t);
@@ -123,7 +144,7 @@ Status inertia(const Dataset<T>& data, const T* centers, const int32_t* labels, 
       });
       *partials.block(b) = sum;
     });
-    partials.merge(out, 1);
+    partials.merge(out, 1, out);
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;
   }
@@ -239,6 +260,7 @@ Status unit_rows(const Dataset<T>& data, int threads, T* out, int64_t* zero_row)
 
 #define KMN_INSTANTIATE(T)                                                                                  \
   template Status column_stats<T>(const Dataset<T>&, int, double*, double*);                                \
+  template Status column_sums<T>(const Dataset<T>&, const double*, int, double*);                           \
   template Status inertia<T>(const Dataset<T>&, const T*, const int32_t*, int, double*);                    \
   template Status first_out_of_range<T>(const Dataset<T>&, T, int, int64_t*);                                    \
   template Status transform<T>(const Dataset<T>&, const T*, int64_t, int, T*, TransformValue);              \

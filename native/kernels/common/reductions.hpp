@@ -13,15 +13,26 @@ namespace kmn {
 template <typename T>
 Status column_stats(const Dataset<T>& data, int threads, double* means /* OUT d */, double* mean_variance /* OUT */);
 
+// Adds the rows' deviations from `origin` (d values) and their squares to sums (2*d: the d
+// sums, then the d sums of squares), in fixed-block order: data read in pieces that start on
+// block boundaries adds up to the same bits as all of it at once.
+template <typename T>
+Status column_sums(const Dataset<T>& data, const double* origin /* IN d */, int threads, double* sums /* INOUT 2*d */);
+
+// column_stats's results from column_sums over all n rows (origin: the first row).
+void column_stats_from_sums(const double* sums /* IN 2*d */, const double* origin /* IN d */, int64_t d, int64_t n,
+                            double* means /* OUT d */, double* mean_variance /* OUT */);
+
 // Index of the first value of x (n*d, row-major) that is NaN or not below `limit` in absolute
 // value (infinities included), or -1.
 template <typename T>
 Status first_out_of_range(const Dataset<T>& data, T limit, int threads, int64_t* index);
 
-// Sum over rows of weight * ||x_i - c_{labels_i}||^2, exact in double.
+// Adds to *out the sum over rows of weight * ||x_i - c_{labels_i}||^2, exact in double, in
+// fixed-block order (*out: 0, or the total of the pieces of the data before this one).
 template <typename T>
 Status inertia(const Dataset<T>& data, const T* centers /* IN k*d */, const int32_t* labels /* IN n */, int threads,
-               double* out);
+               double* out /* INOUT */);
 
 // What transform writes for a row and a center.
 enum class TransformValue {
