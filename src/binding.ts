@@ -175,6 +175,52 @@ export interface CovarianceRequest extends DataRequest {
   factor?: Float64Array;
 }
 
+/** k-means|| seeding (native/binding/parallel_seeding_operations.hpp): one pass over one piece of the rows. */
+export interface WeightedRowDrawRequest extends DataRequest {
+  /** Integer in [0, 2^53): the draw's key. */
+  key: number;
+  /** The piece's first row in all the data (a multiple of 1024). */
+  firstRow: number;
+  /** IN/OUT Float64Array(2): the largest key so far and its row; -Infinity and -1 before the first piece. */
+  best: Float64Array;
+  /** OUT d, as x: the row's values, written when this piece holds the new best. */
+  center: FloatArray;
+}
+
+interface CandidatesRequest extends DataRequest {
+  /** IN m*d, as x: the candidates so far. */
+  candidates: FloatArray;
+  m: number;
+  mixedPrecision?: boolean;
+}
+
+export interface CandidateCostRequest extends CandidatesRequest {
+  /** The total of the pieces before. */
+  base: number;
+}
+
+export interface SampleCandidatesRequest extends CandidatesRequest {
+  firstRow: number;
+  /** Integer in [0, 2^53): the round's key. */
+  key: number;
+  /** Candidates drawn per round, on average (2k). */
+  oversampling: number;
+  /** The candidates' cost over all the data (> 0). */
+  cost: number;
+}
+
+export interface SampleCandidatesResponse {
+  /** The chosen rows' indices in all the data, ascending. */
+  rows: Float64Array;
+  /** Their values, row-major, as x. */
+  values: FloatArray;
+}
+
+export interface CandidateWeightsRequest extends CandidatesRequest {
+  /** IN/OUT m: the total weight of the rows nearest to each candidate, added to. */
+  weights: Float64Array;
+}
+
 /** Request and response types of each native operation, by name. */
 export interface Operations {
   fit: [FitRequest, FitResponse];
@@ -194,6 +240,11 @@ export interface Operations {
   randomDraws: [RandomDrawsRequest, undefined];
   /** Result: whether the covariance is positive definite (false without it). */
   covariance: [CovarianceRequest, boolean];
+  weightedRowDraw: [WeightedRowDrawRequest, undefined];
+  /** Result: base plus the piece's weighted squared distances to the nearest candidate. */
+  candidateCost: [CandidateCostRequest, number];
+  sampleCandidates: [SampleCandidatesRequest, SampleCandidatesResponse];
+  candidateWeights: [CandidateWeightsRequest, undefined];
 }
 
 export type OperationName = keyof Operations;

@@ -12,7 +12,9 @@ import { type AsyncFitOptions, type PreparedData, asyncControls, dataRequest, fi
 import { type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, resolveMixedPrecision } from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
-import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
+import { kmeansParallelPlan } from './parallel_init';
+import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows, requirePositiveWeights } from './seeding';
+import { memoryInput } from './source_pass';
 import type { DataOf, FitOptions, IterationHistory } from './types';
 
 export type { FitOptions, IterationHistory, SampleWeight } from './types';
@@ -131,6 +133,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
       let centers: FloatArray;
       if (explicitInit) centers = asDType(explicitInit, dataDType(X), 'init').data.slice();
       else if (init === 'random') centers = (yield* randomRows(context)).centers.data;
+      else if (init === 'k-means||') centers = (yield* this.parallelInit(data, rng)).data;
       else centers = (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
 
       const labels = new Int32Array(X.rows);
@@ -170,6 +173,13 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
       converged: best.run.converged,
       history: { ...best.run.history, inertia: best.run.history.inertia.map((value) => inertiaFor(metric, value)) },
     };
+  }
+
+  /** k-means|| on the rows in memory (parallel_init.ts), needing k rows of positive weight as k-means++ does. */
+  private *parallelInit(data: PreparedData, rng: Random): Plan<Matrix> {
+    const { nClusters: k, initSteps, mixedPrecision } = this.params;
+    requirePositiveWeights(data.sampleWeight, k, 'k-means||');
+    return yield* kmeansParallelPlan(memoryInput(data), { k, initSteps, rng, threads: data.threads, mixedPrecision });
   }
 
   /** nInit resolved as scikit-learn: 'auto' is 10 for random init, else 1; explicit init runs once. */

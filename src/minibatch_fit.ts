@@ -15,7 +15,9 @@ import { type PreparedData, dataRequest } from './model_inputs';
 import { kmeansDefaults } from './options';
 import { type Plan, call } from './plan';
 import { Random, randomSeed } from './rng';
-import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
+import { kmeansParallelPlan } from './parallel_init';
+import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows, requirePositiveWeights } from './seeding';
+import { memoryInput } from './source_pass';
 import type { Assignment } from './types';
 
 type Params = Readonly<ResolvedMiniBatchKMeansOptions>;
@@ -158,6 +160,17 @@ function* initialCenters(params: Params, data: PreparedData, rng: Random): Plan<
   }
   const size = initSizeFor(params, X.rows);
   const subset = size < X.rows ? gather(data, randomIndices(rng, X.rows, size)) : data;
+  if (init === 'k-means||') {
+    requirePositiveWeights(subset.sampleWeight, k, 'k-means||');
+    const { initSteps, mixedPrecision } = params;
+    return (yield* kmeansParallelPlan(memoryInput(subset), {
+      k,
+      initSteps,
+      rng,
+      threads: data.threads,
+      mixedPrecision,
+    })).data;
+  }
   const means = new Float64Array(X.cols);
   yield* call('columnStats', { ...dataRequest(subset), means });
   const context: SeedingContext = {

@@ -7,6 +7,7 @@ import type { Matrix, MatrixLike } from './matrix';
 import { type Metric, checkMetric } from './metric';
 import {
   type InitMethod,
+  checkInitSteps,
   checkInteger,
   checkMixedPrecision,
   checkOption,
@@ -22,8 +23,10 @@ import {
 export interface MiniBatchKMeansOptions {
   /** Number of clusters k. Default 8, or the number of rows of an explicit `init`. */
   nClusters?: number;
-  /** 'k-means++' (default), 'random', or an explicit k×d matrix of centers (as KMeans). */
+  /** 'k-means++' (default), 'k-means||', 'random', or an explicit k×d matrix of centers (as KMeans). */
   init?: InitMethod | MatrixLike;
+  /** 'k-means||' only: rounds of candidate sampling, as KMeans. Default 2. */
+  initSteps?: number;
   /**
    * Initialisations tried; the one with the lowest inertia on a validation sample of
    * `initSize` rows wins. 'auto' (default): 1 for 'k-means++' or explicit centers, 3 for
@@ -66,6 +69,7 @@ export interface MiniBatchKMeansOptions {
 export interface ResolvedMiniBatchKMeansOptions {
   nClusters: number;
   init: InitMethod | Matrix;
+  initSteps: number;
   nInit: 'auto' | number;
   batchSize: number;
   maxIter: number;
@@ -83,6 +87,7 @@ export interface ResolvedMiniBatchKMeansOptions {
 export const miniBatchDefaults = {
   nClusters: 8,
   init: 'k-means++',
+  initSteps: 2,
   nInit: 'auto',
   batchSize: 1024,
   maxIter: 100,
@@ -115,6 +120,7 @@ export function resolveMiniBatchOptions(options: MiniBatchKMeansOptions): Resolv
   return {
     nClusters,
     init,
+    initSteps: checkInitSteps(merged.initSteps),
     nInit,
     batchSize: checkInteger('batchSize', merged.batchSize, 1),
     maxIter: checkInteger('maxIter', merged.maxIter, 1),

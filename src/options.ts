@@ -9,7 +9,7 @@ import { toRowMatrix } from './data_matrix';
 import type { Matrix, MatrixLike } from './matrix';
 import { type Metric, checkMetric } from './metric';
 
-export type InitMethod = 'k-means++' | 'random';
+export type InitMethod = 'k-means++' | 'k-means||' | 'random';
 export type { Algorithm } from './algorithms';
 
 export interface KMeansOptions {
@@ -17,10 +17,14 @@ export interface KMeansOptions {
   nClusters?: number;
   /**
    * How initial centers are chosen: 'k-means++' (default; greedy k-means++ with 2 + ln k
-   * local trials, as scikit-learn), 'random' (k distinct rows, drawn by sample weight), or an
-   * explicit k×d matrix of centers.
+   * local trials, as scikit-learn), 'k-means||' (scalable k-means++, Spark MLlib's default: a few
+   * passes that each draw about 2k candidates, then weighted k-means++ on the candidates; see
+   * `initSteps`), 'random' (k distinct rows, drawn by sample weight), or an explicit k×d matrix
+   * of centers.
    */
   init?: InitMethod | MatrixLike;
+  /** 'k-means||' only: rounds of candidate sampling (two passes over the data each). Default 2. */
+  initSteps?: number;
   /**
    * Number of runs from different initial centers; the run with the lowest inertia wins.
    * 'auto' (default) means 1 for 'k-means++' or explicit centers and 10 for 'random'.
@@ -71,6 +75,7 @@ export interface KMeansOptions {
 export interface ResolvedKMeansOptions {
   nClusters: number;
   init: InitMethod | Matrix;
+  initSteps: number;
   nInit: 'auto' | number;
   maxIter: number;
   tol: number;
@@ -84,6 +89,7 @@ export interface ResolvedKMeansOptions {
 export const kmeansDefaults = {
   nClusters: 8,
   init: 'k-means++',
+  initSteps: 2,
   nInit: 'auto',
   maxIter: 300,
   tol: 1e-4,
@@ -197,6 +203,7 @@ export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOpti
   return {
     nClusters,
     init,
+    initSteps: checkInitSteps(merged.initSteps),
     nInit,
     maxIter,
     tol: merged.tol,
@@ -215,10 +222,10 @@ export function resolveInit(
   explicitK: boolean,
 ): { init: InitMethod | Matrix; nClusters: number } {
   let init: InitMethod | Matrix;
-  if (value === 'k-means++' || value === 'random') {
+  if (value === 'k-means++' || value === 'k-means||' || value === 'random') {
     init = value;
   } else if (typeof value !== 'object' || value === null) {
-    throw invalidOption('init', '"k-means++", "random" or a k×d matrix of centers', value);
+    throw invalidOption('init', '"k-means++", "k-means||", "random" or a k×d matrix of centers', value);
   } else {
     // A copy: centers changed by the caller after construction must not reach fit unchecked.
     const centers = toRowMatrix(value, 'init');
@@ -237,6 +244,11 @@ export function resolveInit(
   }
 
   return { init, nClusters };
+}
+
+/** Rounds of k-means|| sampling: an integer >= 1. */
+export function checkInitSteps(value: unknown): number {
+  return checkInteger('initSteps', value, 1);
 }
 
 /** scikit-learn warns and runs once: other runs would start from the same centers. */

@@ -10,6 +10,7 @@
 #include "../kernels/algorithms/algorithms.hpp"
 #include "../kernels/common/tile_kernel.hpp"
 #include "operations.hpp"
+#include "parallel_seeding_operations.hpp"
 #include "run_operation.hpp"
 
 namespace kmn::binding {
@@ -68,6 +69,10 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_pair<FarthestRowsOperation>(env, exports, "farthestRows");
   export_pair<UpdateCentersOperation>(env, exports, "updateCenters");
   export_pair<InertiaOperation>(env, exports, "inertia");
+  export_pair<WeightedRowDrawOperation>(env, exports, "weightedRowDraw");
+  export_pair<CandidateCostOperation>(env, exports, "candidateCost");
+  export_pair<SampleCandidatesOperation>(env, exports, "sampleCandidates");
+  export_pair<CandidateWeightsOperation>(env, exports, "candidateWeights");
   exports.Set("info", Napi::Function::New(env, info, "info"));
   return exports;
 }

@@ -63,7 +63,8 @@ export async function expectKMeansRejection(
 }
 
 export const notFitted = 'This KMeans instance is not fitted yet: call fit(X) or await fitAsync(X) first';
-export const allOptions = 'nClusters, init, nInit, maxIter, tol, seed, algorithm, threads, mixedPrecision, metric';
+export const allOptions =
+  'nClusters, init, initSteps, nInit, maxIter, tol, seed, algorithm, threads, mixedPrecision, metric';
 
 export function fitted(): KMeans {
   return new KMeans({ nClusters: 2, seed: 7 }).fit(X);

@@ -30,7 +30,7 @@ describe('KMeans options', () => {
     expectKMeansError(
       make({ 'a\nb"': 1 }),
       'ERR_KMEANS_INVALID_OPTION',
-      'Unknown KMeans option "a\\nb\\""; valid options: nClusters, init, nInit, maxIter, tol, seed, algorithm, threads, mixedPrecision, metric',
+      'Unknown KMeans option "a\\nb\\""; valid options: nClusters, init, initSteps, nInit, maxIter, tol, seed, algorithm, threads, mixedPrecision, metric',
     );
     expectKMeansError(
       make({ ninit: 3 }),
@@ -88,7 +88,7 @@ describe('KMeans options', () => {
     expectKMeansError(
       make({ init: 5 }),
       'ERR_KMEANS_INVALID_OPTION',
-      'init must be "k-means++", "random" or a k×d matrix of centers (got 5)',
+      'init must be "k-means++", "k-means||", "random" or a k×d matrix of centers (got 5)',
     );
   });
 
@@ -185,7 +185,8 @@ describe('KMeans options', () => {
   });
 
   it('rejects an init string that is not a method name', () => {
-    const expected = (got: string) => `init must be "k-means++", "random" or a k×d matrix of centers (got ${got})`;
+    const expected = (got: string) =>
+      `init must be "k-means++", "k-means||", "random" or a k×d matrix of centers (got ${got})`;
     expectKMeansError(make({ init: 'kmeans++' }), 'ERR_KMEANS_INVALID_OPTION', expected('"kmeans++"'));
     expectKMeansError(make({ init: 'Random' }), 'ERR_KMEANS_INVALID_OPTION', expected('"Random"'));
   });

@@ -22,6 +22,10 @@ const requestFields = {
   seedCenters: [...data, 'method', 'k', 'trials', 'shift', 'state', 'centers', 'indices'],
   randomDraws: [...call, 'state', 'seed', 'doubles', 'integers', 'below'],
   covariance: [...data, 'means', 'covariance', 'factor'],
+  weightedRowDraw: [...data, 'key', 'firstRow', 'best', 'center'],
+  candidateCost: [...data, 'candidates', 'm', 'mixedPrecision', 'base'],
+  sampleCandidates: [...data, 'candidates', 'm', 'mixedPrecision', 'firstRow', 'key', 'oversampling', 'cost'],
+  candidateWeights: [...data, 'candidates', 'm', 'mixedPrecision', 'weights'],
 } as const satisfies { [K in OperationName]: readonly (keyof Operations[K][0])[] };
 
 // Compile time: every field that src/binding.ts declares is listed above (`satisfies` checks the
