@@ -10,10 +10,10 @@ const call = ['threads', 'cancel', 'onProgress'] as const;
 
 const requestFields = {
   fit: [...data, 'centers', 'k', 'labels', 'maxIter', 'tol', 'algorithm', 'mixedPrecision', 'spherical'],
-  assign: [...data, 'centers', 'k', 'labels', 'sqDistances', 'mixedPrecision'],
+  assign: [...data, 'centers', 'k', 'labels', 'sqDistances', 'mixedPrecision', 'inertiaBase'],
   transform: [...data, 'centers', 'k', 'cosine', 'out'],
   clusterMeans: [...data, 'labels', 'k', 'centers', 'weights'],
-  columnStats: [...data, 'means'],
+  columnStats: [...data, 'means', 'origin', 'sums'],
   firstOutOfRange: [...data, 'limit'],
   plusPlus: [...data, 'shift', 'k', 'trials', 'uniforms', 'indices'],
   miniBatchStep: [...data, 'indices', 'k', 'centers', 'counts', 'labels', 'batchWeights', 'mixedPrecision', 'spherical'],
@@ -22,6 +22,35 @@ const requestFields = {
   seedCenters: [...data, 'method', 'k', 'trials', 'shift', 'state', 'centers', 'indices'],
   randomDraws: [...call, 'state', 'seed', 'doubles', 'integers', 'below'],
   covariance: [...data, 'means', 'covariance', 'factor'],
+  passChunk: [...data, 'centers', 'k', 'shift', 'sums', 'stats', 'fingerprint', 'firstRow', 'mixedPrecision'],
+  farthestRows: [
+    ...data,
+    'centers',
+    'k',
+    'count',
+    'firstRow',
+    'mixedPrecision',
+    'distances',
+    'rows',
+    'labels',
+    'weights',
+    'values',
+  ],
+  updateCenters: [
+    'sums',
+    'centers',
+    'k',
+    'd',
+    'moveValues',
+    'moveWeights',
+    'moveLabels',
+    'spherical',
+    'out',
+    'threads',
+    'cancel',
+    'onProgress',
+  ],
+  inertia: [...data, 'labels', 'centers', 'k', 'base'],
 } as const satisfies { [K in OperationName]: readonly (keyof Operations[K][0])[] };
 
 // Compile time: every field that src/binding.ts declares is listed above (`satisfies` checks the
