@@ -115,6 +115,10 @@ export interface PassChunkRequest extends DataRequest {
   fingerprint: Uint32Array;
   firstRow: number;
   mixedPrecision?: boolean;
+  upper?: Float64Array;
+  lower?: Float64Array;
+  labels?: Int32Array;
+  hamerly?: Float64Array;
 }
 
 export interface FarthestRowsRequest extends DataRequest {
@@ -140,6 +144,7 @@ export interface UpdateCentersRequest extends CallOptions {
   moveLabels: Int32Array;
   spherical?: boolean;
   out: FloatArray;
+  hamerly?: Float64Array;
 }
 
 export interface InertiaRequest extends DataRequest {

@@ -17,7 +17,14 @@ import {
   threadCount,
 } from './model_inputs';
 import type { DataSource } from './source';
-import { type SourceFitOptions, type SourceFitRun, sourceControls, sourceLloydRun, sourceStats } from './source_fit';
+import {
+  type SourceFitOptions,
+  type SourceFitRun,
+  boundsBytesPerRow,
+  sourceControls,
+  sourceLloydRun,
+  sourceStats,
+} from './source_fit';
 import { type RowInput, sourceInput } from './source_pass';
 import { type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, resolveMixedPrecision } from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
@@ -85,9 +92,9 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
    */
   async fitSource(source: DataSource, options: SourceFitOptions = {}): Promise<this> {
     const callSite = new Error();
-    const { signal, onProgress } = sourceControls(options);
+    const { signal, onProgress, boundsMemory } = sourceControls(options);
     const input = sourceInput(source, threadCount(this.params.threads));
-    this.fitted = await runAsync(this.fitSourcePlan(input, onProgress), callSite, { signal });
+    this.fitted = await runAsync(this.fitSourcePlan(input, onProgress, boundsMemory), callSite, { signal });
     return this;
   }
 
@@ -198,7 +205,11 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     };
   }
 
-  private *fitSourcePlan(input: RowInput, onProgress: SourceFitOptions['onProgress']): Plan<KMeansState> {
+  private *fitSourcePlan(
+    input: RowInput,
+    onProgress: SourceFitOptions['onProgress'],
+    boundsMemory: number,
+  ): Plan<KMeansState> {
     const { nClusters: k, init, maxIter, tol, metric } = this.params;
     if (typeof init !== 'object') {
       throw new KMeansError(
@@ -222,12 +233,14 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     const threads = threadCount(this.params.threads);
     const explicitInit = typeof init === 'object' ? yield* metricRows(init, metric, threads, 'init') : undefined;
     const rng = new Random(this.params.seed ?? randomSeed());
+    const useBounds = stats.rows * boundsBytesPerRow <= boundsMemory;
     let best: SourceFitRun | undefined;
     for (let run = 1; run <= this.runs(); run++) {
       void rng;
       const initial = asDType(explicitInit!, stats.dtype, 'init');
-      const result = yield* sourceLloydRun(input, initial, {
+      const result = yield* sourceLloydRun(input, stats.rows, initial, {
         k,
+        bounds: useBounds,
         maxIter,
         tol: tol * stats.meanVariance,
         metric,
@@ -240,9 +253,8 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
       if (!best || result.inertia < best.inertia) best = result;
     }
     if (!best) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no k-means run was made');
-    const unknown = new Float64Array(best.nIter).fill(NaN);
     return {
-      algorithm: 'lloyd',
+      algorithm: useBounds ? 'hamerly' : 'lloyd',
       clusterCenters: { data: best.centers, rows: k, cols: stats.cols },
       labels: new Int32Array(0),
       inertia: inertiaFor(metric, best.inertia),
@@ -251,7 +263,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
       history: {
         inertia: Float64Array.from(best.history.inertia, (value) => inertiaFor(metric, value)),
         centerShift: Float64Array.from(best.history.centerShift),
-        labelChanges: unknown,
+        labelChanges: Float64Array.from(best.history.labelChanges),
         relocated: Float64Array.from(best.history.relocated),
         distanceEvals: Float64Array.from(best.history.distanceEvals),
       },

@@ -18,20 +18,35 @@ import { invalidOptionsObject, rejectUnknownKeys } from './options';
 import { type Plan, call } from './plan';
 import { type RowInput, type RowPiece, forEachPiece } from './source_pass';
 
-/** fitSource's options: an AbortSignal, and a progress callback (as fitAsync's). */
+/** fitSource's options: an AbortSignal, a progress callback (as fitAsync's), and a memory budget. */
 export interface SourceFitOptions {
   signal?: AbortSignal;
   onProgress?: (progress: FitProgress) => void;
+  /**
+   * Bytes the per-row bounds of Hamerly's algorithm may take (20 per row): within it, the
+   * passes skip most distance computations (same result); beyond it, Lloyd's. Default 256 MiB
+   * (about 13 million rows); 0 keeps no per-row state.
+   */
+  boundsMemory?: number;
 }
 
-export function sourceControls(options: SourceFitOptions): SourceFitOptions {
+/** Bytes of per-row state Hamerly's algorithm keeps: two float64 bounds and an int32 label. */
+export const boundsBytesPerRow = 20;
+const defaultBoundsMemory = 256 * 2 ** 20;
+
+export function sourceControls(
+  options: SourceFitOptions,
+): Required<Pick<SourceFitOptions, 'boundsMemory'>> & SourceFitOptions {
   invalidOptionsObject(options, 'fitSource options');
-  rejectUnknownKeys(options, ['signal', 'onProgress'], 'fitSource');
-  const { signal, onProgress } = options;
+  rejectUnknownKeys(options, ['signal', 'onProgress', 'boundsMemory'], 'fitSource');
+  const { signal, onProgress, boundsMemory = defaultBoundsMemory } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalidOption('signal', 'an AbortSignal', signal);
   if (onProgress !== undefined && typeof onProgress !== 'function')
     throw invalidOption('onProgress', 'a function', onProgress);
-  return { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) };
+  if (typeof boundsMemory !== 'number' || !(boundsMemory >= 0)) {
+    throw invalidOption('boundsMemory', 'a number of bytes >= 0', boundsMemory);
+  }
+  return { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}), boundsMemory };
 }
 
 /** What one run of the loop needs besides the rows. */
@@ -42,6 +57,8 @@ export interface SourceFitSettings {
   tol: number;
   metric: Metric;
   mixedPrecision: boolean;
+  /** Keep Hamerly's bounds for the rows (rows × boundsBytesPerRow bytes). */
+  bounds: boolean;
   /** Called after every iteration (from 1) with its inertia and squared center shift. */
   onIteration?: ((iteration: number, inertia: number, centerShift: number) => void) | undefined;
 }
@@ -51,7 +68,44 @@ export interface SourceFitRun {
   inertia: number;
   nIter: number;
   converged: boolean;
-  history: { inertia: number[]; centerShift: number[]; relocated: number[]; distanceEvals: number[] };
+  history: {
+    inertia: number[];
+    centerShift: number[];
+    /** Known with bounds (which keep the labels); NaN without. */
+    labelChanges: number[];
+    relocated: number[];
+    distanceEvals: number[];
+  };
+}
+
+/** Hamerly's per-row bounds and labels for all the rows, and its per-pass state (hamerly.hpp). */
+interface Bounds {
+  upper: Float64Array;
+  lower: Float64Array;
+  labels: Int32Array;
+  state: Float64Array;
+}
+
+function allocateBounds(rows: number, k: number): Bounds {
+  return {
+    upper: new Float64Array(rows),
+    lower: new Float64Array(rows),
+    labels: new Int32Array(rows).fill(-1),
+    state: new Float64Array(2 * k + 4),
+  };
+}
+
+/** The piece's part of the bounds, as passChunk takes them. */
+function pieceBounds(bounds: Bounds | undefined, piece: RowPiece) {
+  if (!bounds) return {};
+  const begin = piece.firstRow;
+  const end = begin + piece.data.X.rows;
+  return {
+    upper: bounds.upper.subarray(begin, end),
+    lower: bounds.lower.subarray(begin, end),
+    labels: bounds.labels.subarray(begin, end),
+    hamerly: bounds.state,
+  };
 }
 
 /** What the first pass learns: the row count, the column means and the mean column variance. */
@@ -118,13 +172,25 @@ function centerMean(centers: FloatArray, k: number, d: number): Float64Array {
 }
 
 /** One run of Lloyd's loop from `initial` (k×d, in the source's dtype; left unchanged). */
-export function* sourceLloydRun(input: RowInput, initial: Matrix, settings: SourceFitSettings): Plan<SourceFitRun> {
+export function* sourceLloydRun(
+  input: RowInput,
+  rows: number,
+  initial: Matrix,
+  settings: SourceFitSettings,
+): Plan<SourceFitRun> {
   const { k, maxIter, tol, metric, mixedPrecision } = settings;
+  const bounds = settings.bounds ? allocateBounds(rows, k) : undefined;
   const d = initial.cols;
   let current: FloatArray = initial.data.slice();
   let next: FloatArray = allocate(current instanceof Float32Array ? 'float32' : 'float64', k * d);
   const shift = centerMean(current, k, d);
-  const history: SourceFitRun['history'] = { inertia: [], centerShift: [], relocated: [], distanceEvals: [] };
+  const history: SourceFitRun['history'] = {
+    inertia: [],
+    centerShift: [],
+    labelChanges: [],
+    relocated: [],
+    distanceEvals: [],
+  };
   let previousPrint: [number, number] | undefined;
   let stable = false;
   let nIter = 0;
@@ -146,6 +212,7 @@ export function* sourceLloydRun(input: RowInput, initial: Matrix, settings: Sour
         fingerprint,
         firstRow: piece.firstRow,
         mixedPrecision,
+        ...pieceBounds(bounds, piece),
       });
     });
     const moves = yield* emptyClusterMoves(input, centers, sums, settings);
@@ -158,11 +225,13 @@ export function* sourceLloydRun(input: RowInput, initial: Matrix, settings: Sour
       spherical: metric === 'cosine',
       out: next,
       threads: inputThreads(input),
+      ...(bounds ? { hamerly: bounds.state } : {}),
     });
     [current, next] = [next, current];
     nIter = iteration + 1;
     history.inertia.push(stats[1]!);
     history.centerShift.push(lastShift);
+    history.labelChanges.push(bounds ? stats[0]! : NaN);
     history.relocated.push(moves.moveWeights.length);
     history.distanceEvals.push(stats[2]!);
     settings.onIteration?.(nIter, stats[1]!, lastShift);

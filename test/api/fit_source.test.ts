@@ -47,14 +47,27 @@ describe('fitSource', () => {
   const reference = new KMeans(options).fit(X);
 
   it.each([1, 255, 256, 257, 1024, 10007, Infinity])('gives the bits of fit for chunks of %s rows', async (size) => {
-    const model = await new KMeans(options).fitSource(chunkSource(() => chunksOf(X, size)));
-    sameBits(model.clusterCenters.data, reference.clusterCenters.data);
-    expect(model.inertia).toBe(reference.inertia);
-    expect(model.nIter).toBe(reference.nIter);
-    expect(model.converged).toBe(reference.converged);
-    expect(model.labels.length).toBe(0);
-    sameBits(model.history.inertia, reference.history.inertia);
-    sameBits(model.history.centerShift, reference.history.centerShift);
+    // With Hamerly's bounds (the default budget holds them) and without (Lloyd's passes).
+    for (const boundsMemory of [undefined, 0]) {
+      const source = chunkSource(() => chunksOf(X, size));
+      const model = await new KMeans(options).fitSource(source, boundsMemory === undefined ? {} : { boundsMemory });
+      expect(model.algorithmUsed).toBe(boundsMemory === 0 ? 'lloyd' : 'hamerly');
+      sameBits(model.clusterCenters.data, reference.clusterCenters.data);
+      expect(model.inertia).toBe(reference.inertia);
+      expect(model.nIter).toBe(reference.nIter);
+      expect(model.converged).toBe(reference.converged);
+      expect(model.labels.length).toBe(0);
+      sameBits(model.history.inertia, reference.history.inertia);
+      sameBits(model.history.centerShift, reference.history.centerShift);
+      if (boundsMemory === undefined) {
+        sameBits(model.history.labelChanges, reference.history.labelChanges);
+        // The bounds spare distances after the first pass.
+        const evals = model.history.distanceEvals;
+        expect(evals[evals.length - 1]).toBeLessThan(X.rows * k);
+      } else {
+        expect(Number.isNaN(model.history.labelChanges[0])).toBe(true);
+      }
+    }
   });
 
   it('reads async sources, float32 data, column-major chunks and uneven chunk sizes', async () => {
@@ -85,10 +98,13 @@ describe('fitSource', () => {
     const variants = [{ ...options }, { ...options, metric: 'cosine' as const }, { ...options, mixedPrecision: true }];
     for (const variant of variants) {
       const fit = new KMeans(variant).fit(X, { sampleWeight: weights });
-      const model = await new KMeans(variant).fitSource(chunkSource(() => chunksOf(X, 999, weights)));
-      sameBits(model.clusterCenters.data, fit.clusterCenters.data);
-      expect(model.inertia).toBe(fit.inertia);
-      expect(model.nIter).toBe(fit.nIter);
+      for (const boundsMemory of [0, 1e9]) {
+        const source = chunkSource(() => chunksOf(X, 999, weights));
+        const model = await new KMeans(variant).fitSource(source, { boundsMemory });
+        sameBits(model.clusterCenters.data, fit.clusterCenters.data);
+        expect(model.inertia).toBe(fit.inertia);
+        expect(model.nIter).toBe(fit.nIter);
+      }
     }
   });
 
@@ -97,10 +113,13 @@ describe('fitSource', () => {
     const far = [...firstRows(X, 4), [1e3, 1e3, 1e3, 1e3, 1e3], [-1e3, -1e3, -1e3, -1e3, -1e3]];
     const fit = new KMeans({ nClusters: 6, init: far, tol: 0 }).fit(X);
     expect(fit.history.relocated[0]).toBe(2);
-    const model = await new KMeans({ nClusters: 6, init: far, tol: 0 }).fitSource(chunkSource(() => chunksOf(X, 333)));
-    sameBits(model.clusterCenters.data, fit.clusterCenters.data);
-    sameBits(model.history.relocated, fit.history.relocated);
-    expect(model.inertia).toBe(fit.inertia);
+    for (const boundsMemory of [0, 1e9]) {
+      const source = chunkSource(() => chunksOf(X, 333));
+      const model = await new KMeans({ nClusters: 6, init: far, tol: 0 }).fitSource(source, { boundsMemory });
+      sameBits(model.clusterCenters.data, fit.clusterCenters.data);
+      sameBits(model.history.relocated, fit.history.relocated);
+      expect(model.inertia).toBe(fit.inertia);
+    }
   });
 
   it('reports progress, stops on abort, and leaves the model as it was on errors', async () => {
@@ -138,6 +157,14 @@ describe('fitSource', () => {
       message: expect.stringContaining('source chunk 1 has 3 columns'),
     });
     await expect(new KMeans({ nClusters: 2 }).fitSource(chunkSource(() => [X]))).rejects.toMatchObject({
+      code: 'ERR_KMEANS_INVALID_OPTION',
+    });
+    await expect(
+      model.fitSource(
+        chunkSource(() => [X]),
+        { boundsMemory: -1 },
+      ),
+    ).rejects.toMatchObject({
       code: 'ERR_KMEANS_INVALID_OPTION',
     });
     sameBits(model.clusterCenters.data, before);
