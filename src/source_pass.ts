@@ -136,8 +136,8 @@ function openSource(source: DataSource): { next(): Plan<IteratorResult<SourceChu
   }
   if (iterable && typeof syncIterable[Symbol.iterator] === 'function') {
     const iterator = syncIterable[Symbol.iterator]();
-    // eslint-disable-next-line require-yield
     return {
+      // eslint-disable-next-line require-yield
       *next() {
         try {
           return iterator.next();
