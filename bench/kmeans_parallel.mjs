@@ -53,7 +53,9 @@ function blobs(workload, dtype) {
 function quality() {
   const names = values.workloads?.split(',');
   const seeds = Array.from({ length: Number(values.seeds) }, (_, seed) => seed + 1);
-  log(`quality: mean final inertia over ${seeds.length} seeds, ${values.dtype}, ${threads} threads, initSteps ${initSteps}`);
+  log(
+    `quality: mean final inertia over ${seeds.length} seeds, ${values.dtype}, ${threads} threads, initSteps ${initSteps}`,
+  );
   log('workload            k-means++         k-means||         ratio    fit ms (++ / ||)');
   for (const workload of selectWorkloads({ names, all: values.all })) {
     const X = blobs(workload, values.dtype);
@@ -81,7 +83,9 @@ function seeding() {
   const workload = { n: Number(values.rows), d: Number(values.cols), k: Number(values.clusters), seed: 7 };
   const X = blobs(workload, 'float32');
   const { k } = workload;
-  log(`seeding: n = ${workload.n}, d = ${workload.d}, k = ${k}, float32, ${threads} threads, median of ${values.repeats}`);
+  log(
+    `seeding: n = ${workload.n}, d = ${workload.d}, k = ${k}, float32, ${threads} threads, median of ${values.repeats}`,
+  );
   const time = (choose) => {
     const runs = [];
     for (let seed = 1; seed <= Number(values.repeats); seed++) {
@@ -93,7 +97,9 @@ function seeding() {
   };
   const data = { X, sampleWeight: null, threads };
   const parallel = time((seed) =>
-    runSync(kmeansParallelPlan(memoryInput(data), { k, initSteps, rng: new Random(seed), threads, mixedPrecision: 'auto' })),
+    runSync(
+      kmeansParallelPlan(memoryInput(data), { k, initSteps, rng: new Random(seed), threads, mixedPrecision: 'auto' }),
+    ),
   );
   log(`  k-means||  ${(parallel / 1000).toFixed(2)} s`);
   const plusPlus = time((seed) => kmeansPlusPlus(X, k, { seed, threads }));

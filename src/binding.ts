@@ -74,6 +74,7 @@ export interface AssignRequest extends DataRequest {
   /** OUT n: exact squared distance of each row to its center (optional). */
   sqDistances?: Float64Array;
   mixedPrecision?: boolean;
+  inertiaBase?: number;
 }
 
 export interface TransformRequest extends DataRequest {
@@ -96,8 +97,61 @@ export interface ClusterMeansRequest extends DataRequest {
 }
 
 export interface ColumnStatsRequest extends DataRequest {
-  /** OUT d */
-  means: Float64Array;
+  /** OUT d (all the data at once) */
+  means?: Float64Array;
+  /** IN d: the first row of all the data (data read in pieces) */
+  origin?: Float64Array;
+  /** INOUT 2d: the deviations from origin and their squares, added up piece by piece */
+  sums?: Float64Array;
+}
+
+/** One piece of a Lloyd pass over data read in pieces (firstRow on a block boundary). */
+export interface PassChunkRequest extends DataRequest {
+  centers: FloatArray;
+  k: number;
+  shift: Float64Array;
+  sums: Float64Array;
+  stats: Float64Array;
+  fingerprint: Uint32Array;
+  firstRow: number;
+  mixedPrecision?: boolean;
+  upper?: Float64Array;
+  lower?: Float64Array;
+  labels?: Int32Array;
+  hamerly?: Float64Array;
+}
+
+export interface FarthestRowsRequest extends DataRequest {
+  centers: FloatArray;
+  k: number;
+  count: number;
+  firstRow: number;
+  mixedPrecision?: boolean;
+  distances: Float64Array;
+  rows: Float64Array;
+  labels: Int32Array;
+  weights: Float64Array;
+  values: FloatArray;
+}
+
+export interface UpdateCentersRequest extends CallOptions {
+  sums: Float64Array;
+  centers: FloatArray;
+  k: number;
+  d: number;
+  moveValues: FloatArray;
+  moveWeights: Float64Array;
+  moveLabels: Int32Array;
+  spherical?: boolean;
+  out: FloatArray;
+  hamerly?: Float64Array;
+}
+
+export interface InertiaRequest extends DataRequest {
+  labels: Int32Array;
+  centers: FloatArray;
+  k: number;
+  base: number;
 }
 
 export interface PlusPlusRequest extends DataRequest {
@@ -228,6 +282,10 @@ export interface Operations {
   transform: [TransformRequest, undefined];
   clusterMeans: [ClusterMeansRequest, undefined];
   columnStats: [ColumnStatsRequest, number];
+  passChunk: [PassChunkRequest, undefined];
+  farthestRows: [FarthestRowsRequest, number];
+  updateCenters: [UpdateCentersRequest, number];
+  inertia: [InertiaRequest, number];
   firstOutOfRange: [DataRequest & { limit: number }, number];
   plusPlus: [PlusPlusRequest, undefined];
   /** Result: the batch inertia against the centers before the step. */

@@ -35,6 +35,8 @@ export type KMeansErrorCode =
   | 'ERR_KMEANS_TOO_LARGE'
   /** An input's ArrayBuffer was detached (transferred) while a call was using it. */
   | 'ERR_KMEANS_DETACHED_BUFFER'
+  /** A source given to fitSource, predictSource or scoreSource threw while it was read (the error is the cause). */
+  | 'ERR_KMEANS_SOURCE_FAILED'
   /** The native addon could not be loaded. */
   | 'ERR_KMEANS_ADDON_NOT_FOUND'
   /** A bug in this library: please report it. */

@@ -9,9 +9,12 @@ import { KMeansError } from './errors';
 import type { Matrix, MatrixLike } from './matrix';
 import type { Metric } from './metric';
 import { type ModelJSON, type StoredModel, constructFromParams, decodeModel, encodeModel } from './model_file';
-import { type PreparedData, assignPlan, queryInputs, transformPlan } from './model_inputs';
+import { type PreparedData, assignPlan, queryInputs, requireColumns, threadCount, transformPlan } from './model_inputs';
+import type { DataSource } from './source';
+import { sourceInertiaPlan } from './source_fit';
+import { forEachPiece, sourceInput } from './source_pass';
 import { type InitMethod, resolveMixedPrecision } from './options';
-import { type Plan, runSync } from './plan';
+import { type Plan, runAsync, runSync, stepwise } from './plan';
 import type { Assignment, DataOf, FitOptions } from './types';
 
 /** The resolved options that the shared queries and checks read. */
@@ -71,6 +74,39 @@ export abstract class Estimator<
   /** The opposite of X's (weighted) inertia against the fitted centers: higher is better. */
   score(X: MatrixLike, options: FitOptions = {}): number {
     return -runSync(this.queryPlan(X, options)).inertia;
+  }
+
+  /**
+   * The labels of a source's rows, chunk by chunk as it reads them (each chunk's labels as an
+   * Int32Array): for data too large to label at once. Reads the source once.
+   */
+  async *predictSource(source: DataSource): AsyncGenerator<Int32Array, void, undefined> {
+    const callSite = new Error();
+    const centers = this.state().clusterCenters;
+    const input = sourceInput(source, threadCount(this.params.threads));
+    const labelled: Int32Array[] = [];
+    const plan = forEachPiece(input, (piece) => this.labelPiece(piece.data, centers, labelled));
+    // Each piece's labels are handed on before the next chunk is read.
+    const steps = stepwise(plan, callSite);
+    for await (const _ of steps) {
+      while (labelled.length > 0) yield labelled.shift()!;
+    }
+    while (labelled.length > 0) yield labelled.shift()!;
+  }
+
+  /** The opposite of the (weighted) inertia of a source's rows: exactly score of all of them at once. */
+  async scoreSource(source: DataSource): Promise<number> {
+    const callSite = new Error();
+    const centers = this.state().clusterCenters;
+    const input = sourceInput(source, threadCount(this.params.threads));
+    const mixed = (dtype: 'float64' | 'float32') => resolveMixedPrecision(this.params.mixedPrecision, dtype);
+    return -(await runAsync(sourceInertiaPlan(input, centers, this.params.metric, mixed), callSite));
+  }
+
+  private *labelPiece(data: PreparedData, centers: Matrix, out: Int32Array[]): Plan<void> {
+    requireColumns(data.X, centers.cols, this.modelName);
+    const mixed = (dtype: 'float64' | 'float32') => resolveMixedPrecision(this.params.mixedPrecision, dtype);
+    out.push((yield* assignPlan(data, centers, this.params.metric, mixed)).labels);
   }
 
   /**

@@ -7,14 +7,30 @@ import type { FitResponse, FloatArray } from './binding';
 import { Estimator, type FittedState } from './estimator';
 import { KMeansError } from './errors';
 import { type Matrix, type MatrixLike, asDType, dataDType } from './matrix';
-import { inertiaFor, metricRows } from './metric';
-import { type AsyncFitOptions, type PreparedData, asyncControls, dataRequest, fitInputs } from './model_inputs';
+import { type Metric, inertiaFor, metricRows } from './metric';
+import {
+  type AsyncFitOptions,
+  type PreparedData,
+  asyncControls,
+  dataRequest,
+  fitInputs,
+  threadCount,
+} from './model_inputs';
+import type { DataSource } from './source';
+import {
+  type SourceFitOptions,
+  type SourceFitRun,
+  boundsBytesPerRow,
+  sourceControls,
+  sourceLloydRun,
+  sourceStats,
+} from './source_fit';
+import { type RowInput, memoryInput, sourceInput } from './source_pass';
 import { type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, resolveMixedPrecision } from './options';
 import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
 import { kmeansParallelPlan } from './parallel_init';
-import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows, requirePositiveWeights } from './seeding';
-import { memoryInput } from './source_pass';
+import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
 import type { DataOf, FitOptions, IterationHistory } from './types';
 
 export type { FitOptions, IterationHistory, SampleWeight } from './types';
@@ -65,6 +81,22 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
   /** fit, then the distances of X to the centers (as transform). */
   fitTransform<X extends MatrixLike>(X: X, options: FitOptions = {}): Matrix<DataOf<X>> {
     return this.fit(X, options).transform(X);
+  }
+
+  /**
+   * Exact k-means over rows read in passes, one pass per iteration (plus one for the column
+   * statistics, the seeding's, and one for the final inertia): the result is bitwise that of
+   * `fit` on all the rows with the same init, whatever the chunk sizes. init must be explicit
+   * centers or 'k-means||' (k-means++ would need k passes). `labels` stays empty (use
+   * predictSource); the rows are never held whole. A source that throws, or gives a chunk of
+   * another width or dtype, rejects the call and leaves the model as it was.
+   */
+  async fitSource(source: DataSource, options: SourceFitOptions = {}): Promise<this> {
+    const callSite = new Error();
+    const { signal, onProgress, boundsMemory } = sourceControls(options);
+    const input = sourceInput(source, threadCount(this.params.threads));
+    this.fitted = await runAsync(this.fitSourcePlan(input, onProgress, boundsMemory), callSite, { signal });
+    return this;
   }
 
   async predictAsync(X: MatrixLike): Promise<Int32Array> {
@@ -133,7 +165,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
       let centers: FloatArray;
       if (explicitInit) centers = asDType(explicitInit, dataDType(X), 'init').data.slice();
       else if (init === 'random') centers = (yield* randomRows(context)).centers.data;
-      else if (init === 'k-means||') centers = (yield* this.parallelInit(data, rng)).data;
+      else if (init === 'k-means||') centers = (yield* this.parallelInit(memoryInput(data), data.threads, rng)).data;
       else centers = (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
 
       const labels = new Int32Array(X.rows);
@@ -175,11 +207,76 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     };
   }
 
-  /** k-means|| on the rows in memory (parallel_init.ts), needing k rows of positive weight as k-means++ does. */
-  private *parallelInit(data: PreparedData, rng: Random): Plan<Matrix> {
+  /** k-means|| (parallel_init.ts) over `input`'s rows, read as `metric` has the kernels see them. */
+  private *parallelInit(input: RowInput, threads: number, rng: Random, metric: Metric = 'euclidean'): Plan<Matrix> {
     const { nClusters: k, initSteps, mixedPrecision } = this.params;
-    requirePositiveWeights(data.sampleWeight, k, 'k-means||');
-    return yield* kmeansParallelPlan(memoryInput(data), { k, initSteps, rng, threads: data.threads, mixedPrecision });
+    return yield* kmeansParallelPlan(input, { k, initSteps, rng, threads, mixedPrecision, metric });
+  }
+
+  private *fitSourcePlan(
+    input: RowInput,
+    onProgress: SourceFitOptions['onProgress'],
+    boundsMemory: number,
+  ): Plan<KMeansState> {
+    const { nClusters: k, init, maxIter, tol, metric } = this.params;
+    if (typeof init !== 'object' && init !== 'k-means||') {
+      throw new KMeansError(
+        'ERR_KMEANS_INVALID_OPTION',
+        `fitSource seeds with init "k-means||" or explicit centers, not "${init}", which would need many passes over the data: make the model with init: 'k-means||'`,
+      );
+    }
+    const stats = yield* sourceStats(input, metric);
+    if (k > stats.rows) {
+      throw new KMeansError(
+        'ERR_KMEANS_TOO_FEW_SAMPLES',
+        `nClusters must be <= the number of samples: the source has ${stats.rows} rows, nClusters = ${k}`,
+      );
+    }
+    if (typeof init === 'object' && init.cols !== stats.cols) {
+      throw new KMeansError(
+        'ERR_KMEANS_SHAPE_MISMATCH',
+        `init must have one column per feature of the source: it has ${stats.cols} features, init has ${init.cols}`,
+      );
+    }
+    const threads = threadCount(this.params.threads);
+    const explicitInit = typeof init === 'object' ? yield* metricRows(init, metric, threads, 'init') : undefined;
+    const rng = new Random(this.params.seed ?? randomSeed());
+    const useBounds = stats.rows * boundsBytesPerRow <= boundsMemory;
+    let best: SourceFitRun | undefined;
+    for (let run = 1; run <= this.runs(); run++) {
+      const initial = explicitInit
+        ? asDType(explicitInit, stats.dtype, 'init')
+        : yield* this.parallelInit(input, threads, rng, metric);
+      const result = yield* sourceLloydRun(input, stats.rows, initial, {
+        k,
+        bounds: useBounds,
+        maxIter,
+        tol: tol * stats.meanVariance,
+        metric,
+        mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, stats.dtype),
+        onIteration: onProgress
+          ? (iteration, inertia, centerShift) =>
+              onProgress({ run, iteration, inertia: inertiaFor(metric, inertia), centerShift })
+          : undefined,
+      });
+      if (!best || result.inertia < best.inertia) best = result;
+    }
+    if (!best) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no k-means run was made');
+    return {
+      algorithm: useBounds ? 'hamerly' : 'lloyd',
+      clusterCenters: { data: best.centers, rows: k, cols: stats.cols },
+      labels: new Int32Array(0),
+      inertia: inertiaFor(metric, best.inertia),
+      nIter: best.nIter,
+      converged: best.converged,
+      history: {
+        inertia: Float64Array.from(best.history.inertia, (value) => inertiaFor(metric, value)),
+        centerShift: Float64Array.from(best.history.centerShift),
+        labelChanges: Float64Array.from(best.history.labelChanges),
+        relocated: Float64Array.from(best.history.relocated),
+        distanceEvals: Float64Array.from(best.history.distanceEvals),
+      },
+    };
   }
 
   /** nInit resolved as scikit-learn: 'auto' is 10 for random init, else 1; explicit init runs once. */

@@ -16,7 +16,7 @@ import { kmeansDefaults } from './options';
 import { type Plan, call } from './plan';
 import { Random, randomSeed } from './rng';
 import { kmeansParallelPlan } from './parallel_init';
-import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows, requirePositiveWeights } from './seeding';
+import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
 import { memoryInput } from './source_pass';
 import type { Assignment } from './types';
 
@@ -161,7 +161,6 @@ function* initialCenters(params: Params, data: PreparedData, rng: Random): Plan<
   const size = initSizeFor(params, X.rows);
   const subset = size < X.rows ? gather(data, randomIndices(rng, X.rows, size)) : data;
   if (init === 'k-means||') {
-    requirePositiveWeights(subset.sampleWeight, k, 'k-means||');
     const { initSteps, mixedPrecision } = params;
     return (yield* kmeansParallelPlan(memoryInput(subset), {
       k,

@@ -27,12 +27,13 @@
 import type { FloatArray } from './binding';
 import { KMeansError } from './errors';
 import { type DType, type Matrix, allocate, dataDType } from './matrix';
-import { dataRequest } from './model_inputs';
+import { type Metric, metricRows } from './metric';
+import { type PreparedData, dataRequest } from './model_inputs';
 import { resolveMixedPrecision } from './options';
 import { type Plan, call } from './plan';
 import type { Random } from './rng';
 import { defaultLocalTrials, plusPlusPlan } from './seeding';
-import { type RowInput, forEachPiece } from './source_pass';
+import { type RowInput, type RowPiece, forEachPiece } from './source_pass';
 
 export interface ParallelInitParams {
   k: number;
@@ -42,6 +43,8 @@ export interface ParallelInitParams {
   threads: number;
   /** float64 rows: float32 distances with exact re-checks (the same candidates either way). */
   mixedPrecision: boolean | 'auto';
+  /** 'cosine': every piece's rows are scaled to unit length first. Default 'euclidean'. */
+  metric?: Metric;
 }
 
 /** Rounds added beyond initSteps while fewer than k candidates were found. */
@@ -69,23 +72,39 @@ export function* kmeansParallelPlan(input: RowInput, params: ParallelInitParams)
   return yield* chooseCenters(candidates, weights, params);
 }
 
+/** One pass over the rows as the kernels see them (unit rows for 'cosine'). */
+function* forEachRows(
+  input: RowInput,
+  params: ParallelInitParams,
+  visit: (data: PreparedData, firstRow: number) => Plan<void>,
+): Plan<void> {
+  yield* forEachPiece(input, function* ({ data, firstRow }: RowPiece) {
+    const X = yield* metricRows(data.X, params.metric ?? 'euclidean', data.threads);
+    yield* visit({ ...data, X }, firstRow);
+  });
+}
+
 /** An integer key in [0, 2^53) from the generator. */
 function drawKey(rng: Random): number {
   return rng.nextUint32() * 0x20_0000 + (rng.nextUint32() >>> 11);
 }
 
+/** The first candidate; k-means|| needs k rows of positive weight, as k-means++ does. */
 function* firstCandidate(input: RowInput, params: ParallelInitParams): Plan<Candidates> {
   const key = drawKey(params.rng);
   const best = Float64Array.of(-Infinity, -1);
   let first: Candidates | undefined;
-  yield* forEachPiece(input, function* ({ data, firstRow }) {
-    first ??= { dtype: dataDType(data.X), d: data.X.cols, m: 1, values: allocate(dataDType(data.X), data.X.cols) };
+  let positive = 0;
+  yield* forEachRows(input, params, function* (data, firstRow) {
+    const dtype = dataDType(data.X);
+    first ??= { dtype, d: data.X.cols, m: 1, values: allocate(dtype, data.X.cols) };
+    positive += data.sampleWeight ? data.sampleWeight.reduce((count, w) => count + (w > 0 ? 1 : 0), 0) : data.X.rows;
     yield* call('weightedRowDraw', { ...dataRequest(data), key, firstRow, best, center: first.values });
   });
-  if (!first || best[1]! < 0) {
+  if (!first || positive < params.k) {
     throw new KMeansError(
       'ERR_KMEANS_TOO_FEW_SAMPLES',
-      'init "k-means||" needs samples with positive weight (got none)',
+      `init "k-means||" needs nClusters = ${params.k} samples with positive weight (got ${positive})`,
     );
   }
   return first;
@@ -101,7 +120,7 @@ function candidateFields(candidates: Candidates, params: ParallelInitParams) {
 
 function* candidateCost(input: RowInput, candidates: Candidates, params: ParallelInitParams): Plan<number> {
   let cost = 0;
-  yield* forEachPiece(input, function* ({ data }) {
+  yield* forEachRows(input, params, function* (data) {
     cost = yield* call('candidateCost', { ...dataRequest(data), ...candidateFields(candidates, params), base: cost });
   });
   return cost;
@@ -116,7 +135,7 @@ function* sampleCandidates(
 ): Plan<Candidates> {
   const found: FloatArray[] = [candidates.values];
   let m = candidates.m;
-  yield* forEachPiece(input, function* ({ data, firstRow }) {
+  yield* forEachRows(input, params, function* (data, firstRow) {
     const chosen = yield* call('sampleCandidates', {
       ...dataRequest(data),
       ...candidateFields(candidates, params),
@@ -137,7 +156,7 @@ function* sampleCandidates(
 
 function* candidateWeights(input: RowInput, candidates: Candidates, params: ParallelInitParams): Plan<Float64Array> {
   const weights = new Float64Array(candidates.m);
-  yield* forEachPiece(input, function* ({ data }) {
+  yield* forEachRows(input, params, function* (data) {
     yield* call('candidateWeights', { ...dataRequest(data), ...candidateFields(candidates, params), weights });
   });
   return weights;

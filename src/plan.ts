@@ -5,11 +5,16 @@
  * same values in the same order, so sync and async results are identical bit for bit.
  */
 import { type OperationName, type Operations, native } from './binding';
-import { fromNativeError } from './errors';
+import { KMeansError, fromNativeError } from './errors';
 import { acquireThreads, releaseThreads } from './thread_budget';
 
 export type NativeCall = { [K in OperationName]: { name: K; request: Operations[K][0] } }[OperationName];
-export type Plan<R> = Generator<NativeCall, R, unknown>;
+/** A step that waits for a promise (the next chunk of an async source): async runs only. */
+export interface AwaitStep {
+  name: 'await';
+  promise: Promise<unknown>;
+}
+export type Plan<R> = Generator<NativeCall | AwaitStep, R, unknown>;
 
 /** Inside a plan: `const result = yield* call('assign', request)`. */
 export function* call<K extends OperationName>(
@@ -17,6 +22,11 @@ export function* call<K extends OperationName>(
   request: Operations[K][0],
 ): Generator<NativeCall, Operations[K][1], unknown> {
   return (yield { name, request } as NativeCall) as Operations[K][1];
+}
+
+/** Inside a plan: `const value = yield* awaited(promise)`; runSync refuses it. */
+export function* awaited<T>(promise: Promise<T>): Generator<AwaitStep, T, unknown> {
+  return (yield { name: 'await', promise }) as T;
 }
 
 /** The addon's function for a call: `name` on the calling thread, `nameAsync` on the pool. */
@@ -28,6 +38,10 @@ function operation({ name }: NativeCall, async: boolean): (request: NativeCall['
 export function runSync<R>(plan: Plan<R>): R {
   let step = plan.next();
   while (!step.done) {
+    if (step.value.name === 'await') {
+      void step.value.promise.catch(() => undefined);
+      throw new KMeansError('ERR_KMEANS_INTERNAL', 'an asynchronous source cannot be read by a synchronous call');
+    }
     let result: unknown;
     try {
       result = operation(step.value, false)(step.value.request);
@@ -83,6 +97,10 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
     let step = plan.next();
     while (!step.done) {
       if (signal?.aborted) throw abortError(signal);
+      if (step.value.name === 'await') {
+        step = plan.next(await step.value.promise);
+        continue;
+      }
       let result: unknown;
       const threads = await acquireThreads(step.value.request.threads, signal, () => abortError(signal!));
       const request = { ...step.value.request, threads, cancel, ...(onProgress ? { onProgress } : {}) };
@@ -105,6 +123,32 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * Runs a plan as runAsync does, but yields after each native call, so that a caller can hand on
+ * what the plan has produced so far (predictSource's labels, piece by piece).
+ */
+export async function* stepwise<R>(plan: Plan<R>, callSite: Error): AsyncGenerator<void, R, undefined> {
+  let step = plan.next();
+  while (!step.done) {
+    let result: unknown;
+    if (step.value.name === 'await') {
+      result = await step.value.promise;
+    } else {
+      const threads = await acquireThreads(step.value.request.threads, undefined, () => new AbortError());
+      try {
+        result = await operation(step.value, true)({ ...step.value.request, threads });
+      } catch (error) {
+        throw fromNativeError(error, callSite);
+      } finally {
+        releaseThreads(threads);
+      }
+      yield;
+    }
+    step = plan.next(result);
+  }
+  return step.value;
 }
 
 /** The error an aborted call rejects with: name 'AbortError', code 'ABORT_ERR' (as Node's own), the signal's reason as cause. */

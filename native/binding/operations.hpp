@@ -272,10 +272,17 @@ struct CovarianceOperation : DataOperation<T> {
 // passChunk: one piece of a Lloyd pass. centers (IN k*d), k, shift (IN d, float64: the first
 // pass's center mean), sums (INOUT k*d + k, float64: per-cluster sums, then weights), stats
 // (INOUT 3, float64: label changes, inertia, distance evaluations), fingerprint (INOUT 2,
-// uint32: the labels' fingerprint, low word first), firstRow, mixedPrecision. Result: undefined.
+// uint32: the labels' fingerprint, low word first), firstRow, mixedPrecision. With Hamerly's
+// bounds kept by the caller: upper and lower (INOUT n, float64), labels (INOUT n, int32: the
+// previous pass's) and hamerly (IN 2k + 4, float64: HamerlyBounds' state, which updateCenters
+// writes). Result: undefined.
 template <typename T>
 struct PassChunkOperation : DataOperation<T> {
-  static constexpr const char* kFields[] = {"centers", "k", "shift", "sums", "stats", "fingerprint", "firstRow", "mixedPrecision"};
+  static constexpr const char* kFields[] = {"centers", "k", "shift", "sums", "stats", "fingerprint", "firstRow", "mixedPrecision", "upper", "lower", "labels", "hamerly"};
+  double* upper = nullptr;
+  double* lower = nullptr;
+  int32_t* labels = nullptr;
+  const double* hamerly = nullptr;
   const T* centers = nullptr;
   int64_t k = 0, first_row = 0;
   const double* shift = nullptr;
@@ -314,10 +321,12 @@ struct FarthestRowsOperation : DataOperation<T> {
 // updateCenters: the end of a pass whose sums were added up piece by piece. sums (INOUT k*d +
 // k), centers (IN k*d: the pass's), k, d, moveValues (IN m*d, as centers), moveWeights (IN m),
 // moveLabels (IN m, int32): the rows the m empty clusters take, farthest first; spherical;
-// out (OUT k*d). Result: the center shift.
+// out (OUT k*d); optional hamerly (INOUT 2k + 4: the moves, and the new centers' gaps for the
+// next pass). Result: the center shift.
 template <typename T>
 struct UpdateCentersOperation {
-  static constexpr const char* kFields[] = {"sums", "centers", "k", "d", "moveValues", "moveWeights", "moveLabels", "spherical", "out", "threads", "cancel", "onProgress"};
+  static constexpr const char* kFields[] = {"sums", "centers", "k", "d", "moveValues", "moveWeights", "moveLabels", "spherical", "out", "hamerly", "threads", "cancel", "onProgress"};
+  double* hamerly = nullptr;
   std::vector<Napi::Reference<Napi::Value>> references;
   CallControls controls;
   double* sums = nullptr;

@@ -5,6 +5,7 @@
 #include <new>
 #include <vector>
 
+#include "../kernels/algorithms/hamerly.hpp"
 #include "../kernels/algorithms/lloyd.hpp"
 #include "../kernels/algorithms/pass.hpp"
 #include "../kernels/algorithms/queries.hpp"
@@ -40,25 +41,39 @@ bool first_row_field(Request& request, int64_t* first_row) {
   return true;
 }
 
+// One piece of an updating pass with `step`; labels: the previous pass's (INOUT n).
+template <typename T, typename K, typename Step>
+Status pass_piece(const Dataset<T>& data, const T* centers, int64_t k, const double* shift, int threads,
+                  int64_t first_row, Step& step, int32_t* labels, double* sums, double* stats, uint32_t* fingerprint) {
+  PassWorkspace<T, K> ws(data, k, threads, Step::kGathers);
+  ws.shift.assign(shift, shift + data.d);
+  const Status status = begin_pass(centers, ws, step);
+  if (status != Status::kOk) return status;
+  uint64_t print = 0;
+  std::memcpy(&print, fingerprint, sizeof(print));
+  PassTotals totals{sums, stats, print};
+  label_rows(data, centers, labels, ws, step, true, first_row, totals);
+  std::memcpy(fingerprint, &totals.fingerprint, sizeof(print));
+  return Status::kOk;
+}
+
 template <typename T, typename K>
-Status pass_chunk(const Dataset<T>& data, const T* centers, int64_t k, const double* shift, int threads,
-                  int64_t first_row, double* sums, double* stats, uint32_t* fingerprint) {
+Status pass_chunk(const PassChunkOperation<T>& op) {
+  const Dataset<T>& data = op.data;
   try {
-    PassWorkspace<T, K> ws(data, k, threads, false);
-    ws.shift.assign(shift, shift + data.d);
-    LloydStep<T, K> step(data.n, k, data.d);
+    if (op.hamerly != nullptr) {
+      HamerlyStep<T, K> step(op.upper, op.lower, op.hamerly, op.k);
+      step.use_loaded_gaps();
+      return pass_piece<T, K>(data, op.centers, op.k, op.shift, op.threads, op.first_row, step, op.labels, op.sums,
+                              op.stats, op.fingerprint);
+    }
+    LloydStep<T, K> step(data.n, op.k, data.d);
     std::vector<int32_t> labels(static_cast<size_t>(data.n), -1);
-    const Status status = begin_pass(centers, ws, step);
-    if (status != Status::kOk) return status;
-    uint64_t print = 0;
-    std::memcpy(&print, fingerprint, sizeof(print));
-    PassTotals totals{sums, stats, print};
-    label_rows(data, centers, labels.data(), ws, step, true, first_row, totals);
-    std::memcpy(fingerprint, &totals.fingerprint, sizeof(print));
+    return pass_piece<T, K>(data, op.centers, op.k, op.shift, op.threads, op.first_row, step, labels.data(), op.sums,
+                            op.stats, op.fingerprint);
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;
   }
-  return Status::kOk;
 }
 
 }  // namespace
@@ -74,16 +89,20 @@ bool PassChunkOperation<T>::parse(Request& request) {
       !array_of(request, "fingerprint", 2, &fingerprint)) {
     return false;
   }
-  return first_row_field(request, &first_row) && request.optional_boolean("mixedPrecision", &mixed_precision);
+  if (!first_row_field(request, &first_row) || !request.optional_boolean("mixedPrecision", &mixed_precision)) return false;
+  if (!request.has("hamerly")) return true;
+  const int64_t n = this->data.n;
+  return const_array_of(request, "hamerly", HamerlyBounds::state_size(k), &hamerly) &&
+         array_of(request, "upper", n, &upper) && array_of(request, "lower", n, &lower) &&
+         array_of(request, "labels", n, &labels);
 }
 
 template <typename T>
 Status PassChunkOperation<T>::execute() {
   if constexpr (sizeof(T) == sizeof(double)) {
-    if (mixed_precision)
-      return pass_chunk<T, float>(this->data, centers, k, shift, this->threads, first_row, sums, stats, fingerprint);
+    if (mixed_precision) return pass_chunk<T, float>(*this);
   }
-  return pass_chunk<T, T>(this->data, centers, k, shift, this->threads, first_row, sums, stats, fingerprint);
+  return pass_chunk<T, T>(*this);
 }
 
 // --- farthestRows --------------------------------------------------------------------------
@@ -149,12 +168,25 @@ bool UpdateCentersOperation<T>::parse(Request& request) {
   moves.values.assign(values, values + m * d);
   moves.weights.assign(move_weights, move_weights + m);
   moves.labels.assign(move_labels, move_labels + m);
+  if (request.has("hamerly") && !array_of(request, "hamerly", HamerlyBounds::state_size(k), &hamerly)) return false;
   return request.optional_boolean("spherical", &spherical);
 }
 
 template <typename T>
 Status UpdateCentersOperation<T>::execute() {
   shift = update_centers(sums, centers, k, d, moves, spherical, out);
+  if (hamerly == nullptr) return Status::kOk;
+  try {
+    // As HamerlyStep's after_update, then its before_pass for the next pass; a pass has filled the bounds.
+    HamerlyBounds bounds;
+    bounds.load_state(hamerly, k);
+    bounds.record_moves(centers, out, k, d);
+    bounds.prepare_pass(out, k, d);
+    bounds.valid = true;
+    bounds.save_state(hamerly, k);
+  } catch (const std::bad_alloc&) {
+    return Status::kAllocFailed;
+  }
   return Status::kOk;
 }
 

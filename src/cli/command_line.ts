@@ -29,7 +29,7 @@ Reading data (fit and predict):
 fit:
   -k, --clusters N     number of clusters (default 8)
   --algorithm NAME     auto, lloyd, hamerly or elkan (default auto)
-  --init NAME          k-means++ or random (default k-means++)
+  --init NAME          k-means++, k-means|| or random (default k-means++)
   --n-init N           runs from different starts, the best is kept (default auto)
   --max-iter N         iterations per run (default 300)
   --tol X              convergence tolerance, relative to the data's variance (default 1e-4)

@@ -21,6 +21,7 @@ describe('error codes', () => {
     | 'ERR_KMEANS_TOO_LARGE'
     | 'ERR_KMEANS_DETACHED_BUFFER'
     | 'ERR_KMEANS_ADDON_NOT_FOUND'
+    | 'ERR_KMEANS_SOURCE_FAILED' // async only: test/api/fit_source.test.ts
     | 'ERR_KMEANS_INTERNAL';
 
   // A Record over the union: `tsc` fails if a code is added to KMeansErrorCode without a trigger here.

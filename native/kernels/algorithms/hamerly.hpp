@@ -10,6 +10,7 @@
 // fails them. Extra memory: two doubles per sample.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -28,7 +29,11 @@ namespace kmn {
 constexpr double kBoundSlack = 1e-10;
 
 struct HamerlyBounds {
-  std::vector<double> upper, lower;  // n: distance to the center, to the second nearest (bounds)
+  // n each: distance to the center, to the second nearest (bounds); in `storage`, or the
+  // caller's (a fit over data read in pieces keeps them across its passes itself).
+  double* upper = nullptr;
+  double* lower = nullptr;
+  std::vector<double> storage;
   std::vector<double> half_gap;      // k: half the distance to the nearest other center
   std::vector<double> moved;         // k: how far each center moved in the last update
   double moved_most = 0, moved_next = 0;
@@ -36,10 +41,31 @@ struct HamerlyBounds {
   bool valid = false;                // set once a full pass has filled the bounds
 
   void resize(int64_t n, int64_t k) {
-    upper.assign(static_cast<size_t>(n), 0.0);
-    lower.assign(static_cast<size_t>(n), 0.0);
+    storage.assign(static_cast<size_t>(2 * n), 0.0);
+    upper = storage.data();
+    lower = upper + n;
     half_gap.assign(static_cast<size_t>(k), 0.0);
     moved.assign(static_cast<size_t>(k), 0.0);
+  }
+
+  // The per-pass state a fit over pieces keeps between calls: half gaps (k), moves (k), the
+  // largest move, the next largest, the index of the largest, and whether the bounds are filled.
+  static int64_t state_size(int64_t k) { return 2 * k + 4; }
+  void load_state(const double* state, int64_t k) {
+    half_gap.assign(state, state + k);
+    moved.assign(state + k, state + 2 * k);
+    moved_most = state[2 * k];
+    moved_next = state[2 * k + 1];
+    moved_most_index = static_cast<int64_t>(state[2 * k + 2]);
+    valid = state[2 * k + 3] != 0;
+  }
+  void save_state(double* state, int64_t k) const {
+    std::copy(half_gap.begin(), half_gap.end(), state);
+    std::copy(moved.begin(), moved.end(), state + k);
+    state[2 * k] = moved_most;
+    state[2 * k + 1] = moved_next;
+    state[2 * k + 2] = static_cast<double>(moved_most_index);
+    state[2 * k + 3] = valid ? 1 : 0;
   }
 
   // Before a pass: the gaps between the centers it assigns to.
@@ -146,8 +172,19 @@ class HamerlyStep {
   static bool fits(int64_t, int64_t) { return true; }
 
   HamerlyStep(int64_t n, int64_t k, int64_t) { bounds_.resize(n, k); }
+  // On the caller's bounds (n each, for the rows of one piece) and state (state_size(k)).
+  HamerlyStep(double* upper, double* lower, const double* state, int64_t k) {
+    bounds_.upper = upper;
+    bounds_.lower = lower;
+    bounds_.load_state(state, k);
+  }
 
-  void before_pass(const T* centers, int64_t k, int64_t d) { bounds_.prepare_pass(centers, k, d); }
+  void before_pass(const T* centers, int64_t k, int64_t d) {
+    if (!external_pass_) bounds_.prepare_pass(centers, k, d);
+  }
+  // A piece of a pass whose gaps the caller's state already holds: no need to work them out again.
+  void use_loaded_gaps() { external_pass_ = true; }
+  HamerlyBounds& bounds() { return bounds_; }
 
   static const int32_t* chunk_labels(const ChunkScratch<T, K>& scratch) { return scratch.final_label.data(); }
 
@@ -163,6 +200,7 @@ class HamerlyStep {
 
  private:
   HamerlyBounds bounds_;
+  bool external_pass_ = false;
 };
 
 }  // namespace kmn

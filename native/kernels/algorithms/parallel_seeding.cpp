@@ -1,3 +1,4 @@
+// The passes of k-means|| seeding over one piece of the rows: see parallel_seeding.hpp.
 #include "parallel_seeding.hpp"
 
 #include <algorithm>
