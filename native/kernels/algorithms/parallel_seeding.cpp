@@ -72,17 +72,22 @@ struct ExactToCandidate {
   double operator()(const T* x, int32_t label) const { return exact(x, candidates + label * d, d); }
 };
 
+// A running sum of one thread's, on a cache line of its own.
+struct alignas(64) ThreadSum {
+  double value = 0;
+};
+
 template <typename T>
 struct CostVisitor {
   const Dataset<T>& data;
   ExactToCandidate<T> distance;
   BlockPartials partials;
-  std::vector<double> sums;  // per thread: the block in hand
+  std::vector<ThreadSum> sums;  // per thread: the block in hand's
 
-  void prepare(int threads) { sums.assign(static_cast<size_t>(threads), 0.0); }
-  void begin(int64_t, int thread) { sums[thread] = 0; }
-  void row(int thread, int64_t i, int32_t label, const T* x) { sums[thread] += data.weight(i) * distance(x, label); }
-  void end(int64_t b, int thread) { *partials.block(b) = sums[thread]; }
+  void prepare(int threads) { sums.assign(static_cast<size_t>(threads), ThreadSum{}); }
+  void begin(int64_t, int thread) { sums[thread].value = 0; }
+  void row(int thread, int64_t i, int32_t label, const T* x) { sums[thread].value += data.weight(i) * distance(x, label); }
+  void end(int64_t b, int thread) { *partials.block(b) = sums[thread].value; }
 };
 
 template <typename T>
