@@ -109,8 +109,12 @@ async function querying<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A DuckDBConnection with the means to close it, as duckdbConnect makes one. */
+/** A DuckDBConnection of @duckdb/node-api as duckdbConnect makes one (a part of its methods). */
 export interface DuckDBConnection extends DuckDBConnectionLike {
+  /** Runs a statement to its end (CREATE, COPY, INSERT...). */
+  run(sql: string): Promise<unknown>;
+  /** Prepares a statement: its result's columns are known without running it. */
+  prepare(sql: string): Promise<{ readonly columnCount: number; columnName(index: number): string }>;
   closeSync(): void;
 }
 

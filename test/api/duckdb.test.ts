@@ -15,10 +15,10 @@ import { rowsMatrix, rowsSql, tempFolder } from './duckdb_data';
 
 const root = path.join(__dirname, '..', '..');
 const folder = tempFolder();
-let connection: DuckDBConnection & { run(sql: string): Promise<unknown> };
+let connection: DuckDBConnection;
 
 beforeAll(async () => {
-  connection = (await duckdbConnect()) as typeof connection;
+  connection = await duckdbConnect();
 });
 afterAll(() => connection?.closeSync());
 

@@ -12,10 +12,10 @@ type SourceFitting = KMeans & { fitSource(source: DataSource, options?: AsyncFit
 const rows = 2_100_000;
 const cols = 4;
 const folder = tempFolder();
-let connection: DuckDBConnection & { run(sql: string): Promise<unknown> };
+let connection: DuckDBConnection;
 
 beforeAll(async () => {
-  connection = (await duckdbConnect()) as typeof connection;
+  connection = await duckdbConnect();
   await connection.run(`COPY (${rowsSql(rows, cols)}) TO ${folder.sql('rows.parquet')} (FORMAT parquet)`);
   await connection.run(`COPY (${rowsSql(rows, cols, 'FLOAT')}) TO ${folder.sql('floats.parquet')} (FORMAT parquet)`);
 });
