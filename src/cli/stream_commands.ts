@@ -4,7 +4,7 @@
  * which writes the labels as it reads and keeps only the plot's fixed sample of rows.
  */
 import * as path from 'node:path';
-import { type AsyncFitOptions, KMeans, type Matrix, MiniBatchKMeans, type ModelJSON } from '../index';
+import { KMeans, type Matrix, MiniBatchKMeans, type ModelJSON } from '../index';
 import { type Values, integerOption, progressMode, rejectOptions, UsageError } from './command_line';
 import { inputFiles, kmeansOptions, readOptions } from './command_inputs';
 import { type DataInput, openDataStream } from './data_stream';
@@ -15,11 +15,6 @@ import { StreamingSample } from './row_sample';
 import { type Columns, type RowChunk, type RowStream, chunkValue } from './row_stream';
 import { maxPlottedPoints, scatterSvg } from './scatter_plot';
 import { type Shape, fitSummary, miniBatchSummary, runCount } from './summary';
-
-/** KMeans's multi-pass fit over a re-readable source of chunks. */
-type SourceFitting = KMeans & {
-  fitSource(source: { chunks(): AsyncIterable<Matrix | Columns> }, options?: AsyncFitOptions): Promise<unknown>;
-};
 
 export async function fitStreamCommand(input: DataInput, values: Values): Promise<number> {
   const miniBatch = values['mini-batch'] === true;
@@ -43,7 +38,7 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
     const context = { name: stream.name, table: { rows: 0, cols: 0, place: () => '' }, k };
     try {
       if (model instanceof MiniBatchKMeans) await model.fitStream(matrices(stream));
-      else await fitSource(model as SourceFitting, stream, values);
+      else await fitSource(model, stream, values);
     } catch (error) {
       // Rows are numbered in chunks the command never sees: only the errors without one are retold.
       throw (error as { details?: { row?: number } })?.details?.row === undefined ? inFileTerms(error, context) : error;
@@ -87,7 +82,7 @@ function miniBatchOptions(values: Values) {
   return { ...shared, ...(batchSize === undefined ? {} : { batchSize }) };
 }
 
-async function fitSource(model: SourceFitting, stream: RowStream, values: Values): Promise<void> {
+async function fitSource(model: KMeans, stream: RowStream, values: Values): Promise<void> {
   const mode = progressMode(values);
   // The convergence threshold needs the data's variance, which would take a pass: the bar
   // counts iterations.
