@@ -21,7 +21,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^\\.\\./(?!index$|vq$)', message: 'import the public API: ../index or ../vq' }] },
+        {
+          patterns: [
+            { regex: '^\\.\\./(?!index$|vq$|duckdb$)', message: 'import the public API: ../index, ../vq or ../duckdb' },
+          ],
+        },
       ],
     },
   },

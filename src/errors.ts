@@ -39,6 +39,10 @@ export type KMeansErrorCode =
   | 'ERR_KMEANS_SOURCE_FAILED'
   /** The native addon could not be loaded. */
   | 'ERR_KMEANS_ADDON_NOT_FOUND'
+  /** An optional package that the call needs is not installed (kmeans-native/duckdb's @duckdb/node-api). */
+  | 'ERR_KMEANS_MISSING_DEPENDENCY'
+  /** A DuckDB query failed (kmeans-native/duckdb): bad SQL, a missing file; the cause is DuckDB's error. */
+  | 'ERR_KMEANS_SQL'
   /** A bug in this library: please report it. */
   | 'ERR_KMEANS_INTERNAL';
 

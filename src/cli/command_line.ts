@@ -14,16 +14,21 @@ export class UsageError extends Error {
 export const usage = `Usage:
   kmeans-native fit DATA [-k 8] [options]      cluster the rows of DATA
   kmeans-native predict MODEL DATA [options]   label the rows of DATA with a saved model
+  (with --sql QUERY instead of DATA: the rows of a DuckDB query)
 
 DATA is a CSV or TSV file (with or without a header line), NDJSON (a JSON array or object of
-numbers per line) or NumPy .npy; "-" reads CSV from standard input.
+numbers per line), NumPy .npy or Parquet; "-" reads CSV from standard input. Parquet and --sql
+are read through DuckDB, which needs the optional package @duckdb/node-api. predict, fit --stream
+and fit --mini-batch read DATA a chunk at a time: their memory does not grow with it.
 
 Reading data (fit and predict):
+  --sql QUERY          read the rows of a DuckDB query instead of DATA, e.g.
+                       "SELECT a, b FROM 'rows.parquet' WHERE b > 0" (numeric columns)
   --columns LIST       the feature columns: numbers, ranges and header names, e.g. 1-4 or a,b
                        (default: all; predict: the columns the model was fitted on)
   --header, --no-header  whether the first line names the columns (default: it does if it
                        holds anything but numbers)
-  --format FORMAT      csv, tsv, ndjson or npy (default: from the extension or the content)
+  --format FORMAT      csv, tsv, ndjson, npy or parquet (default: from the extension or the content)
   --float32            compute in float32 (float32 .npy data stays float32 anyway)
 
 fit:
@@ -37,6 +42,11 @@ fit:
   --threads N          native threads (default: all cores)
   --metric NAME        euclidean or cosine (default euclidean)
   --out FILE           save the model as JSON (read it back with predict or KMeans.fromJSON)
+  --stream             read DATA once per iteration instead of holding it: the same fit, in
+                       memory that does not grow with DATA (a file or --sql, not "-")
+  --mini-batch         mini-batch k-means in one pass over DATA (MiniBatchKMeans.fitStream);
+                       --algorithm, --max-iter and --tol do not apply
+  --batch-size N       rows per mini-batch (default 1024)
 
 Output (fit and predict):
   --labels FILE        write each row's cluster as CSV (predict: default standard output)
@@ -58,6 +68,10 @@ const options = {
   seed: { type: 'string' },
   threads: { type: 'string' },
   metric: { type: 'string' },
+  sql: { type: 'string' },
+  stream: { type: 'boolean' },
+  'mini-batch': { type: 'boolean' },
+  'batch-size': { type: 'string' },
   columns: { type: 'string' },
   header: { type: 'boolean' },
   'no-header': { type: 'boolean' },
@@ -91,7 +105,7 @@ export function rejectOptions(values: Values, command: string, notHere: (keyof V
 
 export function integerOption(
   values: Values,
-  name: 'clusters' | 'n-init' | 'max-iter' | 'seed' | 'threads',
+  name: 'clusters' | 'n-init' | 'max-iter' | 'seed' | 'threads' | 'batch-size',
   fallback?: number,
 ): number | undefined {
   const text = values[name];

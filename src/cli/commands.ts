@@ -1,42 +1,39 @@
-/** The two commands: fit clusters a data file, predict labels one with a saved model. */
+/**
+ * The two commands: fit clusters a data file (or query), predict labels one with a saved model,
+ * reading it a chunk at a time. fit --stream and --mini-batch are in stream_commands.ts.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KMeans, type Matrix, MiniBatchKMeans, type ModelJSON, meanVariance } from '../index';
-import { UsageError, type Values, integerOption, numberOption, progressMode, rejectOptions } from './command_line';
-import { parseColumnSpec } from './columns';
+import { UsageError, type Values, progressMode, rejectOptions } from './command_line';
+import { dataInput, inputFiles, inputName, kmeansOptions, readOptions } from './command_inputs';
 import { DataFileError } from './data_error';
-import { type DataFormat, dataFormats, readDataFile } from './data_file';
-import { type DataContext, inFileTerms } from './library_errors';
+import { readDataFile } from './data_file';
+import { type DataInput, openDataStream } from './data_stream';
+import { duckdbRows } from './duckdb_input';
+import { inFileTerms, inTerms } from './library_errors';
 import { Outputs } from './outputs';
 import { ProgressBar } from './progress_bar';
+import { collectTable } from './row_stream';
 import { scatterSvg } from './scatter_plot';
-import { clusterSizes, describeTable, fitSummary, labelsCsv, runCount } from './summary';
+import { fitStreamCommand, labelPass, sampledPlot } from './stream_commands';
+import { describeTable, fitSummary, labelsCsv, runCount } from './summary';
 import type { Table } from './table';
 
 export async function fitCommand(operands: string[], values: Values): Promise<number> {
-  const [file, extra] = operands;
-  if (file === undefined || extra !== undefined)
-    throw new UsageError('fit takes one data file: kmeans-native fit DATA [-k N] [options]');
+  const input = dataInput(operands, values, 'fit takes one data file: kmeans-native fit DATA [-k N] [options]');
+  if (values.stream || values['mini-batch']) return fitStreamCommand(input, values);
+  if (values['batch-size'] !== undefined) throw new UsageError('--batch-size applies to fit --mini-batch only');
   // Options and outputs are checked before the data is read.
-  const model = new KMeans({
-    nClusters: integerOption(values, 'clusters', 8),
-    algorithm: values.algorithm as never,
-    init: values.init as never,
-    nInit: values['n-init'] === 'auto' ? 'auto' : integerOption(values, 'n-init'),
-    maxIter: integerOption(values, 'max-iter'),
-    tol: numberOption(values, 'tol'),
-    seed: integerOption(values, 'seed'),
-    threads: integerOption(values, 'threads'),
-    metric: values.metric as never,
-  });
+  const model = new KMeans(kmeansOptions(values));
   const targets = [
     { flag: '--out', file: values.out },
     { flag: '--labels', file: values.labels },
     { flag: '--plot', file: values.plot },
   ];
-  const outputs = new Outputs([file], targets);
-  const name = displayName(file);
-  const table = await readData(file, values, undefined);
+  const outputs = new Outputs(inputFiles(input), targets);
+  const name = inputName(input);
+  const table = await readData(input, values);
   const X = matrixOf(table);
   const context = { name, table, k: model.params.nClusters };
 
@@ -76,10 +73,10 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
 }
 
 export async function predictCommand(operands: string[], values: Values): Promise<number> {
-  const [modelFile, file, extra] = operands;
-  if (modelFile === undefined || file === undefined || extra !== undefined) {
-    throw new UsageError('predict takes a model file and a data file: kmeans-native predict MODEL DATA [options]');
-  }
+  const [modelFile, ...rest] = operands;
+  const usageLine = 'predict takes a model file and a data file: kmeans-native predict MODEL DATA [options]';
+  if (modelFile === undefined) throw new UsageError(usageLine);
+  const input = dataInput(rest, values, usageLine);
   rejectOptions(values, 'predict', [
     'clusters',
     'algorithm',
@@ -91,50 +88,42 @@ export async function predictCommand(operands: string[], values: Values): Promis
     'threads',
     'metric',
     'out',
+    'stream',
+    'mini-batch',
+    'batch-size',
   ]);
   const labelsTo = values.labels ?? '-';
   const targets = [
     { flag: '--labels', file: labelsTo },
     { flag: '--plot', file: values.plot },
   ];
-  const outputs = new Outputs([modelFile, file], targets);
+  const outputs = new Outputs([modelFile, ...inputFiles(input)], targets);
   const { model, featureNames } = readModel(modelFile);
   const centers = model.clusterCenters;
-  const name = displayName(file);
-  const table = await readData(file, values, featureNames);
-  const context = { name, table, model: { cols: centers.cols, featureNames } };
-  const labels = inTerms(() => model.predict(matrixOf(table)), context);
-  outputs.write(labelsTo, labelsCsv(labels));
-  if (values.plot !== undefined) {
-    outputs.write(
-      values.plot,
-      plotOf(table, labels, centers, `${path.basename(name)}: clusters of ${path.basename(modelFile)}`),
-    );
-  }
-  if (!values.quiet && !Outputs.usesStdout(targets)) {
-    const sizes = clusterSizes(labels, centers.rows).join(', ');
-    process.stdout.write(
-      `${describeTable(name, table)}\ncluster sizes: ${sizes}\nwrote ${outputs.written.join(', ')}\n`,
-    );
+  const stream = await openDataStream(input, readOptions(values, featureNames));
+  try {
+    const pass = await labelPass(stream, model, {
+      labels: outputs.open(labelsTo),
+      plot: values.plot !== undefined,
+      model: { cols: centers.cols, featureNames },
+    });
+    if (values.plot !== undefined) {
+      const title = `${path.basename(stream.name)}: clusters of ${path.basename(modelFile)}`;
+      outputs.write(values.plot, sampledPlot(pass, centers, title));
+    }
+    if (!values.quiet && !Outputs.usesStdout(targets)) {
+      process.stdout.write(
+        `${describeTable(stream.name, pass)}\ncluster sizes: ${pass.sizes.join(', ')}\nwrote ${outputs.written.join(', ')}\n`,
+      );
+    }
+  } finally {
+    stream.close();
   }
   return 0;
 }
 
-function displayName(file: string): string {
-  return file === '-' ? 'standard input' : file;
-}
-
 function matrixOf({ data, rows, cols }: Table): Matrix {
   return { data, rows, cols };
-}
-
-/** `compute()`, with the library's errors about the data told in the command's terms. */
-function inTerms<T>(compute: () => T, context: DataContext): T {
-  try {
-    return compute();
-  } catch (error) {
-    throw inFileTerms(error, context);
-  }
 }
 
 function readModel(file: string): { model: KMeans | MiniBatchKMeans; featureNames: string[] | undefined } {
@@ -162,26 +151,16 @@ function readModel(file: string): { model: KMeans | MiniBatchKMeans; featureName
   }
 }
 
-/** Reads the data with the reading options; predict's default columns are the model's, by name. */
-async function readData(file: string, values: Values, modelNames: string[] | undefined): Promise<Table> {
-  if (values.header && values['no-header']) throw new UsageError('--header and --no-header contradict each other');
-  const format = values.format;
-  if (format !== undefined && !dataFormats.includes(format as DataFormat)) {
-    throw new UsageError(`--format must be one of ${dataFormats.join(', ')} (got "${format}")`);
-  }
-  let columns: readonly string[] | undefined;
+/** The whole input as one table. */
+async function readData(input: DataInput, values: Values): Promise<Table> {
+  const options = readOptions(values, undefined);
+  if ('file' in input) return readDataFile(input.file, options);
+  const stream = await duckdbRows('query', input.sql, { spec: options.columns }, options.dtype);
   try {
-    columns = values.columns === undefined ? undefined : parseColumnSpec(values.columns);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+    return await collectTable(stream);
+  } finally {
+    stream.close();
   }
-  return readDataFile(file, {
-    format: format as DataFormat | undefined,
-    header: values.header ? true : values['no-header'] ? false : undefined,
-    dtype: values.float32 ? 'float32' : undefined,
-    columns,
-    modelNames,
-  });
 }
 
 function plotOf(table: Table, labels: Int32Array, centers: Matrix, title: string): string {

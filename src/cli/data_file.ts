@@ -1,19 +1,21 @@
 /**
- * Reads a data file in any of the formats the command line takes: CSV, TSV, NDJSON or NPY,
- * chosen by --format, else by the file's extension, else by its first bytes. "-" is standard
- * input (a text format).
+ * Reads a data file in any of the formats the command line takes: CSV, TSV, NDJSON, NPY or
+ * Parquet (through DuckDB), chosen by --format, else by the file's extension, else by its first
+ * bytes. "-" is standard input (a text format).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { ColumnChoice, ColumnSpec } from './columns';
 import { DataFileError } from './data_error';
+import { duckdbRows, parquetQuery } from './duckdb_input';
 import { isNpy, readNpy } from './npy';
+import { collectTable } from './row_stream';
 import type { DType, Table } from './table';
 import { type TextFormat, readTextTable } from './text_table';
 
-export type DataFormat = TextFormat | 'npy';
-export const dataFormats: readonly DataFormat[] = ['csv', 'tsv', 'ndjson', 'npy'];
+export type DataFormat = TextFormat | 'npy' | 'parquet';
+export const dataFormats: readonly DataFormat[] = ['csv', 'tsv', 'ndjson', 'npy', 'parquet'];
 
 export interface DataReadOptions {
   format?: DataFormat;
@@ -32,25 +34,42 @@ const extensions: Record<string, DataFormat> = {
   '.ndjson': 'ndjson',
   '.jsonl': 'ndjson',
   '.npy': 'npy',
+  '.parquet': 'parquet',
 };
 
 export async function readDataFile(file: string, options: DataReadOptions = {}): Promise<Table> {
   if (file === '-') {
     const format = options.format ?? 'csv';
-    if (format === 'npy') throw new DataFileError('standard input', undefined, 'NPY data must come from a file');
+    if (format === 'npy' || format === 'parquet') {
+      const kind = format === 'npy' ? 'NPY' : 'Parquet';
+      throw new DataFileError('standard input', undefined, `${kind} data must come from a file`);
+    }
     return readTextTable('standard input', lines(process.stdin), { ...textOptions(options), format });
   }
-  const format = options.format ?? extensions[path.extname(file).toLowerCase()] ?? sniffFormat(file);
+  const format = formatOf(file, options.format);
   if (format === 'npy') return readNpyFile(file, choice(options), options.dtype);
   checkReadable(file);
+  if (format === 'parquet') {
+    const stream = await duckdbRows(file, parquetQuery(file), choice(options), options.dtype);
+    try {
+      return await collectTable(stream);
+    } finally {
+      stream.close();
+    }
+  }
   return readTextTable(file, lines(fs.createReadStream(file)), { ...textOptions(options), format });
 }
 
-function textOptions(options: DataReadOptions) {
+/** --format, else the file's extension, else its first bytes. */
+export function formatOf(file: string, format: DataFormat | undefined): DataFormat {
+  return format ?? extensions[path.extname(file).toLowerCase()] ?? sniffFormat(file);
+}
+
+export function textOptions(options: DataReadOptions) {
   return { header: options.header, columns: choice(options), dtype: options.dtype ?? 'float64' };
 }
 
-function choice(options: DataReadOptions): ColumnChoice {
+export function choice(options: DataReadOptions): ColumnChoice {
   return { spec: options.columns, modelNames: options.modelNames };
 }
 
@@ -78,7 +97,7 @@ function readNpyFile(file: string, columns: ColumnChoice, dtype: DType | undefin
   }
 }
 
-function lines(input: NodeJS.ReadableStream): AsyncIterable<string> {
+export function lines(input: NodeJS.ReadableStream): AsyncIterable<string> {
   return readline.createInterface({ input, crlfDelay: Infinity });
 }
 
@@ -86,6 +105,7 @@ function lines(input: NodeJS.ReadableStream): AsyncIterable<string> {
 function sniffFormat(file: string): DataFormat {
   const head = readHead(file, 4096);
   if (isNpy(head)) return 'npy';
+  if (head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
   const firstLine =
     head
       .toString('utf8')
@@ -109,11 +129,11 @@ function readHead(file: string, bytes: number): Buffer {
   }
 }
 
-function checkReadable(file: string): void {
+export function checkReadable(file: string): void {
   readHead(file, 1);
 }
 
-function unreadable(file: string, error: unknown): DataFileError {
+export function unreadable(file: string, error: unknown): DataFileError {
   const { code } = error as NodeJS.ErrnoException;
   const problem =
     code === 'ENOENT'

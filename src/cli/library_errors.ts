@@ -11,7 +11,8 @@ import type { Table } from './table';
 export interface DataContext {
   /** The file as the message names it. */
   name: string;
-  table: Table;
+  /** The rows the library was given: a whole table, or a chunk of a stream. */
+  table: Pick<Table, 'rows' | 'cols' | 'place'>;
   /** fit: the clusters asked for (-k). */
   k?: number;
   /** predict: the model's column count and, when it has them, its feature names. */
@@ -53,4 +54,13 @@ export function inFileTerms(error: unknown, context: DataContext): unknown {
     );
   }
   return new DataFileError(name, where, error.message);
+}
+
+/** `compute()`, with the library's errors about the data told in the command's terms. */
+export function inTerms<T>(compute: () => T, context: DataContext): T {
+  try {
+    return compute();
+  } catch (error) {
+    throw inFileTerms(error, context);
+  }
 }

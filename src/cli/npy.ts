@@ -31,7 +31,22 @@ interface Header {
   dataOffset: number;
 }
 
+/** An opened .npy file: its header, the chosen columns and the output type. */
+export interface NpyLayout {
+  header: Header;
+  rows: number;
+  cols: number;
+  picked: number[];
+  outType: DType;
+}
+
 export function readNpy(file: string, source: ByteSource, columns: ColumnChoice, dtype: DType | undefined): Table {
+  const layout = openNpy(file, source, columns, dtype);
+  return readNpyRows(file, source, layout, 0, layout.rows);
+}
+
+/** The header checked against the file's size, and the chosen columns resolved. */
+export function openNpy(file: string, source: ByteSource, columns: ColumnChoice, dtype: DType | undefined): NpyLayout {
   const header = readHeader(file, source);
   const [rows, cols = 1] = header.shape as [number, number?];
   const expected = rows * cols * header.bytes;
@@ -51,35 +66,64 @@ export function readNpy(file: string, source: ByteSource, columns: ColumnChoice,
     throw new DataFileError(file, 'header', (error as Error).message);
   }
   const outType: DType = dtype ?? (header.kind === 'f' && header.bytes === 4 ? 'float32' : 'float64');
-  const width = picked.length;
-  const out = outType === 'float32' ? new Float32Array(rows * width) : new Float64Array(rows * width);
-  // Where each stored column goes in a row of the output (-1: not chosen).
-  const target = new Int32Array(cols).fill(-1);
-  picked.forEach((column, j) => (target[column] = j));
+  return { header, rows, cols, picked, outType };
+}
 
+/**
+ * Rows `first` to `first + count - 1` of the chosen columns, read in pieces: one run of the
+ * file in C order, one run per chosen column in Fortran order.
+ */
+export function readNpyRows(file: string, source: ByteSource, layout: NpyLayout, first: number, count: number): Table {
+  const { header, rows, cols, picked, outType } = layout;
+  const width = picked.length;
+  const out = outType === 'float32' ? new Float32Array(count * width) : new Float64Array(count * width);
   const read = elementReader(header);
   const piece = Buffer.alloc(Math.max(header.bytes, pieceBytes - (pieceBytes % header.bytes)));
   const view = new DataView(piece.buffer, piece.byteOffset, piece.length);
-  const count = rows * cols;
-  for (let first = 0; first < count;) {
-    const n = Math.min(count - first, piece.length / header.bytes);
-    const got = source.read(piece.subarray(0, n * header.bytes), header.dataOffset + first * header.bytes);
-    if (got !== n * header.bytes) throw new DataFileError(file, 'data', 'the file ended while being read');
-    for (let e = 0; e < n; e++) {
-      const index = first + e;
-      const row = header.fortranOrder ? index % rows : Math.floor(index / cols);
-      const column = header.fortranOrder ? Math.floor(index / rows) : index % cols;
-      const j = target[column]!;
-      if (j < 0) continue;
-      const value = read(view, e * header.bytes);
-      const problem = unusableValue(value, outType);
-      if (problem !== undefined)
-        throw new DataFileError(file, `row ${row + 1}, column ${column + 1}`, `${value} ${problem}`);
-      out[row * width + j] = value;
+  // Where each stored column goes in a row of the output (-1: not chosen).
+  const target = new Int32Array(cols).fill(-1);
+  picked.forEach((column, j) => (target[column] = j));
+  /** Reads `n` elements from element `start`; element e is (row first + rowOf(e), column columnOf(e)). */
+  const readRun = (start: number, n: number, rowOf: (e: number) => number, columnOf: (e: number) => number) => {
+    for (let done = 0; done < n;) {
+      const m = Math.min(n - done, piece.length / header.bytes);
+      const got = source.read(piece.subarray(0, m * header.bytes), header.dataOffset + (start + done) * header.bytes);
+      if (got !== m * header.bytes) throw new DataFileError(file, 'data', 'the file ended while being read');
+      for (let e = 0; e < m; e++) {
+        const row = rowOf(done + e);
+        const j = target[columnOf(done + e)]!;
+        if (j < 0) continue;
+        const value = read(view, e * header.bytes);
+        const problem = unusableValue(value, outType);
+        if (problem !== undefined) {
+          throw new DataFileError(
+            file,
+            `row ${first + row + 1}, column ${columnOf(done + e) + 1}`,
+            `${value} ${problem}`,
+          );
+        }
+        out[row * width + j] = value;
+      }
+      done += m;
     }
-    first += n;
+  };
+  if (header.fortranOrder) {
+    for (const column of picked)
+      readRun(
+        column * rows + first,
+        count,
+        (e) => e,
+        () => column,
+      );
+  } else {
+    readRun(
+      first * cols,
+      count * cols,
+      (e) => Math.floor(e / cols),
+      (e) => e % cols,
+    );
   }
-  return { data: out, rows, cols: width, columnNames: undefined, place: (row) => `row ${row + 1}` };
+  return { data: out, rows: count, cols: width, columnNames: undefined, place: (row) => `row ${first + row + 1}` };
 }
 
 function readHeader(file: string, source: ByteSource): Header {

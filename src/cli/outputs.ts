@@ -51,6 +51,41 @@ export class Outputs {
     }
     this.written.push(file);
   }
+
+  /** A file written piece by piece (labels as they are computed); close() counts it as written. */
+  open(file: string): OutputStream {
+    if (file === '-') {
+      return {
+        write: (text) =>
+          process.stdout.write(text) ? Promise.resolve() : new Promise((done) => process.stdout.once('drain', done)),
+        close: () => undefined,
+      };
+    }
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'w');
+    } catch (error) {
+      throw cannotWrite(file, error);
+    }
+    return {
+      write: async (text) => {
+        try {
+          fs.writeSync(fd, text);
+        } catch (error) {
+          throw cannotWrite(file, error);
+        }
+      },
+      close: () => {
+        fs.closeSync(fd);
+        this.written.push(file);
+      },
+    };
+  }
+}
+
+export interface OutputStream {
+  write(text: string): Promise<void>;
+  close(): void;
 }
 
 /** The same path for the same file, however it was spelled. */

@@ -17,6 +17,11 @@ export interface ScatterInput {
   k: number;
   columnNames: readonly string[] | undefined;
   title: string;
+  /**
+   * When data and labels are already a sample (of a streamed input): the input's row count and
+   * cluster sizes. The sample is drawn whole, and its principal axes stand for the data's.
+   */
+  sampleOf?: { rows: number; sizes: number[] };
 }
 
 /** At most this many points are drawn (a fixed random sample), which keeps the file small. */
@@ -81,10 +86,11 @@ function projection(input: ScatterInput): Projected {
 }
 
 export function scatterSvg(input: ScatterInput): string {
-  const { rows, k, labels } = input;
+  const { k, labels, sampleOf } = input;
+  const rows = sampleOf?.rows ?? input.rows;
   const project = projection(input);
   const points = Array.from(
-    sampleRows(rows, maxPlottedPoints),
+    sampleOf ? Array.from({ length: input.rows }, (_, i) => i) : sampleRows(rows, maxPlottedPoints),
     (row) => [...project.point(input.data, row, labels[row]!), labels[row]!] as const,
   );
   const centers = Array.from({ length: k }, (_, c) => project.point(input.centers, c, c));
@@ -95,8 +101,11 @@ export function scatterSvg(input: ScatterInput): string {
   const yScale = linearScale(ys, plot.bottom, plot.top);
   if (input.cols === 1) yScale.ticks = yScale.ticks.filter(Number.isInteger); // cluster numbers
 
-  const sizes = new Array<number>(k).fill(0);
-  for (let row = 0; row < rows; row++) sizes[labels[row]!]!++;
+  let sizes = sampleOf?.sizes;
+  if (sizes === undefined) {
+    sizes = new Array<number>(k).fill(0);
+    for (let row = 0; row < rows; row++) sizes[labels[row]!]!++;
+  }
   const radius = points.length > 3000 ? 1.8 : points.length > 500 ? 2.6 : 3.6;
   const shown =
     points.length < rows

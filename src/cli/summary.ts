@@ -1,12 +1,15 @@
 /** What the commands print and write as text: the data's shape, the fit, the labels. */
-import type { KMeans } from '../index';
+import type { KMeans, MiniBatchKMeans } from '../index';
 import type { Table } from './table';
+
+/** What the summary says of the data: its shape and column names. */
+export type Shape = Pick<Table, 'rows' | 'cols' | 'columnNames'>;
 
 export function labelsCsv(labels: Int32Array): string {
   return `cluster\n${labels.join('\n')}\n`;
 }
 
-export function describeTable(name: string, { rows, cols, columnNames }: Table): string {
+export function describeTable(name: string, { rows, cols, columnNames }: Shape): string {
   const names = columnNames && cols <= 12 ? ` (${columnNames.join(', ')})` : '';
   return `${name}: ${rows} rows × ${cols} columns${names}`;
 }
@@ -21,18 +24,36 @@ export function runCount({ nInit, init }: KMeans['params']): number {
   return nInit === 'auto' ? (init === 'random' ? 10 : 1) : nInit;
 }
 
-/** The fit in a few lines: data, run, and per cluster its size and (up to 8 features) center. */
-export function fitSummary(name: string, table: Table, model: KMeans): string {
+/**
+ * The fit in a few lines: data, run, and per cluster its size and (up to 8 features) center.
+ * `sizes`: the clusters' sizes (default: from the model's labels).
+ */
+export function fitSummary(name: string, table: Shape, model: KMeans, sizes?: number[]): string {
   const { params } = model;
   const runs = runCount(params);
   const start = typeof params.init === 'string' ? params.init : 'the given centers';
-  const lines = [
-    describeTable(name, table),
-    `k-means (${model.algorithmUsed}): k = ${model.clusterCenters.rows}, ${runs} run${runs > 1 ? 's' : ''} from ${start}, ${params.seed === undefined ? 'random seed' : `seed ${params.seed}`}: ` +
-      `${model.nIter} iterations, ${model.converged ? 'converged' : 'not converged'}, inertia ${model.inertia.toPrecision(8)}`,
-  ];
+  const line =
+    `k-means (${model.algorithmUsed}): k = ${model.clusterCenters.rows}, ${runs} run${runs > 1 ? 's' : ''} from ${start}, ${seedText(params.seed)}: ` +
+    `${model.nIter} iterations, ${model.converged ? 'converged' : 'not converged'}, inertia ${model.inertia.toPrecision(8)}`;
+  return clusterTable(name, table, model, sizes ?? clusterSizes(model.labels, model.clusterCenters.rows), line);
+}
+
+/** A one-pass mini-batch fit in a few lines; its inertia is the fit's running estimate. */
+export function miniBatchSummary(name: string, table: Shape, model: MiniBatchKMeans, sizes: number[]): string {
+  const { params } = model;
+  const line =
+    `mini-batch k-means: k = ${model.clusterCenters.rows}, batches of ${params.batchSize} rows, ${seedText(params.seed)}: ` +
+    `${model.nSteps} steps in one pass, inertia about ${model.inertia.toPrecision(4)} (estimated while fitting)`;
+  return clusterTable(name, table, model, sizes, line);
+}
+
+function seedText(seed: number | undefined): string {
+  return seed === undefined ? 'random seed' : `seed ${seed}`;
+}
+
+function clusterTable(name: string, table: Shape, model: KMeans | MiniBatchKMeans, sizes: number[], line: string) {
+  const lines = [describeTable(name, table), line];
   const { data, rows: k, cols } = model.clusterCenters;
-  const sizes = clusterSizes(model.labels, k);
   if (cols <= 8) {
     const names = Array.from({ length: cols }, (_, j) => table.columnNames?.[j] ?? `x${j + 1}`);
     const widths = names.map((column) => Math.max(10, column.length));

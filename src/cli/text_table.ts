@@ -33,6 +33,32 @@ export async function readTextTable(
   return reader.finish();
 }
 
+/**
+ * The rows of `lines` as tables of `chunkRows` rows (the last may have fewer), read as they are
+ * needed: only the chunk in hand is held.
+ */
+export async function* readTextChunks(
+  file: string,
+  lines: AsyncIterable<string>,
+  options: TextReadOptions,
+  chunkRows: number,
+): AsyncGenerator<Table> {
+  const reader = options.format === 'ndjson' ? new NdjsonRows(file, options) : new DelimitedRows(file, options);
+  let lineNumber = 0;
+  let yielded = false;
+  for await (const raw of lines) {
+    lineNumber++;
+    const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (line.trim() === '') continue;
+    reader.add(line, lineNumber);
+    if (reader.pendingRows >= chunkRows) {
+      yield reader.take();
+      yielded = true;
+    }
+  }
+  if (!yielded || reader.pendingRows > 0) yield reader.finish();
+}
+
 /** What both line formats share: the chosen columns and the rows collected so far. */
 abstract class RowReader {
   protected builder: TableBuilder | undefined;
@@ -83,6 +109,17 @@ abstract class RowReader {
       throw new DataFileError(this.file, undefined, 'it holds no data rows');
     }
     return this.builder.finish(this.options.dtype, this.names);
+  }
+
+  get pendingRows(): number {
+    return this.builder?.rows ?? 0;
+  }
+
+  /** The rows read so far, leaving none pending. */
+  take(): Table {
+    const table = this.finish();
+    this.builder = new TableBuilder(this.picked.length);
+    return table;
   }
 }
 

@@ -283,10 +283,9 @@ describe('extreme magnitudes in float32', () => {
 });
 
 describe('large k·d', () => {
-  it('sums clusters over fewer blocks than it labels, with the same result on any thread count', () => {
-    // (1100 * 2048 + 1100) doubles, about 18 MB, of sums per block: the few of them that summing
-    // as the blocks finish needs would exceed the 64 MiB budget, so the sums go in a second pass
-    // over 3 blocks, while the 2048 rows make 8 blocks for labelling.
+  it('sums clusters in as few slots as the memory budget allows, with the same result on any thread count', () => {
+    // (1100 * 2048 + 1100) doubles, about 18 MB, of sums per block: only two blocks' sums fit the
+    // 64 MiB budget at a time, so a block waits for the one two before it to be merged.
     const n = 2048;
     const d = 2048;
     const k = 1100;

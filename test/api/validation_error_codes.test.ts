@@ -14,7 +14,9 @@ describe('error codes', () => {
    * - ERR_KMEANS_TOO_LARGE: a result larger than a typed array can hold (needs a huge input);
    * - ERR_KMEANS_DETACHED_BUFFER: needs an async call (tested in test/api/async.test.ts);
    * - ERR_KMEANS_ADDON_NOT_FOUND: the addon missing (it is loaded once per process, and is present);
-   * - ERR_KMEANS_INTERNAL: a bug in the library.
+   * - ERR_KMEANS_INTERNAL: a bug in the library;
+   * - ERR_KMEANS_MISSING_DEPENDENCY, ERR_KMEANS_SQL: kmeans-native/duckdb's, asynchronous (tested in
+   *   test/api/duckdb.test.ts).
    */
   type Exempt =
     | 'ERR_KMEANS_ALLOC'
@@ -22,7 +24,9 @@ describe('error codes', () => {
     | 'ERR_KMEANS_DETACHED_BUFFER'
     | 'ERR_KMEANS_ADDON_NOT_FOUND'
     | 'ERR_KMEANS_SOURCE_FAILED' // async only: test/api/fit_source.test.ts
-    | 'ERR_KMEANS_INTERNAL';
+    | 'ERR_KMEANS_INTERNAL'
+    | 'ERR_KMEANS_MISSING_DEPENDENCY'
+    | 'ERR_KMEANS_SQL';
 
   // A Record over the union: `tsc` fails if a code is added to KMeansErrorCode without a trigger here.
   const triggers: Record<Exclude<KMeansErrorCode, Exempt>, () => unknown> = {
