@@ -337,11 +337,11 @@ export function allocate(dtype: DType, length: number): FloatArray {
 
 /**
  * Sample weights for the rows of X as a Float64Array (a Float64Array argument is used in place).
- * Weights must be finite and >= 0 with a positive sum. `undefined` means all ones (null).
+ * Weights must be finite and >= 0 with a positive sum (unless X is `part` of the data). `undefined` means all ones (null).
  * Weights that add up to more than the row count scale every sum of squared distances up: X's
  * values must then stay below magnitudeLimit for that total weight (ERR_KMEANS_OVERFLOW).
  */
-export function toSampleWeight(value: unknown, X: DataMatrix): Float64Array | null {
+export function toSampleWeight(value: unknown, X: DataMatrix, part = false): Float64Array | null {
   if (value === undefined || value === null) return null;
   const n = X.rows;
   if (!Array.isArray(value) && !(value instanceof Float64Array) && !(value instanceof Float32Array)) {
@@ -372,7 +372,8 @@ export function toSampleWeight(value: unknown, X: DataMatrix): Float64Array | nu
     }
     sum += w;
   }
-  if (!(sum > 0)) {
+  // A part of the data (a source's chunk) may weigh nothing; the whole is checked once read.
+  if (!(sum > 0) && !part) {
     throw new KMeansError('ERR_KMEANS_INVALID_WEIGHTS', 'sampleWeight must not be all zero', {
       details: { argument: 'sampleWeight' },
     });

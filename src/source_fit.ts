@@ -151,6 +151,15 @@ export function* sourceStats(input: RowInput, metric: Metric): Plan<SourceStats>
     if (weights) for (let i = 0; i < weights.length; i++) totalWeight += weights[i]!;
     else totalWeight += data.X.rows;
   });
+  if (!(totalWeight > 0) || !Number.isFinite(totalWeight)) {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_WEIGHTS',
+      totalWeight > 0
+        ? `sampleWeight must have a finite sum (the source's total overflows to ${totalWeight}): scale the weights down`
+        : "sampleWeight must not be all zero (over all the source's chunks)",
+      { details: { argument: 'sampleWeight' } },
+    );
+  }
   // native/kernels/common/reductions.cpp's column_stats_from_sums, operation for operation.
   const means = new Float64Array(cols);
   let total = 0;

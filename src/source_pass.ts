@@ -173,7 +173,7 @@ function checkedChunk(
   const name = `source chunk ${index}`;
   const weighted = isWeightedChunk(chunk);
   const X = toDataMatrix(weighted ? chunk.X : chunk, name);
-  const sampleWeight = weighted ? toSampleWeight(chunk.sampleWeight, X) : null;
+  const sampleWeight = weighted ? toSampleWeight(chunk.sampleWeight, X, true) : null;
   if (shape.cols < 0) {
     shape.cols = X.cols;
     shape.dtype = dataDType(X);

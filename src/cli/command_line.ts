@@ -34,7 +34,7 @@ Reading data (fit and predict):
 fit:
   -k, --clusters N     number of clusters (default 8)
   --algorithm NAME     auto, lloyd, hamerly or elkan (default auto)
-  --init NAME          k-means++, k-means|| or random (default k-means++)
+  --init NAME          k-means++, k-means|| or random (default k-means++; --stream: k-means||)
   --n-init N           runs from different starts, the best is kept (default auto)
   --max-iter N         iterations per run (default 300)
   --tol X              convergence tolerance, relative to the data's variance (default 1e-4)
@@ -44,6 +44,8 @@ fit:
   --out FILE           save the model as JSON (read it back with predict or KMeans.fromJSON)
   --stream             read DATA once per iteration instead of holding it: the same fit, in
                        memory that does not grow with DATA (a file or --sql, not "-")
+  --bounds-memory MIB  --stream keeps Hamerly's bounds (20 bytes a row, fewer distances) within
+                       this many MiB, else none (default 256; 0: none)
   --mini-batch         mini-batch k-means in one pass over DATA (MiniBatchKMeans.fitStream);
                        --algorithm, --max-iter and --tol do not apply
   --batch-size N       rows per mini-batch (default 1024)
@@ -72,6 +74,7 @@ const options = {
   stream: { type: 'boolean' },
   'mini-batch': { type: 'boolean' },
   'batch-size': { type: 'string' },
+  'bounds-memory': { type: 'string' },
   columns: { type: 'string' },
   header: { type: 'boolean' },
   'no-header': { type: 'boolean' },
@@ -105,7 +108,7 @@ export function rejectOptions(values: Values, command: string, notHere: (keyof V
 
 export function integerOption(
   values: Values,
-  name: 'clusters' | 'n-init' | 'max-iter' | 'seed' | 'threads' | 'batch-size',
+  name: 'clusters' | 'n-init' | 'max-iter' | 'seed' | 'threads' | 'batch-size' | 'bounds-memory',
   fallback?: number,
 ): number | undefined {
   const text = values[name];

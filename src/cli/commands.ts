@@ -24,6 +24,7 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
   const input = dataInput(operands, values, 'fit takes one data file: kmeans-native fit DATA [-k N] [options]');
   if (values.stream || values['mini-batch']) return fitStreamCommand(input, values);
   if (values['batch-size'] !== undefined) throw new UsageError('--batch-size applies to fit --mini-batch only');
+  if (values['bounds-memory'] !== undefined) throw new UsageError('--bounds-memory applies to fit --stream only');
   // Options and outputs are checked before the data is read.
   const model = new KMeans(kmeansOptions(values));
   const targets = [
@@ -91,6 +92,7 @@ export async function predictCommand(operands: string[], values: Values): Promis
     'stream',
     'mini-batch',
     'batch-size',
+    'bounds-memory',
   ]);
   const labelsTo = values.labels ?? '-';
   const targets = [

@@ -19,10 +19,14 @@ import { type Shape, fitSummary, miniBatchSummary, runCount } from './summary';
 export async function fitStreamCommand(input: DataInput, values: Values): Promise<number> {
   const miniBatch = values['mini-batch'] === true;
   const flag = miniBatch ? '--mini-batch' : '--stream';
-  if (miniBatch) rejectOptions(values, 'fit --mini-batch', ['algorithm', 'max-iter', 'tol', 'stream']);
+  if (miniBatch) rejectOptions(values, 'fit --mini-batch', ['algorithm', 'max-iter', 'tol', 'stream', 'bounds-memory']);
   else if (values['batch-size'] !== undefined) throw new UsageError('--batch-size applies to fit --mini-batch only');
+  const boundsMemory = integerOption(values, 'bounds-memory');
   // Options and outputs are checked before the data is read.
-  const model = miniBatch ? new MiniBatchKMeans(miniBatchOptions(values)) : new KMeans(kmeansOptions(values));
+  // The exact fit over passes seeds with k-means|| unless told otherwise (k-means++ would need k passes).
+  const model = miniBatch
+    ? new MiniBatchKMeans(miniBatchOptions(values))
+    : new KMeans({ ...kmeansOptions(values), init: (values.init ?? 'k-means||') as never });
   const targets = [
     { flag: '--out', file: values.out },
     { flag: '--labels', file: values.labels },
@@ -38,7 +42,7 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
     const context = { name: stream.name, table: { rows: 0, cols: 0, place: () => '' }, k };
     try {
       if (model instanceof MiniBatchKMeans) await model.fitStream(matrices(stream));
-      else await fitSource(model, stream, values);
+      else await fitSource(model, stream, values, boundsMemory);
     } catch (error) {
       // Rows are numbered in chunks the command never sees: only the errors without one are retold.
       throw (error as { details?: { row?: number } })?.details?.row === undefined ? inFileTerms(error, context) : error;
@@ -82,7 +86,12 @@ function miniBatchOptions(values: Values) {
   return { ...shared, ...(batchSize === undefined ? {} : { batchSize }) };
 }
 
-async function fitSource(model: KMeans, stream: RowStream, values: Values): Promise<void> {
+async function fitSource(
+  model: KMeans,
+  stream: RowStream,
+  values: Values,
+  boundsMemory: number | undefined,
+): Promise<void> {
   const mode = progressMode(values);
   // The convergence threshold needs the data's variance, which would take a pass: the bar
   // counts iterations.
@@ -98,7 +107,11 @@ async function fitSource(model: KMeans, stream: RowStream, values: Values): Prom
   try {
     await model.fitSource(
       { chunks: () => matrices(stream) },
-      { signal: interrupt.signal, onProgress: (report) => progress.update(report) },
+      {
+        signal: interrupt.signal,
+        onProgress: (report) => progress.update(report),
+        ...(boundsMemory === undefined ? {} : { boundsMemory: boundsMemory * 2 ** 20 }),
+      },
     );
   } finally {
     process.removeListener('SIGINT', onInterrupt);

@@ -108,6 +108,19 @@ describe('fitSource', () => {
     }
   });
 
+  it('takes chunks that weigh nothing, but not a source that does', async () => {
+    const weights = Float64Array.from({ length: X.rows }, (_, i) => (i < 1500 ? 0 : 1 + (i % 3)));
+    const fit = new KMeans(options).fit(X, { sampleWeight: weights });
+    const model = await new KMeans(options).fitSource(chunkSource(() => chunksOf(X, 500, weights)));
+    sameBits(model.clusterCenters.data, fit.clusterCenters.data);
+    expect(model.inertia).toBe(fit.inertia);
+    const nothing = new Float64Array(X.rows);
+    await expect(new KMeans(options).fitSource(chunkSource(() => chunksOf(X, 500, nothing)))).rejects.toMatchObject({
+      code: 'ERR_KMEANS_INVALID_WEIGHTS',
+      message: expect.stringContaining('all zero'),
+    });
+  });
+
   it('relocates empty clusters as fit does', async () => {
     // Two far-apart initial centers get no rows: both take the rows farthest from their centers.
     const far = [...firstRows(X, 4), [1e3, 1e3, 1e3, 1e3, 1e3], [-1e3, -1e3, -1e3, -1e3, -1e3]];
