@@ -102,27 +102,11 @@ export function fillRows(
   rowBase: number,
 ): void {
   layout.features.forEach((column, j) => {
-    const out = into.columns[j]!;
-    copyColumn(
-      chunk,
-      column,
-      offset,
-      count,
-      (i, value) => (out[at + i] = value),
-      (i) => ['X', rowBase + i, j],
-    );
+    copyColumn(chunk, column, offset, count, into.columns[j]!, at, (i) => ['X', rowBase + i, j]);
   });
   const weight = layout.weight;
   if (weight !== undefined) {
-    const out = into.weights!;
-    copyColumn(
-      chunk,
-      weight,
-      offset,
-      count,
-      (i, value) => (out[at + i] = value),
-      (i) => ['sampleWeight', rowBase + i],
-    );
+    copyColumn(chunk, weight, offset, count, into.weights!, at, (i) => ['sampleWeight', rowBase + i]);
   }
 }
 
@@ -134,21 +118,25 @@ function copyColumn(
   column: Column,
   offset: number,
   count: number,
-  store: (i: number, value: number) => void,
+  out: Float64Array | Float32Array,
+  at: number,
   place: (i: number) => Place,
 ): void {
   const vector = chunk.getColumnVector(column.index);
+  if (column.kind === 'number') {
+    // The common case, in a loop of its own: it sets the speed of reading a query.
+    for (let i = 0; i < count; i++) {
+      const value = vector.getItem(offset + i);
+      if (value === null || value === undefined) throw nullError(place(i), column);
+      out[at + i] = value as number;
+    }
+    return;
+  }
   for (let i = 0; i < count; i++) {
     const value = vector.getItem(offset + i);
     if (value === null || value === undefined) throw nullError(place(i), column);
-    store(
-      i,
-      column.kind === 'number'
-        ? (value as number)
-        : column.kind === 'bigint'
-          ? exactNumber(value as bigint, () => place(i), column)
-          : Number(String(value)), // the decimal's digits, rounded once
-    );
+    out[at + i] =
+      column.kind === 'bigint' ? exactNumber(value as bigint, () => place(i), column) : Number(String(value)); // the decimal's digits, rounded once
   }
 }
 
