@@ -1,4 +1,4 @@
-// kmeans-native/duckdb: a query's rows as a DataSource. Parquet and CSV files written by DuckDB
+// kmeans-native/duckdb: a query's rows as a DataSource. Parquet, CSV and JSON files written by DuckDB
 // and tables read back as the same bits as the rows in memory, over several chunk boundaries
 // and on every pass; FLOAT stays float32; integers, decimals and a weight column; NULLs,
 // non-numeric columns, bad SQL and options give typed errors; and the package loads, and says
@@ -94,11 +94,13 @@ describe('duckdbSource', () => {
     expect(labels).toEqual(model.predict(expected));
   });
 
-  it('reads CSV files and tables, with chunk boundaries that are not DuckDB vector boundaries', async () => {
+  it('reads CSV and JSON files and tables, with chunk boundaries that are not DuckDB vector boundaries', async () => {
     const small = rowsMatrix(10_000, 3);
     await connection.run(`COPY (${rowsSql(10_000, 3)}) TO ${folder.sql('rows.csv')} (HEADER)`);
+    await connection.run(`COPY (${rowsSql(10_000, 3)}) TO ${folder.sql('rows.json')} (FORMAT json)`);
     await connection.run(`CREATE TABLE rows_table AS ${rowsSql(10_000, 3)}`);
-    for (const sql of [`SELECT * FROM ${folder.sql('rows.csv')}`, 'SELECT * FROM rows_table']) {
+    const files = [folder.sql('rows.csv'), folder.sql('rows.json')].map((file) => `SELECT * FROM ${file}`);
+    for (const sql of [...files, 'SELECT * FROM rows_table']) {
       const chunks = await chunksOf(duckdbSource(connection, sql, { chunkRows: 3000 }));
       expect(chunks.map((chunk) => (chunk as Columns).columns[0]!.length)).toEqual([3000, 3000, 3000, 1000]);
       expectSameBits(concatenated(chunks), small.data);
