@@ -9,12 +9,12 @@ import { KMeansError } from './errors';
 import type { Matrix, MatrixLike } from './matrix';
 import type { Metric } from './metric';
 import { type ModelJSON, type StoredModel, constructFromParams, decodeModel, encodeModel } from './model_file';
-import { type PreparedData, assignPlan, queryInputs, requireColumns, threadCount, transformPlan } from './model_inputs';
-import type { DataSource } from './source';
+import { type PreparedData, assignPlan, queryInputs, threadCount, transformPlan } from './model_inputs';
+import { type DataSource, isWeightedChunk } from './source';
 import { sourceInertiaPlan } from './source_fit';
-import { forEachPiece, sourceInput } from './source_pass';
+import { readChunks, sourceInput } from './source_pass';
 import { type InitMethod, resolveMixedPrecision } from './options';
-import { type Plan, runAsync, runSync, stepwise } from './plan';
+import { type Plan, runAsync, runSync } from './plan';
 import type { Assignment, DataOf, FitOptions } from './types';
 
 /** The resolved options that the shared queries and checks read. */
@@ -77,21 +77,19 @@ export abstract class Estimator<
   }
 
   /**
-   * The labels of a source's rows, chunk by chunk as it reads them (each chunk's labels as an
-   * Int32Array): for data too large to label at once. Reads the source once.
+   * The labels of a source's rows, chunk by chunk as it reads them: one Int32Array per chunk of
+   * the source, of its length. For data too large to label at once; reads the source once.
    */
   async *predictSource(source: DataSource): AsyncGenerator<Int32Array, void, undefined> {
     const callSite = new Error();
-    const centers = this.state().clusterCenters;
-    const input = sourceInput(source, threadCount(this.params.threads));
-    const labelled: Int32Array[] = [];
-    const plan = forEachPiece(input, (piece) => this.labelPiece(piece.data, centers, labelled));
-    // Each piece's labels are handed on before the next chunk is read.
-    const steps = stepwise(plan, callSite);
-    for await (const _ of steps) {
-      while (labelled.length > 0) yield labelled.shift()!;
+    this.state();
+    for await (const chunk of readChunks(source)) {
+      const X = isWeightedChunk(chunk) ? chunk.X : chunk;
+      const data = this.prepareQuery(X, {});
+      const mixed = (dtype: 'float64' | 'float32') => resolveMixedPrecision(this.params.mixedPrecision, dtype);
+      const plan = assignPlan(data, this.state().clusterCenters, this.params.metric, mixed);
+      yield (await runAsync(plan, callSite)).labels;
     }
-    while (labelled.length > 0) yield labelled.shift()!;
   }
 
   /** The opposite of the (weighted) inertia of a source's rows: exactly score of all of them at once. */
@@ -101,12 +99,6 @@ export abstract class Estimator<
     const input = sourceInput(source, threadCount(this.params.threads));
     const mixed = (dtype: 'float64' | 'float32') => resolveMixedPrecision(this.params.mixedPrecision, dtype);
     return -(await runAsync(sourceInertiaPlan(input, centers, this.params.metric, mixed), callSite));
-  }
-
-  private *labelPiece(data: PreparedData, centers: Matrix, out: Int32Array[]): Plan<void> {
-    requireColumns(data.X, centers.cols, this.modelName);
-    const mixed = (dtype: 'float64' | 'float32') => resolveMixedPrecision(this.params.mixedPrecision, dtype);
-    out.push((yield* assignPlan(data, centers, this.params.metric, mixed)).labels);
   }
 
   /**

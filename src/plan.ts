@@ -98,7 +98,15 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
     while (!step.done) {
       if (signal?.aborted) throw abortError(signal);
       if (step.value.name === 'await') {
-        step = plan.next(await step.value.promise);
+        // A rejection goes back into the plan, which may name it (a source's failure).
+        let value: unknown;
+        try {
+          value = await step.value.promise;
+        } catch (error) {
+          step = plan.throw(error);
+          continue;
+        }
+        step = plan.next(value);
         continue;
       }
       let result: unknown;
@@ -123,32 +131,6 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-}
-
-/**
- * Runs a plan as runAsync does, but yields after each native call, so that a caller can hand on
- * what the plan has produced so far (predictSource's labels, piece by piece).
- */
-export async function* stepwise<R>(plan: Plan<R>, callSite: Error): AsyncGenerator<void, R, undefined> {
-  let step = plan.next();
-  while (!step.done) {
-    let result: unknown;
-    if (step.value.name === 'await') {
-      result = await step.value.promise;
-    } else {
-      const threads = await acquireThreads(step.value.request.threads, undefined, () => new AbortError());
-      try {
-        result = await operation(step.value, true)({ ...step.value.request, threads });
-      } catch (error) {
-        throw fromNativeError(error, callSite);
-      } finally {
-        releaseThreads(threads);
-      }
-      yield;
-    }
-    step = plan.next(result);
-  }
-  return step.value;
 }
 
 /** The error an aborted call rejects with: name 'AbortError', code 'ABORT_ERR' (as Node's own), the signal's reason as cause. */

@@ -157,6 +157,37 @@ function openSource(source: DataSource): { next(): Plan<IteratorResult<SourceChu
   throw new KMeansError('ERR_KMEANS_INVALID_DATA', 'source.chunks() must return an iterable or an async iterable');
 }
 
+/** A source's chunks for one pass, in order, its failures as ERR_KMEANS_SOURCE_FAILED. */
+export async function* readChunks(source: DataSource): AsyncGenerator<SourceChunk, void, undefined> {
+  if (typeof source !== 'object' || source === null || typeof source.chunks !== 'function') sourceInput(source, 1);
+  const reader = openSource(source);
+  let done = false;
+  try {
+    for (;;) {
+      const plan = reader.next();
+      let step = plan.next();
+      while (!step.done) {
+        // The plan only awaits the source: its failure goes back into the plan, which names it.
+        let value: unknown;
+        try {
+          value = await (step.value as { promise: Promise<unknown> }).promise;
+        } catch (error) {
+          step = plan.throw(error);
+          continue;
+        }
+        step = plan.next(value);
+      }
+      if (step.value.done) {
+        done = true;
+        return;
+      }
+      yield step.value.value;
+    }
+  } finally {
+    if (!done) reader.close();
+  }
+}
+
 function sourceFailed(error: unknown): KMeansError {
   const message = error instanceof Error ? error.message : String(error);
   return new KMeansError('ERR_KMEANS_SOURCE_FAILED', `the source failed while it was being read: ${message}`, {

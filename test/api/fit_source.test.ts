@@ -164,6 +164,23 @@ describe('fitSource', () => {
       code: 'ERR_KMEANS_SOURCE_FAILED',
       message: expect.stringContaining('disk on fire'),
     });
+    const failingAsync = chunkSource(async function* () {
+      yield chunksOf(X, 1000)[0]!;
+      await Promise.resolve();
+      throw new Error('network gone');
+    });
+    await expect(model.fitSource(failingAsync)).rejects.toMatchObject({
+      code: 'ERR_KMEANS_SOURCE_FAILED',
+      cause: { message: 'network gone' },
+    });
+    const parts = model.predictSource(failingAsync);
+    await expect(
+      (async () => {
+        for await (const _ of parts);
+      })(),
+    ).rejects.toMatchObject({
+      code: 'ERR_KMEANS_SOURCE_FAILED',
+    });
     const narrow = chunkSource(() => [chunksOf(X, 1000)[0]!, [[1, 2, 3]]]);
     await expect(model.fitSource(narrow)).rejects.toMatchObject({
       code: 'ERR_KMEANS_SHAPE_MISMATCH',
@@ -192,8 +209,14 @@ describe('predictSource and scoreSource', () => {
     const weights = Float64Array.from({ length: X.rows }, (_, i) => 1 + (i % 3));
     for (const size of [1, 300, 1024, 2500, Infinity]) {
       const labels: number[] = [];
-      for await (const part of model.predictSource(chunkSource(() => chunksOf(X, size)))) labels.push(...part);
+      const lengths: number[] = [];
+      for await (const part of model.predictSource(chunkSource(() => chunksOf(X, size)))) {
+        labels.push(...part);
+        lengths.push(part.length);
+      }
       expect(labels).toEqual(Array.from(model.predict(X)));
+      // One Int32Array per chunk of the source, of its length.
+      expect(lengths).toEqual(chunksOf(X, size).map((chunk) => (chunk as Matrix).rows));
       expect(await model.scoreSource(chunkSource(() => chunksOf(X, size)))).toBe(model.score(X));
       expect(await model.scoreSource(chunkSource(() => chunksOf(X, size, weights)))).toBe(
         model.score(X, { sampleWeight: weights }),
