@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KMeans, KMeansError } from '../../src/index';
 import { type ClickHouseClient, clickhouseSource } from '../../src/clickhouse';
+import { centersLiteral } from '../../src/clickhouse_sql';
 import { type ClickHouseCluster, clusterName, findOrInstallServer, startCluster } from './clickhouse_harness';
 
 const command = findOrInstallServer();
@@ -104,6 +105,13 @@ describe.skipIf(!command)('clickhouseSource over a Distributed table of two shar
       const result = await server.client.query({ query: 'SELECT count() FROM points_local', format: 'JSONCompact' });
       expect(Number(((await result.json()) as { data: [[string]] }).data[0][0])).toBe(n / 2);
     }
+  });
+
+  it('the server reads the literals of the centers as the same float64 values', async () => {
+    const values = Float64Array.from([0.1, 1 / 3, -0, 1e21, 1e-7, 1.7976931348623157e308, 5e-324, -1e-310, 123456.789]);
+    const values2 = Float64Array.from([...values, ...values.map((value) => -value * 0.7)]);
+    const [[back]] = (await queryRows(`SELECT ${centersLiteral(values2, 2)}`)) as [[number[][]]];
+    expect(Float64Array.from(back.flat())).toEqual(values2);
   });
 
   it('fits as fit does from the same initial centers (float64 columns)', async () => {
