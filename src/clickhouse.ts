@@ -11,8 +11,11 @@ import {
   assignPassSql,
   centersLiteral,
   farthestRowsSql,
+  fromClause,
   quoteIdentifier,
   quoteTable,
+  sampleRowsSql,
+  weightedDrawSql,
 } from './clickhouse_sql';
 import { KMeansError, invalidOption } from './errors';
 import { invalidOptionsObject, rejectUnknownKeys } from './options';
@@ -77,11 +80,11 @@ export function clickhouseSource(options: ClickHouseSourceOptions): PushdownSour
   if (where !== undefined && (typeof where !== 'string' || where.trim() === '')) {
     throw invalidOption('where', 'a non-empty SQL condition', where);
   }
-  const from = `FROM ${quotedTable}${where === undefined ? '' : ` WHERE (${where})`}`;
   const cast = (column: string) => `toFloat64(assumeNotNull(${column}))`;
   const features = quotedColumns?.map(cast);
   const rows: RowsSql = {
-    from,
+    table: quotedTable,
+    where,
     point: features ? `[${features.join(', ')}]` : quotedVector!,
     features,
     weight: quotedWeight === undefined ? undefined : cast(quotedWeight),
@@ -116,6 +119,17 @@ export function clickhouseSource(options: ClickHouseSourceOptions): PushdownSour
         weights: Float64Array.from(data, (row) => Number(row[1])),
         labels: Int32Array.from(data, (row) => Number(row[2])),
       };
+    },
+    async weightedDraw(key, signal): Promise<Float64Array> {
+      const [row] = await run(client, weightedDrawSql(rows, key), signal);
+      return Float64Array.from((row?.[0] as number[] | undefined) ?? [], Number);
+    },
+    async sampleRows(candidates, m, round, signal): Promise<Float64Array> {
+      const data = await run(client, sampleRowsSql(rows, centersLiteral(candidates, m), round), signal);
+      return Float64Array.from(
+        data.flatMap((row) => row[0] as number[]),
+        Number,
+      );
     },
   };
   return { pushdown };
@@ -160,10 +174,10 @@ async function readStats(
   const [row] = await run(
     client,
     `SELECT count(), sum(${weight}), min(${weight}), avgForEach(${rows.point}), ` +
-      `varPopForEach(${rows.point}), ${nulls}, ${lengths} ${rows.from}`,
+      `varPopForEach(${rows.point}), ${nulls}, ${lengths}, countIf(${weight} > 0) ${fromClause(rows)}`,
     signal,
   );
-  const [count, total, least, means, variances, nullCounts, shortest, longest] = row as ResultRow;
+  const [count, total, least, means, variances, nullCounts, shortest, longest, positive] = row as ResultRow;
   const withNull = (nullCounts as unknown[]).findIndex((value) => Number(value) > 0);
   if (nullable.length && withNull >= 0) {
     throw new KMeansError('ERR_KMEANS_NULL_VALUE', `column ${nullable[withNull]} holds NULL values`, {
@@ -196,6 +210,7 @@ async function readStats(
     means: meanValues,
     meanVariance: cols ? variance / cols : 0,
     totalWeight: Number(total),
+    positiveRows: Number(positive),
   };
 }
 

@@ -58,14 +58,32 @@ export function centersLiteral(centers: Float64Array, k: number): string {
 
 /** How a source's rows read as SQL: the point as an array, its features, its weight. */
 export interface RowsSql {
-  /** `FROM … [WHERE …]`. */
-  from: string;
+  /** The quoted table. */
+  table: string;
+  /** The caller's filter (trusted SQL), if any. */
+  where: string | undefined;
   /** An Array(Float64|Float32) expression: the row's point. */
   point: string;
   /** One expression per feature, or undefined for a vector column (then `point` is the column). */
   features: string[] | undefined;
   /** The weight expression, or undefined (every row weighs 1). */
   weight: string | undefined;
+}
+
+/** `FROM table [WHERE (where) [AND (condition)]]`. */
+export function fromClause({ table, where }: RowsSql, condition?: string): string {
+  const conditions = [where, condition].filter((part) => part !== undefined).map((part) => `(${part})`);
+  return `FROM ${table}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+}
+
+/** The row's hashed values (features, or the vector), as cityHash64's arguments. */
+function hashedRow(rows: RowsSql): string {
+  return rows.features ? rows.features.join(', ') : rows.point;
+}
+
+/** A uniform in (0, 1) hashed from `key` and the row's values. */
+function uniform(rows: RowsSql, key: number): string {
+  return `((cityHash64(${Math.trunc(key)}, ${hashedRow(rows)}) + 0.5) / 18446744073709551616.0)`;
 }
 
 /** Squared distances to every center, as an array named kmeans_dist. */
@@ -92,10 +110,9 @@ function featureSums({ point, features, weight }: RowsSql): string {
  */
 export function assignPassSql(rows: RowsSql, centers: string): string {
   const weight = rows.weight ?? '1';
-  const hashed = rows.features ? rows.features.join(', ') : rows.point;
   return (
     `SELECT kmeans_label, count(), sum(${weight}), ${featureSums(rows)}, ` +
-    `sum(kmeans_dmin * ${weight}), sum(cityHash64(${hashed})) ${rows.from} ` +
+    `sum(kmeans_dmin * ${weight}), sum(cityHash64(${hashedRow(rows)})) ${fromClause(rows)} ` +
     `GROUP BY ${nearestLabel(rows.point, centers)} ORDER BY kmeans_label`
   );
 }
@@ -104,6 +121,25 @@ export function assignPassSql(rows: RowsSql, centers: string): string {
 export function farthestRowsSql(rows: RowsSql, centers: string, count: number): string {
   return (
     `SELECT ${rows.point} AS kmeans_point, ${rows.weight ?? '1'}, ${nearestLabel('kmeans_point', centers)}, ` +
-    `kmeans_dmin ${rows.from} ORDER BY kmeans_dmin DESC LIMIT ${Math.trunc(count)}`
+    `kmeans_dmin ${fromClause(rows)} ORDER BY kmeans_dmin DESC LIMIT ${Math.trunc(count)}`
   );
+}
+
+/** k-means||'s first candidate: the row of largest log(u)/w (Efraimidis & Spirakis). */
+export function weightedDrawSql(rows: RowsSql, key: number): string {
+  const order = rows.weight === undefined ? uniform(rows, key) : `log(${uniform(rows, key)}) / ${rows.weight}`;
+  return `SELECT ${rows.point} ${fromClause(rows)} ORDER BY ${order} DESC LIMIT 1`;
+}
+
+/** A k-means|| round: the rows with u < oversampling·w·d²/cost (d² to the nearest candidate). */
+export function sampleRowsSql(
+  rows: RowsSql,
+  candidates: string,
+  round: { key: number; oversampling: number; cost: number },
+): string {
+  const nearest = `arrayReduce('min', ${distances('kmeans_point', candidates)})`;
+  const weighted = rows.weight === undefined ? nearest : `${rows.weight} * ${nearest}`;
+  const condition =
+    `${uniform(rows, round.key)} < ${floatLiteral(round.oversampling)} * ${weighted} / ` + floatLiteral(round.cost);
+  return `SELECT ${rows.point} AS kmeans_point ${fromClause(rows, condition)}`;
 }

@@ -11,7 +11,10 @@ import type { FittedState } from './estimator';
 import { KMeansError } from './errors';
 import { type Matrix, allocate, asDType } from './matrix';
 import type { ResolvedKMeansOptions } from './options';
-import { AbortError, type Plan, awaited, call } from './plan';
+import { pushdownParallelInit } from './pushdown_init';
+import { Random, randomSeed } from './rng';
+import { type Plan, call } from './plan';
+import { pushdownQuery } from './pushdown_query';
 import type { Pushdown, PushdownStats } from './source';
 import type { SourceFitOptions, SourceFitRun } from './source_fit';
 import type { IterationHistory } from './types';
@@ -25,19 +28,9 @@ export interface PushdownFitSettings {
   onIteration?: ((iteration: number, inertia: number, centerShift: number) => void) | undefined;
 }
 
-/** Runs one of the source's queries; an abort rejects with AbortError (the source cancels its query). */
-function* query<T>(run: (signal?: AbortSignal) => Promise<T>, signal: AbortSignal | undefined): Plan<T> {
-  if (signal?.aborted) throw new AbortError('The operation was aborted', { cause: signal.reason });
-  const pending = run(signal).catch((error: unknown) => {
-    if (signal?.aborted) throw new AbortError('The operation was aborted', { cause: signal.reason });
-    throw error;
-  });
-  return yield* awaited(pending);
-}
-
 /** The source's statistics, checked: at least one row of positive finite total weight. */
 export function* pushdownStats(pushdown: Pushdown, signal: AbortSignal | undefined): Plan<PushdownStats> {
-  const stats = yield* query((s) => pushdown.stats(s), signal);
+  const stats = yield* pushdownQuery((s) => pushdown.stats(s), signal);
   if (stats.rows === 0) throw new KMeansError('ERR_KMEANS_EMPTY_DATA', 'the source has no rows');
   if (!(stats.totalWeight > 0) || !Number.isFinite(stats.totalWeight)) {
     throw new KMeansError(
@@ -74,7 +67,7 @@ export function* pushdownLloydRun(
   let lastShift = Infinity;
   for (let iteration = 0; iteration < maxIter; iteration++) {
     const centers = current;
-    const pass = yield* query((s) => pushdown.assignPass(Float64Array.from(centers), k, s), signal);
+    const pass = yield* pushdownQuery((s) => pushdown.assignPass(Float64Array.from(centers), k, s), signal);
     const sums = pass.sums.slice();
     const moves = yield* emptyClusterMoves(pushdown, centers, sums, k, dtype, signal);
     lastShift = yield* call('updateCenters', {
@@ -103,7 +96,7 @@ export function* pushdownLloydRun(
   }
   const converged = stable || lastShift <= tol;
   const final = current;
-  const last = yield* query((s) => pushdown.assignPass(Float64Array.from(final), k, s), signal);
+  const last = yield* pushdownQuery((s) => pushdown.assignPass(Float64Array.from(final), k, s), signal);
   return { centers: current, inertia: last.inertia, nIter, converged, history };
 }
 
@@ -122,14 +115,14 @@ function* emptyClusterMoves(
   if (count === 0) {
     return { moveValues: allocate(dtype, 0), moveWeights: new Float64Array(0), moveLabels: new Int32Array(0) };
   }
-  const rows = yield* query((s) => pushdown.farthestRows(Float64Array.from(centers), k, count, s), signal);
+  const rows = yield* pushdownQuery((s) => pushdown.farthestRows(Float64Array.from(centers), k, count, s), signal);
   if (rows.weights.length < count) throw new KMeansError('ERR_KMEANS_INTERNAL', 'fewer rows than empty clusters');
   const moveValues = allocate(dtype, count * d);
   moveValues.set(rows.values.subarray(0, count * d));
   return { moveValues, moveWeights: rows.weights.slice(0, count), moveLabels: rows.labels.slice(0, count) };
 }
 
-/** fitSource over a PushdownSource: explicit initial centers, Euclidean distances. */
+/** fitSource over a PushdownSource: explicit initial centers or 'k-means||', Euclidean distances. */
 export function* pushdownFitPlan(
   pushdown: Pushdown,
   params: ResolvedKMeansOptions,
@@ -142,10 +135,10 @@ export function* pushdownFitPlan(
       `a pushdown source fits with metric 'euclidean', not '${metric}'`,
     );
   }
-  if (typeof init !== 'object') {
+  if (typeof init !== 'object' && init !== 'k-means||') {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_OPTION',
-      `a pushdown source seeds with explicit centers, not init "${init}": pass init as a k×d matrix`,
+      `a pushdown source seeds with init "k-means||" or explicit centers, not "${init}": make the model with init: 'k-means||'`,
     );
   }
   const stats = yield* pushdownStats(pushdown, signal);
@@ -155,21 +148,38 @@ export function* pushdownFitPlan(
       `nClusters must be <= the number of samples: the source has ${stats.rows} rows, nClusters = ${k}`,
     );
   }
-  if (init.cols !== stats.cols) {
+  if (typeof init === 'object' && init.cols !== stats.cols) {
     throw new KMeansError(
       'ERR_KMEANS_SHAPE_MISMATCH',
       `init must have one column per feature of the source: it has ${stats.cols} features, init has ${init.cols}`,
     );
   }
-  const run = yield* pushdownLloydRun(pushdown, stats.rows, asDType(init, stats.dtype, 'init'), {
-    k,
-    maxIter,
-    tol: tol * stats.meanVariance,
-    signal,
-    onIteration: onProgress
-      ? (iteration, inertia, centerShift) => onProgress({ run: 1, iteration, inertia, centerShift })
-      : undefined,
-  });
+  const rng = new Random(params.seed ?? randomSeed());
+  const runs = typeof init === 'object' || params.nInit === 'auto' ? 1 : params.nInit;
+  let best: SourceFitRun | undefined;
+  for (let run = 1; run <= runs; run++) {
+    const initial =
+      typeof init === 'object'
+        ? asDType(init, stats.dtype, 'init')
+        : yield* pushdownParallelInit(
+            pushdown,
+            stats,
+            { k, initSteps: params.initSteps, rng, threads: 1, mixedPrecision: params.mixedPrecision },
+            signal,
+          );
+    const result = yield* pushdownLloydRun(pushdown, stats.rows, initial, {
+      k,
+      maxIter,
+      tol: tol * stats.meanVariance,
+      signal,
+      onIteration: onProgress
+        ? (iteration, inertia, centerShift) => onProgress({ run, iteration, inertia, centerShift })
+        : undefined,
+    });
+    if (!best || result.inertia < best.inertia) best = result;
+  }
+  if (!best) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no k-means run was made');
+  const run = best;
   return {
     algorithm: 'lloyd',
     clusterCenters: { data: run.centers, rows: k, cols: stats.cols },

@@ -54,6 +54,22 @@ export interface Pushdown {
   assignPass(centers: Float64Array, k: number, signal?: AbortSignal): Promise<PushdownPass>;
   /** The `count` rows farthest from their nearest center, farthest first. */
   farthestRows(centers: Float64Array, k: number, count: number, signal?: AbortSignal): Promise<PushdownRows>;
+  /**
+   * init 'k-means||' (parallel_init.ts): the row of largest log(u)/w, u a uniform in (0, 1)
+   * hashed from `key` and the row, w its weight.
+   */
+  weightedDraw(key: number, signal?: AbortSignal): Promise<Float64Array>;
+  /**
+   * init 'k-means||': the rows (row-major) with u < oversampling·w·d²/cost, u hashed from `key`
+   * and the row, d² its squared distance to the nearest of the m candidates.
+   */
+  sampleRows(candidates: Float64Array, m: number, round: SampleRound, signal?: AbortSignal): Promise<Float64Array>;
+}
+
+export interface SampleRound {
+  key: number;
+  oversampling: number;
+  cost: number;
 }
 
 export interface PushdownStats {
@@ -63,6 +79,8 @@ export interface PushdownStats {
   means: Float64Array;
   meanVariance: number;
   totalWeight: number;
+  /** Rows of positive weight. */
+  positiveRows: number;
 }
 
 export interface PushdownPass {

@@ -178,6 +178,31 @@ describe.skipIf(!command)('clickhouseSource over a Distributed table of two shar
     expect(relativeError(pushed.clusterCenters.data, memory.clusterCenters.data)).toBeLessThan(1e-9);
   });
 
+  it("init 'k-means||' in the cluster: mean inertia over 10 seeds within 2% of k-means++ in memory", async () => {
+    const source = clickhouseSource({ client, table: 'points', columns: ['x0', 'x1', 'x2'] });
+    let pushed = 0;
+    let memory = 0;
+    for (let seed = 0; seed < 10; seed++) {
+      const model = await new KMeans({ nClusters: k, init: 'k-means||', seed }).fitSource(source);
+      expect(model.clusterCenters.rows).toBe(k);
+      pushed += model.inertia / 10;
+      memory += new KMeans({ nClusters: k, init: 'k-means++', seed }).fit(rows).inertia / 10;
+    }
+    expect(Math.abs(pushed - memory) / memory).toBeLessThan(0.02);
+    // The same seed, the same centers (within the rounding of the server's sums).
+    const again = async () =>
+      (await new KMeans({ nClusters: k, init: 'k-means||', seed: 7 }).fitSource(source)).clusterCenters.data;
+    expect(relativeError(await again(), await again())).toBeLessThan(1e-9);
+  });
+
+  it('init "random" is refused', async () => {
+    const source = clickhouseSource({ client, table: 'points', columns: ['x0', 'x1', 'x2'] });
+    const error = await new KMeans({ nClusters: k, init: 'random' })
+      .fitSource(source)
+      .catch((caught: unknown) => caught);
+    expectCode(error, 'ERR_KMEANS_INVALID_OPTION');
+  });
+
   describe('errors leave the model as it was', () => {
     async function rejects(options: Parameters<typeof clickhouseSource>[0], code: string): Promise<void> {
       const model = new KMeans({ nClusters: k, init }).fit(rows);
