@@ -272,3 +272,5 @@ export async function clickhouseConnect(config: Record<string, unknown> = {}): P
   }
   return api.createClient(config);
 }
+
+export { type LabelExpressionOptions, type LabelledModel, clickhouseLabelExpression } from './clickhouse_label';

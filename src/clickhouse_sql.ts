@@ -141,5 +141,6 @@ export function sampleRowsSql(
   const weighted = rows.weight === undefined ? nearest : `${rows.weight} * ${nearest}`;
   const condition =
     `${uniform(rows, round.key)} < ${floatLiteral(round.oversampling)} * ${weighted} / ` + floatLiteral(round.cost);
-  return `SELECT ${rows.point} AS kmeans_point ${fromClause(rows, condition)}`;
+  // Ordered by the uniform: the shards' rows arrive in any order, the candidates must not.
+  return `SELECT ${rows.point} AS kmeans_point ${fromClause(rows, condition)} ORDER BY ${uniform(rows, round.key)}`;
 }

@@ -6,7 +6,7 @@
 // as it was; an abort cancels the running query; a server killed mid-fit rejects the fit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KMeans, KMeansError } from '../../src/index';
-import { type ClickHouseClient, clickhouseSource } from '../../src/clickhouse';
+import { type ClickHouseClient, clickhouseLabelExpression, clickhouseSource } from '../../src/clickhouse';
 import { centersLiteral } from '../../src/clickhouse_sql';
 import { type ClickHouseCluster, clusterName, findOrInstallServer, startCluster } from './clickhouse_harness';
 
@@ -176,6 +176,34 @@ describe.skipIf(!command)('clickhouseSource over a Distributed table of two shar
     expect(pushed.history.relocated[0]).toBe(1);
     expect(pushed.nIter).toBe(memory.nIter);
     expect(relativeError(pushed.clusterCenters.data, memory.clusterCenters.data)).toBeLessThan(1e-9);
+  });
+
+  it('clickhouseLabelExpression labels the rows in the cluster as predict does', async () => {
+    const model = new KMeans({ nClusters: k, init }).fit(rows);
+    const expression = clickhouseLabelExpression(model, { columns: ['x0', 'x1', 'x2'] });
+    const labelled = (await queryRows(`SELECT id, ${expression} FROM points ORDER BY id`)) as [number, string][];
+    const inCluster = Int32Array.from(labelled, ([, label]) => Number(label));
+    expect(inCluster).toEqual(model.labels);
+    // Labelling every shard's rows where they are, and reading them back through a Distributed table.
+    await onEveryServer('CREATE TABLE labels_local (id UInt32, cluster UInt32) ENGINE = MergeTree ORDER BY id');
+    await onEveryServer(
+      `CREATE TABLE labels AS labels_local ENGINE = Distributed(${clusterName}, default, labels_local)`,
+    );
+    await onEveryServer(`INSERT INTO labels_local SELECT id, ${expression} AS cluster FROM points_local`);
+    const stored = (await queryRows('SELECT cluster FROM labels ORDER BY id')) as [number][];
+    expect(Int32Array.from(stored, ([label]) => label)).toEqual(model.labels);
+    // A vector column, and a float32 model.
+    const X = { data: Float32Array.from(rows.flat()), rows: n, cols: d };
+    const model32 = new KMeans({ nClusters: k, init: { ...init, data: Float32Array.from(init.data) } }).fit(X);
+    const vectorExpression = clickhouseLabelExpression(model32, { vector: 'v' });
+    const labelled32 = (await queryRows(`SELECT ${vectorExpression} FROM points ORDER BY id`)) as [string][];
+    expect(Int32Array.from(labelled32, ([label]) => Number(label))).toEqual(model32.labels);
+    expect(() => clickhouseLabelExpression(model, { columns: ['x0', 'x1'] })).toThrow(
+      expect.objectContaining({ code: 'ERR_KMEANS_INVALID_OPTION' }) as Error,
+    );
+    expect(() => clickhouseLabelExpression(model, { columns: ['x0', 'x1', 'x2; DROP TABLE points'] })).toThrow(
+      expect.objectContaining({ code: 'ERR_KMEANS_INVALID_OPTION' }) as Error,
+    );
   });
 
   it("init 'k-means||' in the cluster: mean inertia over 10 seeds within 2% of k-means++ in memory", async () => {
