@@ -8,10 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   type RowsSql,
+  asFloat64,
   assignPassSql,
-  centersLiteral,
   farthestRowsSql,
   fromClause,
+  pointOf,
   quoteIdentifier,
   quoteTable,
   sampleRowsSql,
@@ -80,20 +81,18 @@ export function clickhouseSource(options: ClickHouseSourceOptions): PushdownSour
   if (where !== undefined && (typeof where !== 'string' || where.trim() === '')) {
     throw invalidOption('where', 'a non-empty SQL condition', where);
   }
-  const cast = (column: string) => `toFloat64(assumeNotNull(${column}))`;
-  const features = quotedColumns?.map(cast);
   const rows: RowsSql = {
     table: quotedTable,
     where,
-    point: features ? `[${features.join(', ')}]` : quotedVector!,
-    features,
-    weight: quotedWeight === undefined ? undefined : cast(quotedWeight),
+    columns: quotedColumns,
+    vector: quotedVector,
+    weight: quotedWeight === undefined ? undefined : asFloat64(quotedWeight),
   };
   const checked = [...(quotedColumns ?? [quotedVector!]), ...(quotedWeight ? [quotedWeight] : [])];
   const pushdown: Pushdown = {
     stats: (signal) => readStats(client, quotedTable, rows, checked, signal),
     async assignPass(centers, k, signal): Promise<PushdownPass> {
-      const data = await run(client, assignPassSql(rows, centersLiteral(centers, k)), signal);
+      const data = await run(client, assignPassSql(rows, centers, k), signal);
       const d = centers.length / k;
       const sums = new Float64Array(k * d + k);
       const counts = new Float64Array(k);
@@ -110,7 +109,7 @@ export function clickhouseSource(options: ClickHouseSourceOptions): PushdownSour
       return { sums, counts, inertia, fingerprint };
     },
     async farthestRows(centers, k, count, signal): Promise<PushdownRows> {
-      const data = await run(client, farthestRowsSql(rows, centersLiteral(centers, k), count), signal);
+      const data = await run(client, farthestRowsSql(rows, centers, k, count), signal);
       const d = centers.length / k;
       const values = new Float64Array(data.length * d);
       data.forEach((row, e) => values.set((row[0] as number[]).map(Number), e * d));
@@ -125,7 +124,7 @@ export function clickhouseSource(options: ClickHouseSourceOptions): PushdownSour
       return Float64Array.from((row?.[0] as number[] | undefined) ?? [], Number);
     },
     async sampleRows(candidates, m, round, signal): Promise<Float64Array> {
-      const data = await run(client, sampleRowsSql(rows, centersLiteral(candidates, m), round), signal);
+      const data = await run(client, sampleRowsSql(rows, candidates, m, round), signal);
       return Float64Array.from(
         data.flatMap((row) => row[0] as number[]),
         Number,
@@ -147,7 +146,8 @@ async function readStats(
 ): Promise<PushdownStats> {
   const described = await run(client, `DESCRIBE TABLE ${table}`, signal);
   const types = new Map(described.map((row) => [`\`${String(row[0])}\``, String(row[1])]));
-  const vector = rows.features === undefined;
+  const vector = rows.columns === undefined;
+  const point = pointOf(rows);
   const nullable: string[] = [];
   let float32 = true;
   checked.forEach((column, index) => {
@@ -166,15 +166,15 @@ async function readStats(
       });
     }
     if (type.startsWith('Nullable(')) nullable.push(column);
-    if (index < (rows.features?.length ?? 1) && match[1] !== 'Float32') float32 = false;
+    if (index < (rows.columns?.length ?? 1) && match[1] !== 'Float32') float32 = false;
   });
   const weight = rows.weight ?? '1';
   const nulls = nullable.length ? `[${nullable.map((column) => `countIf(isNull(${column}))`).join(', ')}]` : '[0]';
-  const lengths = vector ? `min(length(${rows.point})), max(length(${rows.point}))` : '0, 0';
+  const lengths = vector ? `min(length(${point})), max(length(${point}))` : '0, 0';
   const [row] = await run(
     client,
-    `SELECT count(), sum(${weight}), min(${weight}), avgForEach(${rows.point}), ` +
-      `varPopForEach(${rows.point}), ${nulls}, ${lengths}, countIf(${weight} > 0) ${fromClause(rows)}`,
+    `SELECT count(), sum(${weight}), min(${weight}), avgForEach(${point}), ` +
+      `varPopForEach(${point}), ${nulls}, ${lengths}, countIf(${weight} > 0) ${fromClause(rows)}`,
     signal,
   );
   const [count, total, least, means, variances, nullCounts, shortest, longest, positive] = row as ResultRow;
@@ -187,7 +187,7 @@ async function readStats(
   if (Number(shortest) !== Number(longest)) {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_DATA',
-      `the arrays of ${rows.point} must all have one length (from ${shortest} to ${longest})`,
+      `the arrays of ${point} must all have one length (from ${shortest} to ${longest})`,
     );
   }
   if (Number(least) < 0) {
@@ -230,8 +230,7 @@ async function run(client: ClickHouseClientLike, sql: string, signal?: AbortSign
       format: 'JSONCompact',
       query_id: queryId,
       ...(signal ? { abort_signal: signal } : {}),
-      // The centers are literals: a large k·d needs more than the default 256 KiB.
-      clickhouse_settings: { max_query_size: String(Math.max(262144, 2 * Buffer.byteLength(sql))) },
+      clickhouse_settings: sizeSettings(sql),
     });
     const json = (await result.json()) as { data?: ResultRow[] };
     return json.data ?? [];
@@ -242,6 +241,19 @@ async function run(client: ClickHouseClientLike, sql: string, signal?: AbortSign
   } finally {
     signal?.removeEventListener('abort', kill);
   }
+}
+
+/**
+ * The centers are written into the query, a term per center and feature: a large k·d needs
+ * more than the default limits on the query's size (256 KiB) and on its syntax tree.
+ */
+function sizeSettings(sql: string): Record<string, string> {
+  const bytes = Buffer.byteLength(sql);
+  return {
+    max_query_size: String(Math.max(262_144, 2 * bytes)),
+    max_ast_elements: String(Math.max(50_000, bytes)),
+    max_expanded_ast_elements: String(Math.max(500_000, 4 * bytes)),
+  };
 }
 
 /** A @clickhouse/client client, as clickhouseConnect makes one (a part of its methods). */

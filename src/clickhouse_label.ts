@@ -5,7 +5,7 @@
  * columns a lambda reads to the shards of a Distributed table only when the query also reads
  * them elsewhere), and the label is the first nearest center, as predict's.
  */
-import { floatLiteral, quoteIdentifier } from './clickhouse_sql';
+import { distanceArray, quoteIdentifier } from './clickhouse_sql';
 import { KMeansError, invalidOption } from './errors';
 import type { Matrix } from './matrix';
 import { invalidOptionsObject, rejectUnknownKeys } from './options';
@@ -54,14 +54,6 @@ export function clickhouseLabelExpression(model: LabelledModel, options: LabelEx
     const quoted = quoteIdentifier(vector, 'vector');
     features = Array.from({ length: d }, (_, f) => `toFloat64(${quoted}[${f + 1}])`);
   }
-  const distances: string[] = [];
-  for (let j = 0; j < k; j++) {
-    const terms = features.map((feature, f) => {
-      const difference = `(${feature} - ${floatLiteral(data[j * d + f]!)})`;
-      return `${difference} * ${difference}`;
-    });
-    distances.push(`(${terms.join(' + ')})`);
-  }
-  const array = `[${distances.join(', ')}]`;
+  const array = distanceArray(features, data, k);
   return `(indexOf(${array}, arrayReduce('min', ${array})) - 1)`;
 }

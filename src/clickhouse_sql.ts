@@ -4,9 +4,9 @@
  * (ClickHouse 18.16 has no query parameters); `where` is the caller's trusted SQL.
  *
  * ClickHouse functions used (all present in 18.16 and in current releases): count, countIf,
- * sum, min, max, avg, varPop, the -ForEach combinator (sumForEach, avgForEach, varPopForEach),
- * arrayMap, arraySum, arrayReduce('min', …), indexOf, length, toFloat64, assumeNotNull, isNull,
- * cityHash64, DESCRIBE TABLE and KILL QUERY.
+ * sum, min, avgForEach, varPopForEach, arrayReduce('min', …), indexOf, length, log, toFloat64,
+ * assumeNotNull, isNull, cityHash64, array element access (v[i]), DESCRIBE TABLE, KILL QUERY,
+ * arrayMap, arraySum and arrayResize (for large k·d, see distanceArray).
  */
 import { KMeansError, describe } from './errors';
 
@@ -44,30 +44,34 @@ export function floatLiteral(value: number): string {
   return /[.e]/.test(text) ? text : `${text}.0`;
 }
 
-/** The centers (k×d, row-major) as an Array(Array(Float64)) literal. */
-export function centersLiteral(centers: Float64Array, k: number): string {
-  const d = centers.length / k;
-  const rows: string[] = [];
-  for (let j = 0; j < k; j++) {
-    const row: string[] = [];
-    for (let f = 0; f < d; f++) row.push(floatLiteral(centers[j * d + f]!));
-    rows.push(`[${row.join(', ')}]`);
-  }
-  return `[${rows.join(', ')}]`;
-}
-
-/** How a source's rows read as SQL: the point as an array, its features, its weight. */
+/** How a source's rows read as SQL. */
 export interface RowsSql {
   /** The quoted table. */
   table: string;
   /** The caller's filter (trusted SQL), if any. */
   where: string | undefined;
-  /** An Array(Float64|Float32) expression: the row's point. */
-  point: string;
-  /** One expression per feature, or undefined for a vector column (then `point` is the column). */
-  features: string[] | undefined;
+  /** The quoted numeric columns (one feature each), or undefined for a vector column. */
+  columns: string[] | undefined;
+  /** The quoted Array(Float32|Float64) column, or undefined. */
+  vector: string | undefined;
   /** The weight expression, or undefined (every row weighs 1). */
   weight: string | undefined;
+}
+
+/** A numeric column read as Float64 (a Nullable one after the check that it holds no NULL). */
+export function asFloat64(column: string): string {
+  return `toFloat64(assumeNotNull(${column}))`;
+}
+
+/** The d features of a row, as Float64 expressions. */
+export function featureList(rows: RowsSql, d: number): string[] {
+  if (rows.columns) return rows.columns.map(asFloat64);
+  return Array.from({ length: d }, (_, f) => `toFloat64(${rows.vector!}[${f + 1}])`);
+}
+
+/** The row's point as an array expression (the vector column itself, when it is one). */
+export function pointOf(rows: RowsSql): string {
+  return rows.columns ? `[${rows.columns.map(asFloat64).join(', ')}]` : rows.vector!;
 }
 
 /** `FROM table [WHERE (where) [AND (condition)]]`. */
@@ -76,9 +80,9 @@ export function fromClause({ table, where }: RowsSql, condition?: string): strin
   return `FROM ${table}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
 }
 
-/** The row's hashed values (features, or the vector), as cityHash64's arguments. */
+/** The row's values as cityHash64's arguments. */
 function hashedRow(rows: RowsSql): string {
-  return rows.features ? rows.features.join(', ') : rows.point;
+  return rows.columns ? rows.columns.map(asFloat64).join(', ') : rows.vector!;
 }
 
 /** A uniform in (0, 1) hashed from `key` and the row's values. */
@@ -86,41 +90,65 @@ function uniform(rows: RowsSql, key: number): string {
   return `((cityHash64(${Math.trunc(key)}, ${hashedRow(rows)}) + 0.5) / 18446744073709551616.0)`;
 }
 
-/** Squared distances to every center, as an array named kmeans_dist. */
-function distances(point: string, centers: string): string {
-  return `arrayMap(c -> arraySum(arrayMap((a, b) -> (a - b) * (a - b), c, ${point})), ${centers}) AS kmeans_dist`;
+/**
+ * Up to this many center terms (k·d), the squared distances are written out term by term, which
+ * 18.16 evaluates several times faster than lambdas; beyond, its query analysis of so large an
+ * expression grows slower than the pass itself, and a lambda over an array of the centers keeps
+ * the query small.
+ */
+export const explicitTermsLimit = 512;
+
+/**
+ * The squared distances from the row (`features`) to the k centers (k×d, row-major), as an
+ * array expression: each one (x₀ − c₀)² + (x₁ − c₁)² + …, in float64. Every column is read
+ * outside the lambdas (18.16 fails to plan a Distributed query whose column only a lambda reads).
+ */
+export function distanceArray(features: string[], centers: ArrayLike<number>, k: number): string {
+  const d = features.length;
+  const rows: string[][] = [];
+  for (let j = 0; j < k; j++) {
+    rows.push(Array.from({ length: d }, (_, f) => floatLiteral(centers[j * d + f]!)));
+  }
+  if (k * d > explicitTermsLimit) {
+    const point = `[${features.join(', ')}]`;
+    const literal = `[${rows.map((row) => `[${row.join(', ')}]`).join(', ')}]`;
+    const distance = 'arraySum(arrayMap((a, b) -> (a - b) * (a - b), c, p))';
+    return `arrayMap((c, p) -> ${distance}, ${literal}, arrayResize([${point}], ${k}, ${point}))`;
+  }
+  const distances = rows.map((row) => {
+    const terms = features.map((feature, f) => `(${feature} - ${row[f]}) * (${feature} - ${row[f]})`);
+    return `(${terms.join(' + ')})`;
+  });
+  return `[${distances.join(', ')}]`;
 }
 
-/** Each row's nearest center, the first on a tie: its label and squared distance (kmeans_dmin). */
-function nearestLabel(point: string, centers: string): string {
-  return `indexOf(${distances(point, centers)}, arrayReduce('min', kmeans_dist) AS kmeans_dmin) - 1 AS kmeans_label`;
-}
-
-/** The weighted per-feature sums of a cluster's rows. */
-function featureSums({ point, features, weight }: RowsSql): string {
-  const weighted = (value: string) => (weight === undefined ? value : `${value} * ${weight}`);
-  if (features) return `[${features.map((feature) => `sum(${weighted(feature)})`).join(', ')}]`;
-  return weight === undefined ? `sumForEach(${point})` : `sumForEach(arrayMap(a -> a * ${weight}, ${point}))`;
+/** Each row's nearest center (the first on a tie): kmeans_label, and kmeans_dmin its squared distance. */
+function nearestLabel(features: string[], centers: Float64Array, k: number): string {
+  const distances = distanceArray(features, centers, k);
+  return `indexOf(${distances} AS kmeans_dist, arrayReduce('min', kmeans_dist) AS kmeans_dmin) - 1 AS kmeans_label`;
 }
 
 /**
- * One assignment pass: per cluster (label), rows, weight, per-feature sums, inertia and the
- * fingerprint (the sum of the rows' hashes, modulo 2^64). The features appear outside the
- * lambdas too, which 18.16 needs to send them to the shards of a Distributed table.
+ * One assignment pass: per cluster (label), rows, weight, per-feature weighted sums, inertia
+ * and the fingerprint (the sum of the rows' hashes, modulo 2^64).
  */
-export function assignPassSql(rows: RowsSql, centers: string): string {
+export function assignPassSql(rows: RowsSql, centers: Float64Array, k: number): string {
+  const features = featureList(rows, centers.length / k);
   const weight = rows.weight ?? '1';
+  const weighted = (value: string) => (rows.weight === undefined ? value : `${value} * ${rows.weight}`);
+  const sums = `[${features.map((feature) => `sum(${weighted(feature)})`).join(', ')}]`;
   return (
-    `SELECT kmeans_label, count(), sum(${weight}), ${featureSums(rows)}, ` +
-    `sum(kmeans_dmin * ${weight}), sum(cityHash64(${hashedRow(rows)})) ${fromClause(rows)} ` +
-    `GROUP BY ${nearestLabel(rows.point, centers)} ORDER BY kmeans_label`
+    `SELECT kmeans_label, count(), sum(${weight}), ${sums}, sum(kmeans_dmin * ${weight}), ` +
+    `sum(cityHash64(${hashedRow(rows)})) ${fromClause(rows)} ` +
+    `GROUP BY ${nearestLabel(features, centers, k)} ORDER BY kmeans_label`
   );
 }
 
 /** The `count` rows farthest from their nearest center: point, weight, label, distance. */
-export function farthestRowsSql(rows: RowsSql, centers: string, count: number): string {
+export function farthestRowsSql(rows: RowsSql, centers: Float64Array, k: number, count: number): string {
+  const features = featureList(rows, centers.length / k);
   return (
-    `SELECT ${rows.point} AS kmeans_point, ${rows.weight ?? '1'}, ${nearestLabel('kmeans_point', centers)}, ` +
+    `SELECT [${features.join(', ')}], ${rows.weight ?? '1'}, ${nearestLabel(features, centers, k)}, ` +
     `kmeans_dmin ${fromClause(rows)} ORDER BY kmeans_dmin DESC LIMIT ${Math.trunc(count)}`
   );
 }
@@ -128,19 +156,21 @@ export function farthestRowsSql(rows: RowsSql, centers: string, count: number): 
 /** k-means||'s first candidate: the row of largest log(u)/w (Efraimidis & Spirakis). */
 export function weightedDrawSql(rows: RowsSql, key: number): string {
   const order = rows.weight === undefined ? uniform(rows, key) : `log(${uniform(rows, key)}) / ${rows.weight}`;
-  return `SELECT ${rows.point} ${fromClause(rows)} ORDER BY ${order} DESC LIMIT 1`;
+  return `SELECT ${pointOf(rows)} ${fromClause(rows)} ORDER BY ${order} DESC LIMIT 1`;
 }
 
-/** A k-means|| round: the rows with u < oversampling·w·d²/cost (d² to the nearest candidate). */
+/** A k-means|| round: the rows with u < oversampling·w·d²/cost (d² to the nearest of m candidates). */
 export function sampleRowsSql(
   rows: RowsSql,
-  candidates: string,
+  candidates: Float64Array,
+  m: number,
   round: { key: number; oversampling: number; cost: number },
 ): string {
-  const nearest = `arrayReduce('min', ${distances('kmeans_point', candidates)})`;
+  const features = featureList(rows, candidates.length / m);
+  const nearest = `arrayReduce('min', ${distanceArray(features, candidates, m)})`;
   const weighted = rows.weight === undefined ? nearest : `${rows.weight} * ${nearest}`;
   const condition =
     `${uniform(rows, round.key)} < ${floatLiteral(round.oversampling)} * ${weighted} / ` + floatLiteral(round.cost);
   // Ordered by the uniform: the shards' rows arrive in any order, the candidates must not.
-  return `SELECT ${rows.point} AS kmeans_point ${fromClause(rows, condition)} ORDER BY ${uniform(rows, round.key)}`;
+  return `SELECT [${features.join(', ')}] ${fromClause(rows, condition)} ORDER BY ${uniform(rows, round.key)}`;
 }

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KMeans, KMeansError } from '../../src/index';
 import { type ClickHouseClient, clickhouseLabelExpression, clickhouseSource } from '../../src/clickhouse';
-import { centersLiteral } from '../../src/clickhouse_sql';
-import { type ClickHouseCluster, clusterName, findOrInstallServer, startCluster } from './clickhouse_harness';
+import { explicitTermsLimit, floatLiteral } from '../../src/clickhouse_sql';
+import { type ClickHouseCluster, clusterName, findOrInstallServer, startTestCluster } from './clickhouse_harness';
 
 const command = findOrInstallServer();
 if (!command) console.warn('clickhouse-server is not installed (apt-get install clickhouse-server): skipping');
@@ -58,7 +58,7 @@ async function queryRows(sql: string): Promise<unknown[][]> {
 beforeAll(async () => {
   if (!command) return;
   // Small blocks: a cancelled query stops within one block (sleepEachRow sleeps a block at a time).
-  cluster = await startCluster(command, 2, { max_block_size: 100 });
+  cluster = await startTestCluster(command, 2, { max_block_size: 100 });
   client = cluster.servers[0]!.client;
   await onEveryServer(
     'CREATE TABLE points_local (id UInt32, x0 Float64, x1 Float64, x2 Float64, w Float64, ' +
@@ -110,8 +110,8 @@ describe.skipIf(!command)('clickhouseSource over a Distributed table of two shar
   it('the server reads the literals of the centers as the same float64 values', async () => {
     const values = Float64Array.from([0.1, 1 / 3, -0, 1e21, 1e-7, 1.7976931348623157e308, 5e-324, -1e-310, 123456.789]);
     const values2 = Float64Array.from([...values, ...values.map((value) => -value * 0.7)]);
-    const [[back]] = (await queryRows(`SELECT ${centersLiteral(values2, 2)}`)) as [[number[][]]];
-    expect(Float64Array.from(back.flat())).toEqual(values2);
+    const [[back]] = (await queryRows(`SELECT [${Array.from(values2, floatLiteral).join(', ')}]`)) as [[number[]]];
+    expect(Float64Array.from(back)).toEqual(values2);
   });
 
   it('fits as fit does from the same initial centers (float64 columns)', async () => {
@@ -176,6 +176,22 @@ describe.skipIf(!command)('clickhouseSource over a Distributed table of two shar
     expect(pushed.history.relocated[0]).toBe(1);
     expect(pushed.nIter).toBe(memory.nIter);
     expect(relativeError(pushed.clusterCenters.data, memory.clusterCenters.data)).toBeLessThan(1e-9);
+  });
+
+  it('many centers (k·d beyond the explicit terms): the same fit, the same labels in the cluster', async () => {
+    const many = 200;
+    expect(many * d).toBeGreaterThan(explicitTermsLimit);
+    const start = { data: Float64Array.from(rows.slice(0, many).flat()), rows: many, cols: d };
+    const memory = new KMeans({ nClusters: many, init: start, maxIter: 4 }).fit(rows);
+    const pushed = await new KMeans({ nClusters: many, init: start, maxIter: 4 }).fitSource(
+      clickhouseSource({ client, table: 'points', columns: ['x0', 'x1', 'x2'] }),
+    );
+    expect(pushed.nIter).toBe(memory.nIter);
+    expect(relativeError(pushed.clusterCenters.data, memory.clusterCenters.data)).toBeLessThan(1e-9);
+    expect(Math.abs(pushed.inertia - memory.inertia) / memory.inertia).toBeLessThan(1e-9);
+    const expression = clickhouseLabelExpression(memory, { columns: ['x0', 'x1', 'x2'] });
+    const labelled = (await queryRows(`SELECT ${expression} FROM points ORDER BY id`)) as [string][];
+    expect(Int32Array.from(labelled, ([label]) => Number(label))).toEqual(memory.labels);
   });
 
   it('clickhouseLabelExpression labels the rows in the cluster as predict does', async () => {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { centersLiteral, floatLiteral } from '../../src/clickhouse_sql';
+import { distanceArray, explicitTermsLimit, floatLiteral } from '../../src/clickhouse_sql';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -88,7 +88,14 @@ describe('float literals', () => {
       expect(literal).toMatch(/[.e]/);
       expect(Object.is(readLiteral(literal), value), literal).toBe(true);
     }
-    expect(centersLiteral(Float64Array.from([1, 2, 3, 4]), 2)).toBe('[[1.0, 2.0], [3.0, 4.0]]');
+    expect(distanceArray(['x', 'y'], [1, 2, -3, 0.5], 2)).toBe(
+      '[((x - 1.0) * (x - 1.0) + (y - 2.0) * (y - 2.0)), ((x - -3.0) * (x - -3.0) + (y - 0.5) * (y - 0.5))]',
+    );
+    // Beyond explicitTermsLimit terms: a lambda over the centers' literal, the columns read outside it.
+    const k = explicitTermsLimit + 1;
+    expect(distanceArray(['x'], new Float64Array(k).fill(1), k)).toBe(
+      `arrayMap((c, p) -> arraySum(arrayMap((a, b) -> (a - b) * (a - b), c, p)), [${Array(k).fill('[1.0]').join(', ')}], arrayResize([[x]], ${k}, [x]))`,
+    );
     expect(() => floatLiteral(NaN)).toThrow(expect.objectContaining({ code: 'ERR_KMEANS_NON_FINITE' }) as Error);
   });
 });
