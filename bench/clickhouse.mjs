@@ -73,7 +73,10 @@ try {
     console.log(`in ClickHouse, ${table.padEnd(10)}:        ${ms.toFixed(1)} ms per iteration`);
   }
   const pullMs = await timed(async () => {
-    const result = await clients[0].query({ query: `SELECT ${names.join(', ')} FROM two_shards`, format: 'JSONCompact' });
+    const result = await clients[0].query({
+      query: `SELECT ${names.join(', ')} FROM two_shards`,
+      format: 'JSONCompact',
+    });
     await result.json();
   });
   console.log(`pulling the rows into Node once:   ${pullMs.toFixed(1)} ms (JSONCompact over HTTP)`);
