@@ -138,9 +138,9 @@ export function assignPassSql(rows: RowsSql, centers: Float64Array, k: number): 
   const weighted = (value: string) => (rows.weight === undefined ? value : `${value} * ${rows.weight}`);
   const sums = `[${features.map((feature) => `sum(${weighted(feature)})`).join(', ')}]`;
   return (
-    `SELECT kmeans_label, count(), sum(${weight}), ${sums}, sum(kmeans_dmin * ${weight}), ` +
-    `sum(cityHash64(${hashedRow(rows)})) ${fromClause(rows)} ` +
-    `GROUP BY ${nearestLabel(features, centers, k)} ORDER BY kmeans_label`
+    `SELECT ${nearestLabel(features, centers, k)}, count(), sum(${weight}), ${sums}, ` +
+    `sum(kmeans_dmin * ${weight}), sum(cityHash64(${hashedRow(rows)})) ${fromClause(rows)} ` +
+    `GROUP BY kmeans_label ORDER BY kmeans_label`
   );
 }
 

@@ -32,6 +32,7 @@ export interface PushdownFitSettings {
 export function* pushdownStats(pushdown: Pushdown, signal: AbortSignal | undefined): Plan<PushdownStats> {
   const stats = yield* pushdownQuery((s) => pushdown.stats(s), signal);
   if (stats.rows === 0) throw new KMeansError('ERR_KMEANS_EMPTY_DATA', 'the source has no rows');
+  if (stats.cols === 0) throw new KMeansError('ERR_KMEANS_EMPTY_DATA', 'the source has no features');
   if (!(stats.totalWeight > 0) || !Number.isFinite(stats.totalWeight)) {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_WEIGHTS',

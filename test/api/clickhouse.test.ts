@@ -277,6 +277,13 @@ describe.skipIf(!command)('clickhouseSource over a Distributed table of two shar
       expect(model.nIter).toBeGreaterThan(0);
     });
 
+    it('no rows is ERR_KMEANS_EMPTY_DATA', async () => {
+      await rejects(
+        { client, table: 'points', columns: ['x0', 'x1', 'x2'], where: 'id > 1000000' },
+        'ERR_KMEANS_EMPTY_DATA',
+      );
+    });
+
     it('a bad SQL filter is ERR_KMEANS_SQL', async () => {
       await rejects(
         { client, table: 'points', columns: ['x0', 'x1', 'x2'], where: 'no_such_column > 1' },
