@@ -1,11 +1,13 @@
 // The kmeans-native/clickhouse entry point without a server: it loads with import and require,
-// loads without @clickhouse/client and says what to install, is not imported by the main entry,
-// and writes every float64 as a literal of the same value.
+// loads without @clickhouse/client and says what to install, takes that package's client (types),
+// is not imported by the main entry, and writes every float64 as a literal of the same value.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { ClickHouseClient as OfficialClient } from '@clickhouse/client';
 import { describe, expect, it } from 'vitest';
+import type { ClickHouseClient, ClickHouseClientLike } from '../../src/clickhouse';
 import { distanceArray, explicitTermsLimit, floatLiteral } from '../../src/clickhouse_sql';
 
 const root = path.join(__dirname, '..', '..');
@@ -46,6 +48,12 @@ describe('kmeans-native/clickhouse entry point', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("takes @clickhouse/client's client (checked by tsc)", () => {
+    const asSourceClient = (client: OfficialClient): ClickHouseClientLike => client;
+    const asConnected = (client: OfficialClient): ClickHouseClient => client;
+    expect([typeof asSourceClient, typeof asConnected]).toEqual(['function', 'function']);
   });
 
   it('is not imported by the main entry', () => {
