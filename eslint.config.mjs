@@ -23,7 +23,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^\\.\\./(?!index$|vq$|duckdb$)', message: 'import the public API: ../index, ../vq or ../duckdb' },
+            {
+              regex: '^\\.\\./(?!index$|vq$|duckdb$|clickhouse$)',
+              message: 'import the public API: ../index, ../vq, ../duckdb or ../clickhouse',
+            },
           ],
         },
       ],

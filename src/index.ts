@@ -19,7 +19,17 @@ export type { KMeansPlusPlusOptions } from './kmeans_plus_plus';
 export type { Seeding } from './seeding';
 export { KMeansError } from './errors';
 export { chunkSource } from './source';
-export type { DataSource, SourceChunk, WeightedChunk } from './source';
+export type {
+  DataSource,
+  Pushdown,
+  PushdownPass,
+  PushdownRows,
+  PushdownSource,
+  PushdownStats,
+  SampleRound,
+  SourceChunk,
+  WeightedChunk,
+} from './source';
 export type { SourceFitOptions } from './source_fit';
 export type { KMeansErrorCode, KMeansErrorDetails } from './errors';
 export { meanVariance } from './mean_variance';

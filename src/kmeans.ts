@@ -16,7 +16,8 @@ import {
   fitInputs,
   threadCount,
 } from './model_inputs';
-import type { DataSource } from './source';
+import { type DataSource, type PushdownSource, isPushdownSource } from './source';
+import { pushdownFitPlan } from './pushdown_fit';
 import {
   type SourceFitOptions,
   type SourceFitRun,
@@ -89,11 +90,18 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
    * `fit` on all the rows with the same init, whatever the chunk sizes. init must be explicit
    * centers or 'k-means||' (k-means++ would need k passes). `labels` stays empty (use
    * predictSource); the rows are never held whole. A source that throws, or gives a chunk of
-   * another width or dtype, rejects the call and leaves the model as it was.
+   * another width or dtype, rejects the call and leaves the model as it was. A PushdownSource
+   * (kmeans-native/clickhouse's) runs every pass as a query where its rows live, and agrees with
+   * `fit` within rounding.
    */
-  async fitSource(source: DataSource, options: SourceFitOptions = {}): Promise<this> {
+  async fitSource(source: DataSource | PushdownSource, options: SourceFitOptions = {}): Promise<this> {
     const callSite = new Error();
     const { signal, onProgress, boundsMemory } = sourceControls(options);
+    if (isPushdownSource(source)) {
+      const plan = pushdownFitPlan(source.pushdown, this.params, { signal, onProgress });
+      this.fitted = await runAsync(plan, callSite, { signal });
+      return this;
+    }
     const input = sourceInput(source, threadCount(this.params.threads));
     this.fitted = await runAsync(this.fitSourcePlan(input, onProgress, boundsMemory), callSite, { signal });
     return this;

@@ -51,7 +51,7 @@ export interface ParallelInitParams {
 export const extraRounds = 10;
 
 /** The candidates so far: their rows, in the order found. */
-interface Candidates {
+export interface Candidates {
   dtype: DType;
   d: number;
   m: number;
@@ -85,7 +85,7 @@ function* forEachRows(
 }
 
 /** An integer key in [0, 2^53) from the generator. */
-function drawKey(rng: Random): number {
+export function drawKey(rng: Random): number {
   return rng.nextUint32() * 0x20_0000 + (rng.nextUint32() >>> 11);
 }
 
@@ -163,7 +163,11 @@ function* candidateWeights(input: RowInput, candidates: Candidates, params: Para
 }
 
 /** Weighted k-means++ on the candidates that carry weight, completed with repeats if they are fewer than k. */
-function* chooseCenters(candidates: Candidates, weights: Float64Array, params: ParallelInitParams): Plan<Matrix> {
+export function* chooseCenters(
+  candidates: Candidates,
+  weights: Float64Array,
+  params: ParallelInitParams,
+): Plan<Matrix> {
   const { k, rng, threads } = params;
   const { d, dtype } = candidates;
   const kept: number[] = [];
