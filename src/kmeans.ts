@@ -22,6 +22,7 @@ import {
   type SourceFitOptions,
   type SourceFitRun,
   boundsBytesPerRow,
+  requireFitShape,
   sourceControls,
   sourceLloydRun,
   sourceStats,
@@ -234,18 +235,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
       );
     }
     const stats = yield* sourceStats(input, metric);
-    if (k > stats.rows) {
-      throw new KMeansError(
-        'ERR_KMEANS_TOO_FEW_SAMPLES',
-        `nClusters must be <= the number of samples: the source has ${stats.rows} rows, nClusters = ${k}`,
-      );
-    }
-    if (typeof init === 'object' && init.cols !== stats.cols) {
-      throw new KMeansError(
-        'ERR_KMEANS_SHAPE_MISMATCH',
-        `init must have one column per feature of the source: it has ${stats.cols} features, init has ${init.cols}`,
-      );
-    }
+    requireFitShape(init, k, stats);
     const threads = threadCount(this.params.threads);
     const explicitInit = typeof init === 'object' ? yield* metricRows(init, metric, threads, 'init') : undefined;
     const rng = new Random(this.params.seed ?? randomSeed());

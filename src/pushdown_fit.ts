@@ -16,7 +16,7 @@ import { Random, randomSeed } from './rng';
 import { type Plan, call } from './plan';
 import { pushdownQuery } from './pushdown_query';
 import type { Pushdown, PushdownStats } from './source';
-import type { SourceFitOptions, SourceFitRun } from './source_fit';
+import { type SourceFitOptions, type SourceFitRun, requireFitShape } from './source_fit';
 import type { IterationHistory } from './types';
 
 export interface PushdownFitSettings {
@@ -143,18 +143,7 @@ export function* pushdownFitPlan(
     );
   }
   const stats = yield* pushdownStats(pushdown, signal);
-  if (k > stats.rows) {
-    throw new KMeansError(
-      'ERR_KMEANS_TOO_FEW_SAMPLES',
-      `nClusters must be <= the number of samples: the source has ${stats.rows} rows, nClusters = ${k}`,
-    );
-  }
-  if (typeof init === 'object' && init.cols !== stats.cols) {
-    throw new KMeansError(
-      'ERR_KMEANS_SHAPE_MISMATCH',
-      `init must have one column per feature of the source: it has ${stats.cols} features, init has ${init.cols}`,
-    );
-  }
+  requireFitShape(init, k, stats);
   const rng = new Random(params.seed ?? randomSeed());
   const runs = typeof init === 'object' || params.nInit === 'auto' ? 1 : params.nInit;
   let best: SourceFitRun | undefined;

@@ -118,6 +118,22 @@ export interface SourceStats {
   totalWeight: number;
 }
 
+/** What a source must have for a fit of k clusters from `init`: k rows, and init's columns. */
+export function requireFitShape(init: unknown, k: number, stats: { rows: number; cols: number }): void {
+  if (k > stats.rows) {
+    throw new KMeansError(
+      'ERR_KMEANS_TOO_FEW_SAMPLES',
+      `nClusters must be <= the number of samples: the source has ${stats.rows} rows, nClusters = ${k}`,
+    );
+  }
+  if (typeof init === 'object' && init !== null && (init as Matrix).cols !== stats.cols) {
+    throw new KMeansError(
+      'ERR_KMEANS_SHAPE_MISMATCH',
+      `init must have one column per feature of the source: it has ${stats.cols} features, init has ${(init as Matrix).cols}`,
+    );
+  }
+}
+
 /** A piece as the kernels read it: unit rows for 'cosine'. */
 function* kernelRows(piece: RowPiece, metric: Metric): Plan<PreparedData> {
   return { ...piece.data, X: yield* metricRows(piece.data.X, metric, piece.data.threads) };

@@ -170,4 +170,13 @@ class Request {
   std::vector<Napi::Reference<Napi::Value>> keep_alive_;
 };
 
+// A typed array of exactly `count` elements of type U.
+template <typename U>
+bool array_of(Request& request, const char* key, int64_t count, U** out) {
+  size_t length = 0;
+  if (!request.typed_array(key, out, &length)) return false;
+  KMN_REQUIRE(request.env(), length == static_cast<size_t>(count), std::string(key) + " has the wrong length");
+  return true;
+}
+
 }  // namespace kmn::binding

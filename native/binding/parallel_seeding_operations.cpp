@@ -12,15 +12,6 @@
 namespace kmn::binding {
 namespace {
 
-// A typed array of exactly `count` elements of type U.
-template <typename U>
-bool array_of(Request& request, const char* key, int64_t count, U** out) {
-  size_t length = 0;
-  if (!request.typed_array(key, out, &length)) return false;
-  KMN_REQUIRE(request.env(), length == static_cast<size_t>(count), std::string(key) + " has the wrong length");
-  return true;
-}
-
 // candidates (m*d values, as x) and m.
 template <typename T>
 bool candidates_field(Request& request, int64_t d, int64_t* m, const T** candidates) {

@@ -6,15 +6,6 @@
 namespace kmn::binding {
 namespace {
 
-// A typed array of exactly `count` elements of type U.
-template <typename U>
-bool array_of(Request& request, const char* key, int64_t count, U** out) {
-  size_t length = 0;
-  if (!request.typed_array(key, out, &length)) return false;
-  KMN_REQUIRE(request.env(), length == static_cast<size_t>(count), std::string(key) + " has the wrong length");
-  return true;
-}
-
 bool state_field(Request& request, uint32_t** state) {
   return array_of(request, "state", Random::kStateWords, state);
 }

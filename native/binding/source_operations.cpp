@@ -16,15 +16,6 @@
 namespace kmn::binding {
 namespace {
 
-// A typed array of exactly `count` elements of type U.
-template <typename U>
-bool array_of(Request& request, const char* key, int64_t count, U** out) {
-  size_t length = 0;
-  if (!request.typed_array(key, out, &length)) return false;
-  KMN_REQUIRE(request.env(), length == static_cast<size_t>(count), std::string(key) + " has the wrong length");
-  return true;
-}
-
 template <typename U>
 bool const_array_of(Request& request, const char* key, int64_t count, const U** out) {
   U* writable = nullptr;
