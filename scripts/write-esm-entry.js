@@ -1,13 +1,13 @@
 'use strict';
 // Writes the ES module entries (dist/index.mjs, dist/vq.mjs, dist/duckdb.mjs,
-// dist/clickhouse.mjs): each re-exports its CommonJS
+// dist/clickhouse.mjs, dist/metrics.mjs): each re-exports its CommonJS
 // build by name, so `import { KMeans } from 'kmeans-native'` and `require('kmeans-native')`
 // share one instance.
 const fs = require('node:fs');
 const path = require('node:path');
 
 const dist = path.join(__dirname, '..', 'dist');
-for (const entry of ['index', 'vq', 'duckdb', 'clickhouse']) {
+for (const entry of ['index', 'vq', 'duckdb', 'clickhouse', 'metrics']) {
   const names = Object.keys(require(path.join(dist, `${entry}.js`))).filter((name) => name !== '__esModule');
   const source =
     `import cjs from './${entry}.js';\n\n` +

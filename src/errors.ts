@@ -7,6 +7,8 @@ export type KMeansErrorCode =
   | 'ERR_KMEANS_INVALID_OPTION'
   /** The data is not a matrix: ragged rows, wrong length, not numbers, a wrong container. */
   | 'ERR_KMEANS_INVALID_DATA'
+  /** Cluster labels given to a metric are not a flat array of integers or strings, or their length differs from X's rows. */
+  | 'ERR_KMEANS_INVALID_LABELS'
   /** The data has no rows or no columns. */
   | 'ERR_KMEANS_EMPTY_DATA'
   /** The data holds NaN or ±Infinity. */

@@ -38,6 +38,8 @@ export type { Algorithm, AlgorithmName } from './algorithms';
 export type { InitMethod, KMeansOptions, ResolvedKMeansOptions } from './options';
 /** scipy.cluster.vq's functions, also importable from 'kmeans-native/vq'. */
 export * as vq from './vq';
+/** Clustering quality and label-agreement scores (scikit-learn's sklearn.metrics), also importable from 'kmeans-native/metrics'. */
+export * as metrics from './metrics';
 
 /** How the native core was built, what it runs on this CPU, and the algorithms it has. */
 export function info(): { simd: string; openmp: boolean; maxThreads: number; algorithms: AlgorithmName[] } {

@@ -3,7 +3,7 @@
  */
 import { Float64, Table, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { KMeans, vq } from '../../src/index';
+import { KMeans, metrics, vq } from '../../src/index';
 import type { KMeansErrorCode } from '../../src/index';
 import { X, expectKMeansError, fitted } from './validation_helpers';
 
@@ -32,6 +32,7 @@ describe('error codes', () => {
   const triggers: Record<Exclude<KMeansErrorCode, Exempt>, () => unknown> = {
     ERR_KMEANS_INVALID_OPTION: () => new KMeans({ nClusters: 0 }),
     ERR_KMEANS_INVALID_DATA: () => new KMeans().fit([[1, 2], [3]]),
+    ERR_KMEANS_INVALID_LABELS: () => metrics.contingencyMatrix([0, 1], [0]),
     ERR_KMEANS_EMPTY_DATA: () => new KMeans().fit([]),
     ERR_KMEANS_NON_FINITE: () => new KMeans().fit([[NaN]]),
     ERR_KMEANS_NULL_VALUE: () =>

@@ -1,0 +1,6 @@
+/**
+ * Clustering quality scores, with scikit-learn 1.2's definitions (sklearn.metrics) in camelCase.
+ * Also the main entry's `metrics` namespace.
+ */
+export type { Labels } from './metrics/labels';
+export { contingencyMatrix } from './metrics/contingency';
