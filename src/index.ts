@@ -45,3 +45,12 @@ export * as metrics from './metrics';
 export function info(): { simd: string; openmp: boolean; maxThreads: number; algorithms: AlgorithmName[] } {
   return native().info();
 }
+export { chooseK, chooseKAsync } from './choose_k';
+export type {
+  ChooseKAsyncOptions,
+  ChooseKCriterion,
+  ChooseKOptions,
+  ChooseKProgress,
+  ChooseKResult,
+  ChooseKRow,
+} from './choose_k';

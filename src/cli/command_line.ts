@@ -14,6 +14,7 @@ export class UsageError extends Error {
 export const usage = `Usage:
   kmeans-native fit DATA [-k 8] [options]      cluster the rows of DATA
   kmeans-native predict MODEL DATA [options]   label the rows of DATA with a saved model
+  kmeans-native choose-k DATA --k 2..12 [options]  score every k of a range, recommend one
   (with --sql QUERY instead of DATA: the rows of a DuckDB query)
 
 DATA is a CSV or TSV file (with or without a header line), NDJSON (a JSON array or object of
@@ -50,6 +51,14 @@ fit:
                        --algorithm, --max-iter and --tol do not apply
   --batch-size N       rows per mini-batch (default 1024)
 
+choose-k (also takes fit's --algorithm, --init, --n-init, --max-iter, --tol, --seed,
+  --threads and --metric):
+  --k A..B             the range of k to try, e.g. 2..12 (-k A..B too)
+  --gap                also compute the gap statistic (fits every k on 10 uniform reference sets)
+  --json               print the table as JSON: per k inertia, silhouette, Calinski-Harabasz,
+                       Davies-Bouldin (and gap), and the k each criterion recommends
+  --plot FILE          draw the curves as SVG, the recommended k marked
+
 Output (fit and predict):
   --labels FILE        write each row's cluster as CSV (predict: default standard output)
   --plot FILE          write an SVG scatter plot of the clusters (the first two principal
@@ -62,6 +71,9 @@ Output (fit and predict):
 
 const options = {
   clusters: { type: 'string', short: 'k' },
+  k: { type: 'string' },
+  gap: { type: 'boolean' },
+  json: { type: 'boolean' },
   algorithm: { type: 'string' },
   init: { type: 'string' },
   'n-init': { type: 'string' },

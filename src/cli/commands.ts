@@ -1,6 +1,7 @@
 /**
- * The two commands: fit clusters a data file (or query), predict labels one with a saved model,
- * reading it a chunk at a time. fit --stream and --mini-batch are in stream_commands.ts.
+ * fit clusters a data file (or query), predict labels one with a saved model, reading it a chunk
+ * at a time. fit --stream and --mini-batch are in stream_commands.ts, choose-k in
+ * choose_k_command.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,6 +23,8 @@ import type { Table } from './table';
 
 export async function fitCommand(operands: string[], values: Values): Promise<number> {
   const input = dataInput(operands, values, 'fit takes one data file: kmeans-native fit DATA [-k N] [options]');
+  if (values.k !== undefined) throw new UsageError("--k is choose-k's range: fit takes -k N or --clusters N");
+  rejectOptions(values, 'fit', ['gap', 'json']);
   if (values.stream || values['mini-batch']) return fitStreamCommand(input, values);
   if (values['batch-size'] !== undefined) throw new UsageError('--batch-size applies to fit --mini-batch only');
   if (values['bounds-memory'] !== undefined) throw new UsageError('--bounds-memory applies to fit --stream only');
@@ -93,6 +96,9 @@ export async function predictCommand(operands: string[], values: Values): Promis
     'mini-batch',
     'batch-size',
     'bounds-memory',
+    'k',
+    'gap',
+    'json',
   ]);
   const labelsTo = values.labels ?? '-';
   const targets = [
@@ -124,7 +130,7 @@ export async function predictCommand(operands: string[], values: Values): Promis
   return 0;
 }
 
-function matrixOf({ data, rows, cols }: Table): Matrix {
+export function matrixOf({ data, rows, cols }: Table): Matrix {
   return { data, rows, cols };
 }
 
@@ -154,7 +160,7 @@ function readModel(file: string): { model: KMeans | MiniBatchKMeans; featureName
 }
 
 /** The whole input as one table. */
-async function readData(input: DataInput, values: Values): Promise<Table> {
+export async function readData(input: DataInput, values: Values): Promise<Table> {
   const options = readOptions(values, undefined);
   if ('file' in input) return readDataFile(input.file, options);
   const stream = await duckdbRows('query', input.sql, { spec: options.columns }, options.dtype);

@@ -1,6 +1,6 @@
 /**
  * The kmeans-native command: `fit` clusters a data file (and can save the model, the labels and
- * a plot), `predict` labels a data file with a saved model. Exit codes: 0 done, 2 bad usage or
+ * a plot), `predict` labels a data file with a saved model, `choose-k` scores a range of k. Exit codes: 0 done, 2 bad usage or
  * bad input (one line on stderr naming the file, the place and the problem), 130 interrupted,
  * 1 anything unexpected.
  */
@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AbortError, KMeansError } from '../index';
 import { UsageError, parseCommandLine, usage } from './command_line';
+import { chooseKCommand } from './choose_k_command';
 import { fitCommand, predictCommand } from './commands';
 import { DataFileError } from './data_error';
 
@@ -27,10 +28,11 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<numb
     }
     if (command === 'fit') return await fitCommand(operands, values);
     if (command === 'predict') return await predictCommand(operands, values);
+    if (command === 'choose-k') return await chooseKCommand(operands, values);
     throw new UsageError(
       command === undefined
-        ? 'no command given: fit or predict (see kmeans-native --help)'
-        : `unknown command "${command}": fit or predict`,
+        ? 'no command given: fit, predict or choose-k (see kmeans-native --help)'
+        : `unknown command "${command}": fit, predict or choose-k`,
     );
   } catch (error) {
     return report(error);

@@ -5,6 +5,7 @@
  */
 import { principalAxes } from './principal_axes';
 import { sampleRows } from './row_sample';
+import { type Scale, escape, linearScale, tickText } from './svg_scale';
 
 export interface ScatterInput {
   /** Row-major n×d data and its labels. */
@@ -163,35 +164,6 @@ function legend(sizes: number[], k: number): string[] {
   return out;
 }
 
-interface Scale {
-  at(value: number): number;
-  ticks: number[];
-}
-
-/** Maps [min, max] of the values (with a margin) onto [from, to]; ticks at 1, 2 or 5 × 10^n. */
-function linearScale(values: number[], from: number, to: number): Scale {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const value of values) {
-    min = Math.min(min, value);
-    max = Math.max(max, value);
-  }
-  if (!(max > min)) {
-    min -= 1;
-    max += 1;
-  }
-  const margin = (max - min) * 0.04;
-  min -= margin;
-  max += margin;
-  const rough = (max - min) / 7;
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const stepSize = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
-  const ticks: number[] = [];
-  for (let t = Math.ceil(min / stepSize) * stepSize; t <= max; t += stepSize)
-    ticks.push(Math.abs(t) < stepSize * 1e-9 ? 0 : t);
-  return { at: (value) => from + ((value - min) / (max - min)) * (to - from), ticks };
-}
-
 function axes(xScale: Scale, yScale: Scale, xLabel: string, yLabel: string): string[] {
   const out = [`<g stroke="#e4e4e4">`];
   for (const t of xScale.ticks)
@@ -219,21 +191,4 @@ function axes(xScale: Scale, yScale: Scale, xLabel: string, yLabel: string): str
     `<text transform="translate(${plot.left - 52},${middleY}) rotate(-90)" text-anchor="middle" font-size="13">${escape(yLabel)}</text>`,
   );
   return out;
-}
-
-function tickText(value: number): string {
-  return escape(Number(value.toPrecision(6)).toString());
-}
-
-/** Text for SVG: markup characters escaped, characters XML does not allow replaced by U+FFFD. */
-function escape(text: string): string {
-  return (
-    text
-      // eslint-disable-next-line no-control-regex -- control characters are what it matches
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-  );
 }

@@ -176,8 +176,8 @@ describe('kmeans-native predict', () => {
 
 describe('usage and input errors: one line on stderr, exit code 2', () => {
   const cases: [string, string[], RegExp][] = [
-    ['no command', [], /^kmeans-native: no command given: fit or predict \(see kmeans-native --help\)\n$/],
-    ['unknown command', ['cluster', iris], /^kmeans-native: unknown command "cluster": fit or predict\n$/],
+    ['no command', [], /^kmeans-native: no command given: fit, predict or choose-k \(see kmeans-native --help\)\n$/],
+    ['unknown command', ['cluster', iris], /^kmeans-native: unknown command "cluster": fit, predict or choose-k\n$/],
     [
       'unknown option',
       ['fit', iris, '--clusters-count', '3'],
