@@ -50,6 +50,26 @@ describe('kmeans-native/vq entry point', () => {
   });
 });
 
+describe('kmeans-native/metrics entry point', () => {
+  it("works with import and require, and is the main entry's metrics namespace", () => {
+    const esm = node(
+      "import { contingencyMatrix } from 'kmeans-native/metrics'; import { metrics } from 'kmeans-native';" +
+        "console.log(JSON.stringify({ table: contingencyMatrix(['a', 'b', 'b'], [1, 1, 0]), same: metrics.contingencyMatrix === contingencyMatrix }));",
+      {},
+      'module',
+    );
+    expect(JSON.parse(esm)).toEqual({
+      table: [
+        [0, 1],
+        [1, 1],
+      ],
+      same: true,
+    });
+    const cjs = node("console.log(typeof require('kmeans-native/metrics').contingencyMatrix)");
+    expect(cjs.trim()).toBe('function');
+  });
+});
+
 describe('instruction-set variants', () => {
   // The same fit under each kernel variant this CPU supports: labels, centers, inertia (each
   // iteration's too) and k-means++ choices must agree bit for bit (the portable variant runs on
