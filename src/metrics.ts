@@ -4,3 +4,19 @@
  */
 export type { Labels } from './metrics/labels';
 export { contingencyMatrix } from './metrics/contingency';
+export { adjustedRandScore, fowlkesMallowsScore, randScore } from './metrics/pair_counting';
+export {
+  adjustedMutualInfoScore,
+  mutualInfoScore,
+  normalizedMutualInfoScore,
+  type AverageMethod,
+  type MutualInfoOptions,
+} from './metrics/information';
+export {
+  completenessScore,
+  homogeneityCompletenessVMeasure,
+  homogeneityScore,
+  vMeasureScore,
+  type HomogeneityCompletenessVMeasure,
+  type VMeasureOptions,
+} from './metrics/v_measure';
