@@ -1,0 +1,274 @@
+/**
+ * BisectingKMeans's plans (scikit-learn 1.2's algorithm): the fit, which starts from one
+ * cluster of all the rows and splits a leaf with a 2-means fit (the native KMeans fit on that
+ * leaf's rows, gathered into a compact matrix) until there are nClusters leaves; and predict,
+ * which walks each row down the tree to the nearer of the two child centers at every split.
+ */
+import type { FloatArray } from './binding';
+import type { ResolvedBisectingKMeansOptions } from './bisecting_options';
+import { type NodeState, finalLeaves, leafCenters } from './bisecting_tree';
+import { gatherRows } from './data_matrix';
+import { KMeansError } from './errors';
+import type { FittedState } from './estimator';
+import { type DataMatrix, allocate, asDType, dataDType } from './matrix';
+import { inertiaFor, metricRows } from './metric';
+import { type PreparedData, dataRequest } from './model_inputs';
+import { resolveMixedPrecision } from './options';
+import { type Plan, call } from './plan';
+import { Random, randomSeed } from './rng';
+import { defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
+
+export interface BisectingState extends FittedState {
+  /** The tree, nodes in the order they were made (bisecting_tree.ts). */
+  nodes: NodeState[];
+}
+
+/** A node while the fit runs: the model's node, and its rows while it is a leaf. */
+interface Growing {
+  node: NodeState;
+  rows: Int32Array | null;
+  /** Rows of positive weight: a leaf with fewer than two cannot be split. */
+  positive: number;
+}
+
+export function* bisectingFitPlan(
+  params: ResolvedBisectingKMeansOptions,
+  prepared: PreparedData,
+): Plan<BisectingState> {
+  const { nClusters: k, metric } = params;
+  requirePositiveSamples(prepared.sampleWeight, k);
+  const data = { ...prepared, X: yield* metricRows(prepared.X, metric, prepared.threads) };
+  const n = data.X.rows;
+  const rng = new Random(params.seed ?? randomSeed());
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const grown: Growing[] = [{ ...(yield* rootNode(data, metric === 'cosine')), rows: all }];
+  const leaves = [0];
+  let nIter = 0;
+  for (let bisection = 0; bisection < k - 1; bisection++) {
+    const at = leafToSplit(leaves, grown, params.bisectingStrategy);
+    const parent = grown[leaves[at]!]!;
+    const split = yield* bisect(data, parent.rows!, params, rng);
+    nIter += split.nIter;
+    const first = grown.length;
+    parent.node.children = [first, first + 1];
+    parent.rows = null;
+    for (const child of split.children) grown.push({ ...child, node: { ...child.node, parent: leaves[at]! } });
+    leaves.splice(at, 1, first, first + 1);
+  }
+
+  const nodes = grown.map(({ node }) => node);
+  const labels = new Int32Array(n);
+  finalLeaves(nodes).forEach((id, label) => {
+    for (const row of grown[id]!.rows!) labels[row] = label;
+  });
+  const clusterCenters = leafCenters(nodes);
+  const inertia = yield* call('inertia', { ...dataRequest(data), labels, centers: clusterCenters.data, k, base: 0 });
+  return { clusterCenters, labels, inertia: inertiaFor(metric, inertia), nIter, nodes };
+}
+
+/**
+ * scikit-learn's choice: the leaf of largest weighted inertia, or of most rows; the first in
+ * leaf order on a tie. Leaves with fewer than two rows of positive weight cannot be split and
+ * are passed over (nClusters <= rows of positive weight leaves one that can).
+ */
+function leafToSplit(
+  leaves: number[],
+  grown: Growing[],
+  strategy: ResolvedBisectingKMeansOptions['bisectingStrategy'],
+) {
+  let best = -1;
+  let bestScore = -Infinity;
+  leaves.forEach((id, at) => {
+    const { node, positive } = grown[id]!;
+    const score = strategy === 'biggest_inertia' ? node.inertia : node.size;
+    if (positive >= 2 && score > bestScore) [best, bestScore] = [at, score];
+  });
+  if (best < 0) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no leaf of two or more samples was left to split');
+  return best;
+}
+
+/** The root: all the rows, their weighted mean (scaled to unit length for cosine) and its inertia. */
+function* rootNode(data: PreparedData, spherical: boolean): Plan<Omit<Growing, 'rows'>> {
+  const { X, sampleWeight } = data;
+  const n = X.rows;
+  const labels = new Int32Array(n);
+  const center = allocate(dataDType(X), X.cols);
+  const weights = new Float64Array(1);
+  yield* call('clusterMeans', { ...dataRequest(data), labels, k: 1, centers: center, weights });
+  if (spherical) toUnitLength(center, X);
+  const inertia = yield* call('inertia', { ...dataRequest(data), labels, centers: center, k: 1, base: 0 });
+  const node: NodeState = { parent: -1, children: null, center, size: n, weight: weights[0]!, inertia };
+  return { node, positive: positiveCount(sampleWeight, n) };
+}
+
+/** Scales a mean of unit rows to unit length; a mean of length zero becomes the first row. */
+function toUnitLength(center: FloatArray, X: DataMatrix): void {
+  let squared = 0;
+  for (const value of center) squared += value * value;
+  const length = Math.sqrt(squared);
+  if (length > 0) for (let f = 0; f < center.length; f++) center[f] = center[f]! / length;
+  else center.set(gatherRows(X, [0]).data);
+}
+
+/** A cluster of a bisection, before it is attached to the tree. */
+interface Child extends Omit<Growing, 'node'> {
+  node: Omit<NodeState, 'parent'>;
+  rows: Int32Array;
+}
+
+interface Split {
+  children: Child[];
+  nIter: number;
+}
+
+/**
+ * One bisection, scikit-learn's _bisect: nInit 2-means runs on the leaf's rows, seeded from the
+ * fit's one generator; a run replaces the best only if its inertia is lower by more than a
+ * relative 1e-6. Then each cluster's rows, count, weight and inertia.
+ */
+function* bisect(
+  data: PreparedData,
+  rows: Int32Array,
+  params: ResolvedBisectingKMeansOptions,
+  rng: Random,
+): Plan<Split> {
+  const whole = rows.length === data.X.rows;
+  const weights = data.sampleWeight;
+  const leaf: PreparedData = whole
+    ? data
+    : {
+        X: gatherRows(data.X, rows),
+        sampleWeight: weights && Float64Array.from(rows, (row) => weights[row]!),
+        threads: data.threads,
+      };
+  const means = new Float64Array(leaf.X.cols);
+  yield* call('columnStats', { ...dataRequest(leaf), means });
+  const context = { X: leaf.X, k: 2, sampleWeight: leaf.sampleWeight, rng, threads: leaf.threads, means };
+  const dtype = dataDType(leaf.X);
+
+  let best: { centers: FloatArray; labels: Int32Array; inertia: number; nIter: number } | undefined;
+  for (let run = 0; run < params.nInit; run++) {
+    const seeding =
+      params.init === 'random' ? yield* randomRows(context) : yield* plusPlusPlan(context, defaultLocalTrials(2));
+    const centers = seeding.centers.data;
+    const labels = new Int32Array(leaf.X.rows);
+    const result = yield* call('fit', {
+      ...dataRequest(leaf),
+      centers,
+      k: 2,
+      labels,
+      maxIter: params.maxIter,
+      tol: params.tol,
+      algorithm: params.algorithm,
+      mixedPrecision: resolveMixedPrecision(params.mixedPrecision, dtype),
+      spherical: params.metric === 'cosine',
+    });
+    if (!best || result.inertia < best.inertia * (1 - 1e-6))
+      best = { centers, labels, inertia: result.inertia, nIter: result.nIter };
+  }
+  if (!best) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no 2-means run was made');
+
+  const d = leaf.X.cols;
+  const children: Child[] = [];
+  for (const cluster of [0, 1]) {
+    const own = new Float64Array(rows.length);
+    let size = 0;
+    let positive = 0;
+    for (let i = 0; i < rows.length; i++) {
+      if (best.labels[i] !== cluster) continue;
+      own[i] = leaf.sampleWeight ? leaf.sampleWeight[i]! : 1;
+      size++;
+      if (own[i]! > 0) positive++;
+    }
+    const memberRows = new Int32Array(size);
+    for (let i = 0, j = 0; i < rows.length; i++) if (best.labels[i] === cluster) memberRows[j++] = rows[i]!;
+    // The cluster's inertia: the other cluster's rows weigh nothing.
+    const inertia = yield* call('inertia', {
+      ...dataRequest({ ...leaf, sampleWeight: own }),
+      labels: best.labels,
+      centers: best.centers,
+      k: 2,
+      base: 0,
+    });
+    const weight = own.reduce((sum, w) => sum + w, 0);
+    const center = best.centers.slice(cluster * d, (cluster + 1) * d);
+    children.push({ node: { children: null, center, size, weight, inertia }, rows: memberRows, positive });
+  }
+  return { children, nIter: best.nIter };
+}
+
+/** Rows of positive weight (all of them without sampleWeight). */
+function positiveCount(sampleWeight: Float64Array | null, n: number): number {
+  if (!sampleWeight) return n;
+  let positive = 0;
+  for (const w of sampleWeight) if (w > 0) positive++;
+  return positive;
+}
+
+/** nClusters leaves need at least nClusters rows of positive weight. */
+function requirePositiveSamples(sampleWeight: Float64Array | null, k: number): void {
+  const positive = positiveCount(sampleWeight, sampleWeight?.length ?? 0);
+  if (sampleWeight && positive < k) {
+    throw new KMeansError(
+      'ERR_KMEANS_TOO_FEW_SAMPLES',
+      `nClusters must be <= the number of samples with positive weight: ${positive} samples, nClusters = ${k}`,
+    );
+  }
+}
+
+/**
+ * scikit-learn's predict (_predict_recursive): at every split, each row that reached the node
+ * goes to the nearer of its two children's centers (the first on an exact tie), down to a leaf.
+ * That is not always the nearest leaf center, which score and transform use.
+ */
+export function* treePredictPlan(
+  nodes: readonly NodeState[],
+  prepared: PreparedData,
+  params: Pick<ResolvedBisectingKMeansOptions, 'metric' | 'mixedPrecision'>,
+): Plan<Int32Array> {
+  const data = { ...prepared, X: yield* metricRows(prepared.X, params.metric, prepared.threads) };
+  const dtype = dataDType(data.X);
+  const labelOf = new Int32Array(nodes.length).fill(-1);
+  finalLeaves(nodes).forEach((id, label) => (labelOf[id] = label));
+  const labels = new Int32Array(data.X.rows);
+  const all = Int32Array.from({ length: data.X.rows }, (_, i) => i);
+  const pending: { id: number; rows: Int32Array; sub: PreparedData }[] = [{ id: 0, rows: all, sub: data }];
+  while (pending.length > 0) {
+    const { id, rows, sub } = pending.pop()!;
+    const children = nodes[id]!.children;
+    if (!children) {
+      for (const row of rows) labels[row] = labelOf[id]!;
+      continue;
+    }
+    const d = data.X.cols;
+    const pair = { data: allocate(dtype, 2 * d), rows: 2, cols: d };
+    children.forEach((child, side) =>
+      pair.data.set(asDType(matrixOf(nodes[child]!.center), dtype, 'clusterCenters').data, side * d),
+    );
+    const side = new Int32Array(rows.length);
+    const mixedPrecision = resolveMixedPrecision(params.mixedPrecision, dtype);
+    yield* call('assign', { ...dataRequest(sub), centers: pair.data, k: 2, labels: side, mixedPrecision });
+    children.forEach((child, which) => {
+      const local = indicesOf(side, which);
+      if (local.length === 0) return;
+      const childRows = local.map((i) => rows[i]!);
+      const isLeaf = nodes[child]!.children === null;
+      // A leaf needs no rows, only their indices.
+      const childData = isLeaf ? sub : { X: gatherRows(sub.X, local), sampleWeight: null, threads: sub.threads };
+      pending.push({ id: child, rows: childRows, sub: childData });
+    });
+  }
+  return labels;
+}
+
+function matrixOf(center: FloatArray) {
+  return { data: center, rows: 1, cols: center.length };
+}
+
+function indicesOf(side: Int32Array, which: number): Int32Array {
+  let count = 0;
+  for (const s of side) if (s === which) count++;
+  const out = new Int32Array(count);
+  for (let i = 0, j = 0; i < side.length; i++) if (side[i] === which) out[j++] = i;
+  return out;
+}
