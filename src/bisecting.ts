@@ -5,7 +5,8 @@
  * (bisecting_tree.ts) and the clustering of every level of it (labelsAt, centersAt).
  */
 import type { FloatArray } from './binding';
-import { type BisectingState, bisectingFitPlan, treePredictPlan } from './bisecting_fit';
+import { type BisectingState, bisectingFitPlan } from './bisecting_fit';
+import { treePredictPlan } from './bisecting_predict';
 import { decodeTree, encodeTree } from './bisecting_file';
 import {
   type BisectingKMeansOptions,

@@ -1,8 +1,7 @@
 /**
- * BisectingKMeans's plans (scikit-learn 1.2's algorithm): the fit, which starts from one
- * cluster of all the rows and splits a leaf with a 2-means fit (the native KMeans fit on that
- * leaf's rows, gathered into a compact matrix) until there are nClusters leaves; and predict,
- * which walks each row down the tree to the nearer of the two child centers at every split.
+ * BisectingKMeans's fit (scikit-learn 1.2's algorithm): it starts from one cluster of all the
+ * rows and splits a leaf with a 2-means fit (the native KMeans fit on that leaf's rows, gathered
+ * into a compact matrix) until there are nClusters leaves.
  */
 import type { FloatArray } from './binding';
 import type { ResolvedBisectingKMeansOptions } from './bisecting_options';
@@ -10,7 +9,7 @@ import { type NodeState, finalLeaves, leafCenters } from './bisecting_tree';
 import { gatherRows } from './data_matrix';
 import { KMeansError } from './errors';
 import type { FittedState } from './estimator';
-import { type DataMatrix, allocate, asDType, dataDType } from './matrix';
+import { type DataMatrix, allocate, dataDType } from './matrix';
 import { inertiaFor, metricRows } from './metric';
 import { type PreparedData, dataRequest } from './model_inputs';
 import { resolveMixedPrecision } from './options';
@@ -61,6 +60,7 @@ export function* bisectingFitPlan(
   finalLeaves(nodes).forEach((id, label) => {
     for (const row of grown[id]!.rows!) labels[row] = label;
   });
+  warnEmptyLeaves(nodes);
   const clusterCenters = leafCenters(nodes);
   const inertia = yield* call('inertia', { ...dataRequest(data), labels, centers: clusterCenters.data, k, base: 0 });
   return { clusterCenters, labels, inertia: inertiaFor(metric, inertia), nIter, nodes };
@@ -197,6 +197,18 @@ function* bisect(
   return { children, nIter: best.nIter };
 }
 
+/** As KMeans's ConvergenceWarning: a bisection of duplicate points can leave a leaf empty. */
+function warnEmptyLeaves(nodes: readonly NodeState[]): void {
+  const leaves = finalLeaves(nodes);
+  const distinct = leaves.filter((id) => nodes[id]!.size > 0).length;
+  if (distinct < leaves.length) {
+    process.emitWarning(
+      `Number of distinct clusters (${distinct}) found smaller than nClusters (${leaves.length}). Possibly due to duplicate points in X.`,
+      { type: 'ConvergenceWarning', code: 'KMEANS_FEWER_DISTINCT_CLUSTERS' },
+    );
+  }
+}
+
 /** Rows of positive weight (all of them without sampleWeight). */
 function positiveCount(sampleWeight: Float64Array | null, n: number): number {
   if (!sampleWeight) return n;
@@ -214,61 +226,4 @@ function requirePositiveSamples(sampleWeight: Float64Array | null, k: number): v
       `nClusters must be <= the number of samples with positive weight: ${positive} samples, nClusters = ${k}`,
     );
   }
-}
-
-/**
- * scikit-learn's predict (_predict_recursive): at every split, each row that reached the node
- * goes to the nearer of its two children's centers (the first on an exact tie), down to a leaf.
- * That is not always the nearest leaf center, which score and transform use.
- */
-export function* treePredictPlan(
-  nodes: readonly NodeState[],
-  prepared: PreparedData,
-  params: Pick<ResolvedBisectingKMeansOptions, 'metric' | 'mixedPrecision'>,
-): Plan<Int32Array> {
-  const data = { ...prepared, X: yield* metricRows(prepared.X, params.metric, prepared.threads) };
-  const dtype = dataDType(data.X);
-  const labelOf = new Int32Array(nodes.length).fill(-1);
-  finalLeaves(nodes).forEach((id, label) => (labelOf[id] = label));
-  const labels = new Int32Array(data.X.rows);
-  const all = Int32Array.from({ length: data.X.rows }, (_, i) => i);
-  const pending: { id: number; rows: Int32Array; sub: PreparedData }[] = [{ id: 0, rows: all, sub: data }];
-  while (pending.length > 0) {
-    const { id, rows, sub } = pending.pop()!;
-    const children = nodes[id]!.children;
-    if (!children) {
-      for (const row of rows) labels[row] = labelOf[id]!;
-      continue;
-    }
-    const d = data.X.cols;
-    const pair = { data: allocate(dtype, 2 * d), rows: 2, cols: d };
-    children.forEach((child, side) =>
-      pair.data.set(asDType(matrixOf(nodes[child]!.center), dtype, 'clusterCenters').data, side * d),
-    );
-    const side = new Int32Array(rows.length);
-    const mixedPrecision = resolveMixedPrecision(params.mixedPrecision, dtype);
-    yield* call('assign', { ...dataRequest(sub), centers: pair.data, k: 2, labels: side, mixedPrecision });
-    children.forEach((child, which) => {
-      const local = indicesOf(side, which);
-      if (local.length === 0) return;
-      const childRows = local.map((i) => rows[i]!);
-      const isLeaf = nodes[child]!.children === null;
-      // A leaf needs no rows, only their indices.
-      const childData = isLeaf ? sub : { X: gatherRows(sub.X, local), sampleWeight: null, threads: sub.threads };
-      pending.push({ id: child, rows: childRows, sub: childData });
-    });
-  }
-  return labels;
-}
-
-function matrixOf(center: FloatArray) {
-  return { data: center, rows: 1, cols: center.length };
-}
-
-function indicesOf(side: Int32Array, which: number): Int32Array {
-  let count = 0;
-  for (const s of side) if (s === which) count++;
-  const out = new Int32Array(count);
-  for (let i = 0, j = 0; i < side.length; i++) if (side[i] === which) out[j++] = i;
-  return out;
 }
