@@ -55,7 +55,8 @@ export function* bisectingFitPlan(
     leaves.splice(at, 1, first, first + 1);
   }
 
-  const nodes = grown.map(({ node }) => node);
+  // The kernels' inertia is of unit rows for cosine: the metric's is half of it.
+  const nodes = grown.map(({ node }) => ({ ...node, inertia: inertiaFor(metric, node.inertia) }));
   const labels = new Int32Array(n);
   finalLeaves(nodes).forEach((id, label) => {
     for (const row of grown[id]!.rows!) labels[row] = label;
