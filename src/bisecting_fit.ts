@@ -39,7 +39,7 @@ export function* bisectingFitPlan(
   const data = { ...prepared, X: yield* metricRows(prepared.X, metric, prepared.threads) };
   const n = data.X.rows;
   const rng = new Random(params.seed ?? randomSeed());
-  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const all = allRows(n);
   const grown: Growing[] = [{ ...(yield* rootNode(data, metric === 'cosine')), rows: all }];
   const leaves = [0];
   let nIter = 0;
@@ -57,10 +57,10 @@ export function* bisectingFitPlan(
 
   // The kernels' inertia is of unit rows for cosine: the metric's is half of it.
   const nodes = grown.map(({ node }) => ({ ...node, inertia: inertiaFor(metric, node.inertia) }));
-  const labels = new Int32Array(n);
-  finalLeaves(nodes).forEach((id, label) => {
-    for (const row of grown[id]!.rows!) labels[row] = label;
-  });
+  const labels = leafLabels(
+    finalLeaves(nodes).map((id) => grown[id]!.rows!),
+    n,
+  );
   warnEmptyLeaves(nodes);
   const clusterCenters = leafCenters(nodes);
   const inertia = yield* call('inertia', { ...dataRequest(data), labels, centers: clusterCenters.data, k, base: 0 });
@@ -139,7 +139,7 @@ function* bisect(
     ? data
     : {
         X: gatherRows(data.X, rows),
-        sampleWeight: weights && Float64Array.from(rows, (row) => weights[row]!),
+        sampleWeight: weights && gatherWeights(weights, rows),
         threads: data.threads,
       };
   const means = new Float64Array(leaf.X.cols);
@@ -170,30 +170,15 @@ function* bisect(
   if (!best) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no 2-means run was made');
 
   const d = leaf.X.cols;
+  const { labels, centers } = best;
   const children: Child[] = [];
   for (const cluster of [0, 1]) {
-    const own = new Float64Array(rows.length);
-    let size = 0;
-    let positive = 0;
-    for (let i = 0; i < rows.length; i++) {
-      if (best.labels[i] !== cluster) continue;
-      own[i] = leaf.sampleWeight ? leaf.sampleWeight[i]! : 1;
-      size++;
-      if (own[i]! > 0) positive++;
-    }
-    const memberRows = new Int32Array(size);
-    for (let i = 0, j = 0; i < rows.length; i++) if (best.labels[i] === cluster) memberRows[j++] = rows[i]!;
-    // The cluster's inertia: the other cluster's rows weigh nothing.
-    const inertia = yield* call('inertia', {
-      ...dataRequest({ ...leaf, sampleWeight: own }),
-      labels: best.labels,
-      centers: best.centers,
-      k: 2,
-      base: 0,
-    });
-    const weight = own.reduce((sum, w) => sum + w, 0);
-    const center = best.centers.slice(cluster * d, (cluster + 1) * d);
-    children.push({ node: { children: null, center, size, weight, inertia }, rows: memberRows, positive });
+    const { own, members, weight, positive } = clusterRows(rows, labels, leaf.sampleWeight, cluster);
+    const request = { ...dataRequest({ ...leaf, sampleWeight: own }), labels, centers, k: 2, base: 0 };
+    const inertia = yield* call('inertia', request);
+    const center = centers.slice(cluster * d, (cluster + 1) * d);
+    const node = { children: null, center, size: members.length, weight, inertia };
+    children.push({ node, rows: members, positive });
   }
   return { children, nIter: best.nIter };
 }
@@ -208,6 +193,49 @@ function warnEmptyLeaves(nodes: readonly NodeState[]): void {
       { type: 'ConvergenceWarning', code: 'KMEANS_FEWER_DISTINCT_CLUSTERS' },
     );
   }
+}
+
+/**
+ * One cluster of a bisection: its rows (indices into X), their weights in `own` where the
+ * other cluster's rows weigh nothing, their total weight and how many weigh more than zero.
+ * The loops are out of the generators, which V8 optimises less.
+ */
+function clusterRows(rows: Int32Array, labels: Int32Array, sampleWeight: Float64Array | null, cluster: number) {
+  const own = new Float64Array(rows.length);
+  let size = 0;
+  let positive = 0;
+  let weight = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (labels[i] !== cluster) continue;
+    const w = sampleWeight ? sampleWeight[i]! : 1;
+    own[i] = w;
+    size++;
+    weight += w;
+    if (w > 0) positive++;
+  }
+  const members = new Int32Array(size);
+  for (let i = 0, j = 0; i < rows.length; i++) if (labels[i] === cluster) members[j++] = rows[i]!;
+  return { own, members, weight, positive };
+}
+
+/** The rows 0, 1, ..., n − 1. */
+export function allRows(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
+
+/** The label of every row, from the rows of each leaf. */
+function leafLabels(leafRows: Int32Array[], n: number): Int32Array {
+  const labels = new Int32Array(n);
+  for (let label = 0; label < leafRows.length; label++) for (const row of leafRows[label]!) labels[row] = label;
+  return labels;
+}
+
+function gatherWeights(weights: Float64Array, rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = weights[rows[i]!]!;
+  return out;
 }
 
 /** Rows of positive weight (all of them without sampleWeight). */

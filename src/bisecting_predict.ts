@@ -5,6 +5,7 @@
  */
 import type { FloatArray } from './binding';
 import type { ResolvedBisectingKMeansOptions } from './bisecting_options';
+import { allRows } from './bisecting_fit';
 import { type NodeState, finalLeaves } from './bisecting_tree';
 import { gatherRows } from './data_matrix';
 import { allocate, asDType, dataDType } from './matrix';
@@ -28,13 +29,13 @@ export function* treePredictPlan(
   const labelOf = new Int32Array(nodes.length).fill(-1);
   finalLeaves(nodes).forEach((id, label) => (labelOf[id] = label));
   const labels = new Int32Array(data.X.rows);
-  const all = Int32Array.from({ length: data.X.rows }, (_, i) => i);
+  const all = allRows(data.X.rows);
   const pending: { id: number; rows: Int32Array; sub: PreparedData }[] = [{ id: 0, rows: all, sub: data }];
   while (pending.length > 0) {
     const { id, rows, sub } = pending.pop()!;
     const children = nodes[id]!.children;
     if (!children) {
-      for (const row of rows) labels[row] = labelOf[id]!;
+      setAll(labels, rows, labelOf[id]!);
       continue;
     }
     const d = data.X.cols;
@@ -48,7 +49,7 @@ export function* treePredictPlan(
     children.forEach((child, which) => {
       const local = indicesOf(side, which);
       if (local.length === 0) return;
-      const childRows = local.map((i) => rows[i]!);
+      const childRows = pick(rows, local);
       const isLeaf = nodes[child]!.children === null;
       // A leaf needs no rows, only their indices.
       const childData = isLeaf ? sub : { X: gatherRows(sub.X, local), sampleWeight: null, threads: sub.threads };
@@ -68,4 +69,16 @@ function indicesOf(side: Int32Array, which: number): Int32Array {
   const out = new Int32Array(count);
   for (let i = 0, j = 0; i < side.length; i++) if (side[i] === which) out[j++] = i;
   return out;
+}
+
+/** rows[local[0]], rows[local[1]], ... */
+function pick(rows: Int32Array, local: Int32Array): Int32Array {
+  const out = new Int32Array(local.length);
+  for (let i = 0; i < local.length; i++) out[i] = rows[local[i]!]!;
+  return out;
+}
+
+/** labels[row] = label for each of the rows. */
+function setAll(labels: Int32Array, rows: Int32Array, label: number): void {
+  for (let i = 0; i < rows.length; i++) labels[rows[i]!] = label;
 }
