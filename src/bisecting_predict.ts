@@ -15,9 +15,9 @@ import { resolveMixedPrecision } from './options';
 import { type Plan, call } from './plan';
 
 /**
- * scikit-learn's predict (_predict_recursive): at every split, each row that reached the node
- * goes to the nearer of its two children's centers (the first on an exact tie), down to a leaf.
- * That is not always the nearest leaf center, which score and transform use.
+ * The leaf of each row: at every split, a row that reached the node goes to the nearer of its
+ * two children's centers (the first on an exact tie). That is not always the nearest leaf
+ * center, which score and transform use.
  */
 export function* treePredictPlan(
   nodes: readonly NodeState[],
@@ -26,6 +26,7 @@ export function* treePredictPlan(
 ): Plan<Int32Array> {
   const data = { ...prepared, X: yield* metricRows(prepared.X, params.metric, prepared.threads) };
   const dtype = dataDType(data.X);
+  const mixedPrecision = resolveMixedPrecision(params.mixedPrecision, dtype);
   const labelOf = new Int32Array(nodes.length).fill(-1);
   finalLeaves(nodes).forEach((id, label) => (labelOf[id] = label));
   const labels = new Int32Array(data.X.rows);
@@ -44,7 +45,6 @@ export function* treePredictPlan(
       pair.data.set(asDType(matrixOf(nodes[child]!.center), dtype, 'clusterCenters').data, side * d),
     );
     const side = new Int32Array(rows.length);
-    const mixedPrecision = resolveMixedPrecision(params.mixedPrecision, dtype);
     yield* call('assign', { ...dataRequest(sub), centers: pair.data, k: 2, labels: side, mixedPrecision });
     children.forEach((child, which) => {
       const local = indicesOf(side, which);
