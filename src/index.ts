@@ -9,6 +9,14 @@ export { KMeans } from './kmeans';
 export type { FitOptions, IterationHistory, SampleWeight } from './types';
 export { MiniBatchKMeans } from './minibatch';
 export type { MiniBatchKMeansOptions, ResolvedMiniBatchKMeansOptions } from './minibatch_options';
+export { BisectingKMeans } from './bisecting';
+export type {
+  BisectingInit,
+  BisectingKMeansOptions,
+  BisectingStrategy,
+  ResolvedBisectingKMeansOptions,
+} from './bisecting_options';
+export type { BisectingNode } from './bisecting_tree';
 export type { Metric } from './metric';
 export type { ModelJSON } from './model_file';
 export type { AsyncFitOptions, FitProgress } from './types';

@@ -15,7 +15,7 @@ export interface ModelJSON {
   format: typeof modelFormat;
   version: typeof modelVersion;
   /** The class that wrote it. */
-  model: 'KMeans' | 'MiniBatchKMeans';
+  model: 'KMeans' | 'MiniBatchKMeans' | 'BisectingKMeans';
   /** The options in force; an explicit init is written as { rows, cols, data }. */
   params: Record<string, unknown>;
   dtype: 'float64' | 'float32';
@@ -25,7 +25,7 @@ export interface ModelJSON {
   clusterCenters: number[];
   inertia: number;
   nIter: number;
-  /** Model-specific attributes (algorithmUsed, converged; nSteps). */
+  /** Model-specific attributes (algorithmUsed, converged; nSteps; tree). */
   extra: Record<string, unknown>;
   /**
    * Optional: the names of the nFeatures columns the model was fitted on. The command line
@@ -82,7 +82,9 @@ export function decodeModel(input: unknown, model: ModelJSON['model']): StoredMo
   }
   if (file.model !== model) {
     const holds =
-      file.model === 'KMeans' || file.model === 'MiniBatchKMeans' ? `a ${file.model}` : describe(file.model);
+      file.model === 'KMeans' || file.model === 'MiniBatchKMeans' || file.model === 'BisectingKMeans'
+        ? `a ${file.model}`
+        : describe(file.model);
     throw invalidModel(`it holds ${holds}, not a ${model}`);
   }
   if (file.dtype !== 'float64' && file.dtype !== 'float32')
@@ -138,6 +140,7 @@ export function decodeModel(input: unknown, model: ModelJSON['model']): StoredMo
 function checkExtra(extra: Record<string, unknown>, model: ModelJSON['model'], centers: Matrix): void {
   const { data, rows: k, cols: d } = centers;
   const { algorithmUsed, converged, nSteps, counts } = extra;
+  if (model === 'BisectingKMeans') return; // its tree is checked by bisecting_file.ts
   if (model === 'KMeans') {
     if (algorithmUsed !== undefined && !isAlgorithmName(algorithmUsed)) {
       throw invalidModel(`"extra.algorithmUsed" must be ${listAlgorithms()} (got ${describe(algorithmUsed)})`);
@@ -206,7 +209,7 @@ export function constructFromParams<M extends { params: { nClusters: number; ini
   return built;
 }
 
-function invalidModel(problem: string, details?: KMeansErrorDetails): KMeansError {
+export function invalidModel(problem: string, details?: KMeansErrorDetails): KMeansError {
   return new KMeansError('ERR_KMEANS_INVALID_MODEL', `Cannot read the model file: ${problem}`, { details });
 }
 

@@ -1,0 +1,144 @@
+/**
+ * BisectingKMeans with scikit-learn 1.2's semantics, in camelCase: a divisive clustering that
+ * starts from one cluster and splits a leaf in two with a 2-means fit until there are nClusters
+ * leaves (plans in bisecting_fit.ts). Besides scikit-learn's surface it gives the tree
+ * (bisecting_tree.ts) and the clustering of every level of it (labelsAt, centersAt).
+ */
+import type { FloatArray } from './binding';
+import { type BisectingState, bisectingFitPlan } from './bisecting_fit';
+import { treePredictPlan } from './bisecting_predict';
+import { decodeTree, encodeTree } from './bisecting_file';
+import {
+  type BisectingKMeansOptions,
+  type ResolvedBisectingKMeansOptions,
+  resolveBisectingOptions,
+} from './bisecting_options';
+import { type BisectingNode, centersAtLevel, labelsAtLevel, publicTree } from './bisecting_tree';
+import { Estimator } from './estimator';
+import type { Matrix, MatrixLike } from './matrix';
+import { type AsyncFitOptions, type PreparedData, asyncControls, fitInputs } from './model_inputs';
+import { runAsync, runSync } from './plan';
+import type { DataSource } from './source';
+import { isWeightedChunk } from './source';
+import { readChunks } from './source_pass';
+import type { DataOf, FitOptions } from './types';
+
+export class BisectingKMeans<D extends FloatArray = FloatArray> extends Estimator<
+  ResolvedBisectingKMeansOptions,
+  BisectingState,
+  D
+> {
+  protected readonly modelName = 'BisectingKMeans';
+  protected readonly fitFirst = 'call fit(X) or await fitAsync(X) first';
+
+  constructor(options: BisectingKMeansOptions = {}) {
+    super(resolveBisectingOptions(options));
+  }
+
+  /** Computes the clustering; the centers take X's dtype. */
+  fit<X extends MatrixLike>(X: X, options: FitOptions = {}): BisectingKMeans<DataOf<X>> {
+    this.fitted = runSync(bisectingFitPlan(this.params, this.prepare(X, options)));
+    return this as BisectingKMeans as BisectingKMeans<DataOf<X>>;
+  }
+
+  /**
+   * As fit, on the libuv thread pool, with the same result. `signal` aborts it (within one
+   * iteration; rejects with an AbortError and leaves the model as it was); `onProgress` hears
+   * of every iteration, `run` counting the 2-means runs of all bisections from 1.
+   */
+  async fitAsync<X extends MatrixLike>(X: X, options: AsyncFitOptions = {}): Promise<BisectingKMeans<DataOf<X>>> {
+    const callSite = new Error();
+    const { fitOptions, control } = asyncControls(options, this.params.metric);
+    const prepared = this.prepare(X, fitOptions);
+    this.fitted = await runAsync(bisectingFitPlan(this.params, prepared), callSite, control);
+    return this as BisectingKMeans as BisectingKMeans<DataOf<X>>;
+  }
+
+  /** fit, then the labels of X (the training labels). */
+  fitPredict(X: MatrixLike, options: FitOptions = {}): Int32Array {
+    return this.fit(X, options).labels;
+  }
+
+  /** fit, then the distances of X to the leaf centers (as transform). */
+  fitTransform<X extends MatrixLike>(X: X, options: FitOptions = {}): Matrix<DataOf<X>> {
+    return this.fit(X, options).transform(X);
+  }
+
+  /**
+   * The leaf of each row, found as scikit-learn does: down the tree from the root, to the nearer
+   * of the two child centers at each split (the first on an exact tie). This can differ from the
+   * nearest leaf center, which transform and score use, as in scikit-learn.
+   */
+  override predict(X: MatrixLike): Int32Array {
+    return runSync(this.treePlan(this.prepareQuery(X, {})));
+  }
+
+  async predictAsync(X: MatrixLike): Promise<Int32Array> {
+    const callSite = new Error();
+    return runAsync(this.treePlan(this.prepareQuery(X, {})), callSite);
+  }
+
+  /** predict of each chunk of a source, as it reads them: one Int32Array per chunk. */
+  override async *predictSource(source: DataSource): AsyncGenerator<Int32Array, void, undefined> {
+    const callSite = new Error();
+    this.state();
+    for await (const chunk of readChunks(source)) {
+      const X = isWeightedChunk(chunk) ? chunk.X : chunk;
+      yield await runAsync(this.treePlan(this.prepareQuery(X, {})), callSite);
+    }
+  }
+
+  /**
+   * The tree of the fit: node 0 is the root, and bisection b (from 0) split one leaf into nodes
+   * 2b + 1 and 2b + 2. Each node has its center, its training rows (`size`) and their total
+   * weight, and its inertia; a leaf's `label` is its row of clusterCenters. A fresh copy on
+   * every call.
+   */
+  get tree(): BisectingNode[] {
+    return publicTree(this.state().nodes);
+  }
+
+  /**
+   * The training labels after the first k − 1 bisections, for 1 <= k <= nClusters: the leaves of
+   * the tree at that point, numbered left to right (depth first, as clusterCenters numbers the
+   * final ones). labelsAt(nClusters) equals labels; empty after fromJSON, as labels is.
+   */
+  labelsAt(k: number): Int32Array {
+    const { nodes, labels } = this.state();
+    return labelsAtLevel(nodes, labels, k);
+  }
+
+  /** The centers of those leaves, k×d, in labelsAt's order; centersAt(nClusters) equals clusterCenters. */
+  centersAt(k: number): Matrix<D> {
+    return centersAtLevel(this.state().nodes, k) as Matrix<D>;
+  }
+
+  /**
+   * A fitted BisectingKMeans from toJSON's object or text, its tree included: predict,
+   * transform, score, tree and centersAt give what the saved model gave; labels is empty.
+   */
+  static fromJSON(json: unknown): BisectingKMeans {
+    return Estimator.load(
+      json,
+      'BisectingKMeans',
+      (options) => new BisectingKMeans(options),
+      (common, stored, model): BisectingState => ({
+        ...common,
+        nodes: decodeTree(stored.extra.tree, stored.clusterCenters, model.params.metric),
+      }),
+    );
+  }
+
+  /** Written as the model file's extra: the tree. */
+  protected storedAttributes(state: BisectingState): Record<string, unknown> {
+    return { tree: encodeTree(state.nodes) };
+  }
+
+  private prepare(X: MatrixLike, options: FitOptions): PreparedData {
+    return fitInputs(X, options, 'fit', this.params);
+  }
+
+  private treePlan(data: PreparedData) {
+    return treePredictPlan(this.state().nodes, data, this.params);
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * BisectingKMeans's fit (scikit-learn 1.2's algorithm): it starts from one cluster of all the
+ * rows and splits a leaf with a 2-means fit (the native KMeans fit on that leaf's rows, gathered
+ * into a compact matrix) until there are nClusters leaves.
+ */
+import type { FloatArray } from './binding';
+import type { ResolvedBisectingKMeansOptions } from './bisecting_options';
+import { type NodeState, finalLeaves, leafCenters } from './bisecting_tree';
+import { gatherRows } from './data_matrix';
+import { KMeansError } from './errors';
+import type { FittedState } from './estimator';
+import { type DataMatrix, allocate, dataDType } from './matrix';
+import { inertiaFor, metricRows } from './metric';
+import { type PreparedData, dataRequest } from './model_inputs';
+import { resolveMixedPrecision } from './options';
+import { type Plan, call } from './plan';
+import { Random, randomSeed } from './rng';
+import { defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
+
+export interface BisectingState extends FittedState {
+  /** The tree, nodes in the order they were made (bisecting_tree.ts). */
+  nodes: NodeState[];
+}
+
+/** A node while the fit runs: the model's node, and its rows while it is a leaf. */
+interface Growing {
+  node: NodeState;
+  rows: Int32Array | null;
+  /** Rows of positive weight: a leaf with fewer than two cannot be split. */
+  positive: number;
+}
+
+export function* bisectingFitPlan(
+  params: ResolvedBisectingKMeansOptions,
+  prepared: PreparedData,
+): Plan<BisectingState> {
+  const { nClusters: k, metric } = params;
+  requirePositiveSamples(prepared.sampleWeight, k);
+  const data = { ...prepared, X: yield* metricRows(prepared.X, metric, prepared.threads) };
+  const n = data.X.rows;
+  const rng = new Random(params.seed ?? randomSeed());
+  const all = allRows(n);
+  const grown: Growing[] = [{ ...(yield* rootNode(data, metric === 'cosine')), rows: all }];
+  const leaves = [0];
+  let nIter = 0;
+  for (let bisection = 0; bisection < k - 1; bisection++) {
+    const at = leafToSplit(leaves, grown, params.bisectingStrategy);
+    const parent = grown[leaves[at]!]!;
+    const split = yield* bisect(data, parent.rows!, params, rng);
+    nIter += split.nIter;
+    const first = grown.length;
+    parent.node.children = [first, first + 1];
+    parent.rows = null;
+    for (const child of split.children) grown.push({ ...child, node: { ...child.node, parent: leaves[at]! } });
+    leaves.splice(at, 1, first, first + 1);
+  }
+
+  // The kernels' inertia is of unit rows for cosine: the metric's is half of it.
+  const nodes = grown.map(({ node }) => ({ ...node, inertia: inertiaFor(metric, node.inertia) }));
+  const labels = leafLabels(
+    finalLeaves(nodes).map((id) => grown[id]!.rows!),
+    n,
+  );
+  warnEmptyLeaves(nodes);
+  const clusterCenters = leafCenters(nodes);
+  const inertia = yield* call('inertia', { ...dataRequest(data), labels, centers: clusterCenters.data, k, base: 0 });
+  return { clusterCenters, labels, inertia: inertiaFor(metric, inertia), nIter, nodes };
+}
+
+/**
+ * scikit-learn's choice: the leaf of largest weighted inertia, or of most rows; the first in
+ * leaf order on a tie. Leaves with fewer than two rows of positive weight cannot be split and
+ * are passed over (nClusters <= rows of positive weight leaves one that can).
+ */
+function leafToSplit(
+  leaves: number[],
+  grown: Growing[],
+  strategy: ResolvedBisectingKMeansOptions['bisectingStrategy'],
+) {
+  let best = -1;
+  let bestScore = -Infinity;
+  leaves.forEach((id, at) => {
+    const { node, positive } = grown[id]!;
+    const score = strategy === 'biggest_inertia' ? node.inertia : node.size;
+    if (positive >= 2 && score > bestScore) [best, bestScore] = [at, score];
+  });
+  if (best < 0) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no leaf of two or more samples was left to split');
+  return best;
+}
+
+/** The root: all the rows, their weighted mean (scaled to unit length for cosine) and its inertia. */
+function* rootNode(data: PreparedData, spherical: boolean): Plan<Omit<Growing, 'rows'>> {
+  const { X, sampleWeight } = data;
+  const n = X.rows;
+  const labels = new Int32Array(n);
+  const center = allocate(dataDType(X), X.cols);
+  const weights = new Float64Array(1);
+  yield* call('clusterMeans', { ...dataRequest(data), labels, k: 1, centers: center, weights });
+  if (spherical) toUnitLength(center, X);
+  const inertia = yield* call('inertia', { ...dataRequest(data), labels, centers: center, k: 1, base: 0 });
+  const node: NodeState = { parent: -1, children: null, center, size: n, weight: weights[0]!, inertia };
+  return { node, positive: positiveCount(sampleWeight, n) };
+}
+
+/** Scales a mean of unit rows to unit length; a mean of length zero becomes the first row. */
+function toUnitLength(center: FloatArray, X: DataMatrix): void {
+  let squared = 0;
+  for (const value of center) squared += value * value;
+  const length = Math.sqrt(squared);
+  if (length > 0) for (let f = 0; f < center.length; f++) center[f] = center[f]! / length;
+  else center.set(gatherRows(X, [0]).data);
+}
+
+/** A cluster of a bisection, before it is attached to the tree. */
+interface Child extends Omit<Growing, 'node'> {
+  node: Omit<NodeState, 'parent'>;
+  rows: Int32Array;
+}
+
+interface Split {
+  children: Child[];
+  nIter: number;
+}
+
+/**
+ * One bisection, scikit-learn's _bisect: nInit 2-means runs on the leaf's rows, seeded from the
+ * fit's one generator; a run replaces the best only if its inertia is lower by more than a
+ * relative 1e-6. Then each cluster's rows, count, weight and inertia.
+ */
+function* bisect(
+  data: PreparedData,
+  rows: Int32Array,
+  params: ResolvedBisectingKMeansOptions,
+  rng: Random,
+): Plan<Split> {
+  const whole = rows.length === data.X.rows;
+  const weights = data.sampleWeight;
+  const leaf: PreparedData = whole
+    ? data
+    : {
+        X: gatherRows(data.X, rows),
+        sampleWeight: weights && gatherWeights(weights, rows),
+        threads: data.threads,
+      };
+  const means = new Float64Array(leaf.X.cols);
+  yield* call('columnStats', { ...dataRequest(leaf), means });
+  const context = { X: leaf.X, k: 2, sampleWeight: leaf.sampleWeight, rng, threads: leaf.threads, means };
+  const dtype = dataDType(leaf.X);
+
+  let best: { centers: FloatArray; labels: Int32Array; inertia: number; nIter: number } | undefined;
+  for (let run = 0; run < params.nInit; run++) {
+    const seeding =
+      params.init === 'random' ? yield* randomRows(context) : yield* plusPlusPlan(context, defaultLocalTrials(2));
+    const centers = seeding.centers.data;
+    const labels = new Int32Array(leaf.X.rows);
+    const result = yield* call('fit', {
+      ...dataRequest(leaf),
+      centers,
+      k: 2,
+      labels,
+      maxIter: params.maxIter,
+      tol: params.tol,
+      algorithm: params.algorithm,
+      mixedPrecision: resolveMixedPrecision(params.mixedPrecision, dtype),
+      spherical: params.metric === 'cosine',
+    });
+    if (!best || result.inertia < best.inertia * (1 - 1e-6))
+      best = { centers, labels, inertia: result.inertia, nIter: result.nIter };
+  }
+  if (!best) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no 2-means run was made');
+
+  const d = leaf.X.cols;
+  const { labels, centers } = best;
+  const children: Child[] = [];
+  for (const cluster of [0, 1]) {
+    const { own, members, weight, positive } = clusterRows(rows, labels, leaf.sampleWeight, cluster);
+    const request = { ...dataRequest({ ...leaf, sampleWeight: own }), labels, centers, k: 2, base: 0 };
+    const inertia = yield* call('inertia', request);
+    const center = centers.slice(cluster * d, (cluster + 1) * d);
+    const node = { children: null, center, size: members.length, weight, inertia };
+    children.push({ node, rows: members, positive });
+  }
+  return { children, nIter: best.nIter };
+}
+
+/** As KMeans's ConvergenceWarning: a bisection of duplicate points can leave a leaf empty. */
+function warnEmptyLeaves(nodes: readonly NodeState[]): void {
+  const leaves = finalLeaves(nodes);
+  const distinct = leaves.filter((id) => nodes[id]!.size > 0).length;
+  if (distinct < leaves.length) {
+    process.emitWarning(
+      `Number of distinct clusters (${distinct}) found smaller than nClusters (${leaves.length}). Possibly due to duplicate points in X.`,
+      { type: 'ConvergenceWarning', code: 'KMEANS_FEWER_DISTINCT_CLUSTERS' },
+    );
+  }
+}
+
+/**
+ * One cluster of a bisection: its rows (indices into X), their weights in `own` where the
+ * other cluster's rows weigh nothing, their total weight and how many weigh more than zero.
+ * The loops are out of the generators, which V8 optimises less.
+ */
+function clusterRows(rows: Int32Array, labels: Int32Array, sampleWeight: Float64Array | null, cluster: number) {
+  const own = new Float64Array(rows.length);
+  let size = 0;
+  let positive = 0;
+  let weight = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (labels[i] !== cluster) continue;
+    const w = sampleWeight ? sampleWeight[i]! : 1;
+    own[i] = w;
+    size++;
+    weight += w;
+    if (w > 0) positive++;
+  }
+  const members = new Int32Array(size);
+  for (let i = 0, j = 0; i < rows.length; i++) if (labels[i] === cluster) members[j++] = rows[i]!;
+  return { own, members, weight, positive };
+}
+
+/** The rows 0, 1, ..., n − 1. */
+export function allRows(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
+
+/** The label of every row, from the rows of each leaf. */
+function leafLabels(leafRows: Int32Array[], n: number): Int32Array {
+  const labels = new Int32Array(n);
+  for (let label = 0; label < leafRows.length; label++) for (const row of leafRows[label]!) labels[row] = label;
+  return labels;
+}
+
+function gatherWeights(weights: Float64Array, rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = weights[rows[i]!]!;
+  return out;
+}
+
+/** Rows of positive weight (all of them without sampleWeight). */
+function positiveCount(sampleWeight: Float64Array | null, n: number): number {
+  if (!sampleWeight) return n;
+  let positive = 0;
+  for (const w of sampleWeight) if (w > 0) positive++;
+  return positive;
+}
+
+/** nClusters leaves need at least nClusters rows of positive weight. */
+function requirePositiveSamples(sampleWeight: Float64Array | null, k: number): void {
+  const positive = positiveCount(sampleWeight, sampleWeight?.length ?? 0);
+  if (sampleWeight && positive < k) {
+    throw new KMeansError(
+      'ERR_KMEANS_TOO_FEW_SAMPLES',
+      `nClusters must be <= the number of samples with positive weight: ${positive} samples, nClusters = ${k}`,
+    );
+  }
+}
