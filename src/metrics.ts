@@ -4,3 +4,11 @@
  */
 export type { Labels } from './metrics/labels';
 export { contingencyMatrix } from './metrics/contingency';
+export { silhouetteSamples, silhouetteSamplesAsync, silhouetteScore, silhouetteScoreAsync } from './metrics/silhouette';
+export type {
+  MetricAsyncOptions,
+  SilhouetteMetric,
+  SilhouetteSamplesOptions,
+  SilhouetteScoreOptions,
+} from './metrics/silhouette';
+export { calinskiHarabaszScore, daviesBouldinScore } from './metrics/dispersion';
