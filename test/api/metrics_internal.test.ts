@@ -1,6 +1,7 @@
 // The internal clustering scores (silhouette, Calinski–Harabasz, Davies–Bouldin) against
 // scikit-learn 1.2, from fixtures/make_internal_metrics_fixtures.py; their identities across
 // thread counts, call styles and input layouts; their errors.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -195,6 +196,32 @@ describe('identities', () => {
     // The dispersions add the clusters up in the order of their labels: the same to rounding.
     expectClose(calinskiHarabaszScore(X, strings), calinskiHarabaszScore(X, labels));
     expectClose(daviesBouldinScore(X, strings), daviesBouldinScore(X, labels));
+  });
+});
+
+describe('instruction-set variants', () => {
+  it('give the same bits (baseline, AVX, AVX-512: whichever this CPU has)', () => {
+    const script = `
+      const { silhouetteSamples } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'dist', 'metrics.js'))});
+      let s = 7; const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const n = 1500, d = 13;
+      const labels = Int32Array.from({ length: n }, () => Math.floor(rand() * 6));
+      for (const Type of [Float64Array, Float32Array]) {
+        const data = Type.from({ length: n * d }, (_, i) => rand() * 10 + labels[Math.floor(i / d)]);
+        for (const metric of ['euclidean', 'sqeuclidean', 'cosine', 'manhattan']) {
+          const out = silhouetteSamples({ data, rows: n, cols: d }, labels, { metric });
+          console.log(Buffer.from(out.buffer).toString('base64'));
+        }
+      }`;
+    const outputs = ['portable', 'avx2', 'avx512'].map((simd) =>
+      execFileSync(process.execPath, ['-e', script], {
+        env: { ...process.env, KMEANS_NATIVE_SIMD: simd },
+        encoding: 'utf8',
+      }),
+    );
+    expect(outputs[0]!.trim().split('\n')).toHaveLength(8);
+    expect(outputs[1]).toBe(outputs[0]);
+    expect(outputs[2]).toBe(outputs[0]);
   });
 });
 

@@ -3,7 +3,7 @@
 // turn. Work is cut into groups of kGroupRows rows; a thread takes a group, gathers its rows into
 // a feature-major block (in double, scaled to unit length under cosine), and walks every member
 // tile by tile, adding each member's distance to the group's rows' sums for that member's
-// cluster. kLanes rows are computed side by side, one accumulator each, so each row's sum is
+// cluster. Rows are computed side by side, one accumulator each, so each row's sum is
 // still the plain left-to-right sum over the members in order: no thread-dependent rounding.
 #include "silhouette.hpp"
 

@@ -24,8 +24,10 @@
 
 namespace kmn::silhouette_tile {
 
-constexpr int64_t kLanes = 16;              // rows computed side by side against one member
-constexpr int64_t kGroupRows = 4 * kLanes;  // rows per group (the stride of block and sums)
+constexpr int64_t kGroupRows = 64;  // rows per group (the stride of block and sums)
+// Vectors of rows computed side by side against one member: independent accumulators, enough to
+// hide the latency of the additions, few enough to stay in registers (8 of SSE2's 16).
+constexpr int kVectors = 8;
 
 // kBytes of doubles as one vector register of the variant (16: SSE2 or NEON, 32: AVX, 64: AVX-512).
 // (Spelled out per size: the attribute is not reliably applied through a dependent alias.)
@@ -53,12 +55,15 @@ KMN_SILHOUETTE_INLINE Vector<kBytes> load(const double* values) {
   return vector;
 }
 
+// The rows of one call of add_distances: kVectors vectors of kBytes (16, 32 or 64 rows).
+template <int kBytes>
+constexpr int64_t kLanes = kVectors * kBytes / static_cast<int>(sizeof(double));
+
 // Adds the distance from each of kLanes rows (block: feature-major, stride kGroupRows) to
-// `member` (d values) into sums[lane], kLanes / (kBytes / 8) vectors at a time.
+// `member` (d values) into sums[lane].
 template <PairDistance kMetric, int kBytes>
 KMN_SILHOUETTE_INLINE void add_distances(const double* block, const double* member, int64_t d, double* sums) {
   constexpr int kWidth = kBytes / static_cast<int>(sizeof(double));
-  constexpr int kVectors = static_cast<int>(kLanes) / kWidth;
   Vector<kBytes> acc[kVectors] = {};
   for (int64_t f = 0; f < d; ++f) {
     const double y = member[f];
@@ -72,10 +77,10 @@ KMN_SILHOUETTE_INLINE void add_distances(const double* block, const double* memb
     }
   }
   if constexpr (kMetric == PairDistance::kEuclidean) {
-    static_assert(sizeof acc == kLanes * sizeof(double), "one accumulator per lane");
-    double values[kLanes];
+    static_assert(sizeof acc == kLanes<kBytes> * sizeof(double), "one accumulator per lane");
+    double values[kLanes<kBytes>];
     std::memcpy(values, acc, sizeof values);
-    for (int64_t lane = 0; lane < kLanes; ++lane) values[lane] = std::sqrt(values[lane]);
+    for (int64_t lane = 0; lane < kLanes<kBytes>; ++lane) values[lane] = std::sqrt(values[lane]);
     std::memcpy(acc, values, sizeof values);
   }
   for (int v = 0; v < kVectors; ++v) {
@@ -95,7 +100,8 @@ KMN_SILHOUETTE_INLINE void add_distances(const double* block, const double* memb
 template <PairDistance kMetric, int kBytes>
 KMN_SILHOUETTE_INLINE void add_tile(const double* block, int64_t rows, const double* tile, const int32_t* clusters,
                                     int64_t count, int64_t d, double* sums) {
-  for (int64_t lane0 = 0; lane0 < rows; lane0 += kLanes) {
+  static_assert(kGroupRows % kLanes<kBytes> == 0, "a group is whole calls");
+  for (int64_t lane0 = 0; lane0 < rows; lane0 += kLanes<kBytes>) {
     for (int64_t q = 0; q < count; ++q) {
       add_distances<kMetric, kBytes>(block + lane0, tile + q * d, d, sums + clusters[q] * kGroupRows + lane0);
     }
