@@ -48,11 +48,11 @@ struct VectorOf<64> {
 template <int kBytes>
 using Vector = typename VectorOf<kBytes>::type;
 
+// Loads kBytes of doubles (through a reference: a vector returned by value would change the ABI
+// of a function compiled for the baseline).
 template <int kBytes>
-KMN_SILHOUETTE_INLINE Vector<kBytes> load(const double* values) {
-  Vector<kBytes> vector;
+KMN_SILHOUETTE_INLINE void load(Vector<kBytes>& vector, const double* values) {
   std::memcpy(&vector, values, sizeof vector);
-  return vector;
 }
 
 // The rows of one call of add_distances: kVectors vectors of kBytes (16, 32 or 64 rows).
@@ -68,9 +68,12 @@ KMN_SILHOUETTE_INLINE void add_distances(const double* block, const double* memb
   for (int64_t f = 0; f < d; ++f) {
     const double y = member[f];
     for (int v = 0; v < kVectors; ++v) {
-      const Vector<kBytes> diff = load<kBytes>(block + f * kGroupRows + v * kWidth) - y;
+      Vector<kBytes> diff;
+      load<kBytes>(diff, block + f * kGroupRows + v * kWidth);
+      diff -= y;
       if constexpr (kMetric == PairDistance::kManhattan) {
-        acc[v] += diff < 0 ? -diff : diff;
+        for (int e = 0; e < kWidth; ++e) diff[e] = std::fabs(diff[e]);  // (no vector ?: on every compiler)
+        acc[v] += diff;
       } else {
         acc[v] += diff * diff;
       }
@@ -87,9 +90,11 @@ KMN_SILHOUETTE_INLINE void add_distances(const double* block, const double* memb
     Vector<kBytes> value = acc[v];
     if constexpr (kMetric == PairDistance::kCosine) {
       value *= 0.5;
-      value = value > 2.0 ? 2.0 : value;
+      for (int e = 0; e < kWidth; ++e) value[e] = std::min(value[e], 2.0);
     }
-    const Vector<kBytes> total = load<kBytes>(sums + v * kWidth) + value;
+    Vector<kBytes> total;
+    load<kBytes>(total, sums + v * kWidth);
+    total += value;
     std::memcpy(sums + v * kWidth, &total, sizeof total);
   }
 }
