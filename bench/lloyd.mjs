@@ -5,6 +5,7 @@
 //                        [--threads N] [--repeats R] [--iters M] [--peer-iters P] [--peer-budget S]
 //                        [--max-iter N] [--tol T] [--json] [--no-sklearn] [--no-js-peers]
 //                        [--keep-openblas-env] [--no-roofline] [--peak-gflops X] [--read-gbs Y]
+//                        [--no-metrics]
 //
 // iter: ms per Lloyd iteration = (T(maxIter=M) - T(maxIter=1)) / (M - 1), taken per repeat after
 //       one untimed warm-up fit, median over the repeats, so that fixed costs (validation, copies,
@@ -12,9 +13,9 @@
 //       machine's FMA peak and read bandwidth measured by roofline.mjs.
 // fit:  ms for a whole fit to convergence (tol 1e-4, maxIter 300), median over the repeats, of this
 //       library's Lloyd, Hamerly and automatic choice and of scikit-learn's Lloyd and Elkan.
-// See bench/README.md.
+// Then, unless --no-metrics, the silhouette row of bench/metrics.mjs. See bench/README.md.
 
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -59,6 +60,7 @@ Options:
                     measuring it
   --read-gbs Y      iter mode: the memory read bandwidth at --threads threads, in GB/s, instead of
                     measuring it
+  --no-metrics      leave out the silhouette row (bench/metrics.mjs) run at the end
   -h, --help        show this help
 
 Workloads: ${allWorkloads.map((w) => w.name + (w.default === false ? ' (not default)' : '')).join(', ')}`;
@@ -86,6 +88,7 @@ function parseOptions(argv) {
       'no-js-peers': { type: 'boolean', default: false },
       'keep-openblas-env': { type: 'boolean', default: false },
       'no-roofline': { type: 'boolean', default: false },
+      'no-metrics': { type: 'boolean', default: false },
       'peak-gflops': { type: 'string' },
       'read-gbs': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -149,6 +152,7 @@ function parseOptions(argv) {
     jsPeers: !values['no-js-peers'],
     keepOpenblasEnv: values['keep-openblas-env'],
     roofline: !values['no-roofline'],
+    metrics: !values['no-metrics'],
     peakGflops: positive('peak-gflops', values['peak-gflops']),
     readGBs: positive('read-gbs', values['read-gbs']),
   };
@@ -1191,6 +1195,17 @@ async function main() {
   } finally {
     cleanUp();
   }
+  if (options.metrics) runMetricsBench(options);
+}
+
+// The silhouette row (bench/metrics.mjs, npm run bench:metrics), with the same threads and peers.
+function runMetricsBench(options) {
+  const args = [path.join(benchDir, 'metrics.mjs'), '--threads', String(options.threads)];
+  if (options.json) args.push('--json');
+  if (!options.sklearn) args.push('--no-sklearn');
+  if (options.keepOpenblasEnv) args.push('--keep-openblas-env');
+  const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (run.status !== 0) process.exitCode = 1;
 }
 
 main().catch((error) => {

@@ -275,6 +275,18 @@ export interface CandidateWeightsRequest extends CandidatesRequest {
   weights: Float64Array;
 }
 
+/** The silhouette of each scored row (native/binding/metrics_operations.hpp). */
+export interface SilhouetteRequest extends DataRequest {
+  /** IN n: the cluster of each row, in [0, k). */
+  labels: Int32Array;
+  k: number;
+  metric: 'euclidean' | 'sqeuclidean' | 'cosine' | 'manhattan';
+  /** IN m: the rows scored, each at most once (the others take no part); absent: every row. */
+  indices?: Int32Array;
+  /** OUT m (n without indices): each scored row's silhouette. */
+  out: Float64Array;
+}
+
 /** Request and response types of each native operation, by name. */
 export interface Operations {
   fit: [FitRequest, FitResponse];
@@ -303,6 +315,8 @@ export interface Operations {
   candidateCost: [CandidateCostRequest, number];
   sampleCandidates: [SampleCandidatesRequest, SampleCandidatesResponse];
   candidateWeights: [CandidateWeightsRequest, undefined];
+  /** Result: under 'cosine', the first scored row of length zero (nothing computed), else -1. */
+  silhouette: [SilhouetteRequest, number];
 }
 
 export type OperationName = keyof Operations;

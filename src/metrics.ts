@@ -20,3 +20,11 @@ export {
   type HomogeneityCompletenessVMeasure,
   type VMeasureOptions,
 } from './metrics/v_measure';
+export { silhouetteSamples, silhouetteSamplesAsync, silhouetteScore, silhouetteScoreAsync } from './metrics/silhouette';
+export type {
+  MetricAsyncOptions,
+  SilhouetteMetric,
+  SilhouetteSamplesOptions,
+  SilhouetteScoreOptions,
+} from './metrics/silhouette';
+export { calinskiHarabaszScore, daviesBouldinScore } from './metrics/dispersion';

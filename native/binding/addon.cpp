@@ -9,6 +9,7 @@
 
 #include "../kernels/algorithms/algorithms.hpp"
 #include "../kernels/common/tile_kernel.hpp"
+#include "metrics_operations.hpp"
 #include "operations.hpp"
 #include "parallel_seeding_operations.hpp"
 #include "run_operation.hpp"
@@ -73,6 +74,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_pair<CandidateCostOperation>(env, exports, "candidateCost");
   export_pair<SampleCandidatesOperation>(env, exports, "sampleCandidates");
   export_pair<CandidateWeightsOperation>(env, exports, "candidateWeights");
+  export_pair<SilhouetteOperation>(env, exports, "silhouette");
   exports.Set("info", Napi::Function::New(env, info, "info"));
   return exports;
 }

@@ -70,6 +70,7 @@ const requestFields = {
   candidateCost: [...data, 'candidates', 'm', 'mixedPrecision', 'base'],
   sampleCandidates: [...data, 'candidates', 'm', 'mixedPrecision', 'firstRow', 'key', 'oversampling', 'cost'],
   candidateWeights: [...data, 'candidates', 'm', 'mixedPrecision', 'weights'],
+  silhouette: [...data, 'labels', 'k', 'metric', 'indices', 'out'],
 } as const satisfies { [K in OperationName]: readonly (keyof Operations[K][0])[] };
 
 // Compile time: every field that src/binding.ts declares is listed above (`satisfies` checks the
