@@ -34,6 +34,7 @@ import { Random, randomSeed } from './rng';
 import { kmeansParallelPlan } from './parallel_init';
 import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
 import type { DataOf, FitOptions, IterationHistory } from './types';
+import { emitKMeansWarning } from './warnings';
 
 export type { FitOptions, IterationHistory, SampleWeight } from './types';
 
@@ -51,6 +52,14 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
 
   constructor(options: KMeansOptions = {}) {
     super(resolveKMeansOptions(options));
+    if (this.params.algorithm === 'elkan' && this.params.nClusters === 1) {
+      // As scikit-learn: Elkan's bounds between centers mean nothing for one center.
+      emitKMeansWarning(
+        "algorithm 'elkan' doesn't make sense for a single cluster. Using 'lloyd' instead.",
+        'KMEANS_ELKAN_SINGLE_CLUSTER',
+        'RuntimeWarning',
+      );
+    }
   }
 
   /**
@@ -185,7 +194,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
         labels,
         maxIter,
         tol: absoluteTol,
-        algorithm: this.params.algorithm,
+        algorithm: this.algorithmToRun(),
         mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, dataDType(X)),
         spherical: metric === 'cosine',
       });
@@ -200,9 +209,10 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     const distinct = seen.reduce((count, flag) => count + flag, 0);
     if (distinct < k) {
       // As scikit-learn's ConvergenceWarning: usually duplicate points in X.
-      process.emitWarning(
+      emitKMeansWarning(
         `Number of distinct clusters (${distinct}) found smaller than nClusters (${k}). Possibly due to duplicate points in X.`,
-        { type: 'ConvergenceWarning', code: 'KMEANS_FEWER_DISTINCT_CLUSTERS' },
+        'KMEANS_FEWER_DISTINCT_CLUSTERS',
+        'ConvergenceWarning',
       );
     }
     return {
@@ -275,6 +285,12 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
         distanceEvals: Float64Array.from(best.history.distanceEvals),
       },
     };
+  }
+
+  /** The algorithm option as fit runs it: 'elkan' with one cluster is Lloyd's (the constructor warned). */
+  private algorithmToRun(): ResolvedKMeansOptions['algorithm'] {
+    const { algorithm, nClusters } = this.params;
+    return algorithm === 'elkan' && nClusters === 1 ? 'lloyd' : algorithm;
   }
 
   /** nInit resolved as scikit-learn: 'auto' is 10 for random init, else 1; explicit init runs once. */

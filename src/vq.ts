@@ -25,6 +25,7 @@ import {
   threadsOption,
   toObservations,
 } from './vq_inputs';
+import { emitKMeansWarning } from './warnings';
 import { type VqResult, codeMeansPlan, codesPlan, meanOf } from './vq_plans';
 
 export type { Observations, Shaped } from './vq_inputs';
@@ -52,10 +53,11 @@ export function whiten(obs: Observations, options: WhitenOptions = {}): Shaped {
   // Natively, column by column in row order: see native/kernels/common/reductions.hpp.
   const zeroColumns = runSync(call('whiten', { ...dataRequest(prepared(matrix, threads)), out }));
   if (zeroColumns > 0) {
-    process.emitWarning('Some columns have standard deviation zero. The values of these columns will not change.', {
-      type: 'RuntimeWarning',
-      code: 'KMEANS_WHITEN_ZERO_STD',
-    });
+    emitKMeansWarning(
+      'Some columns have standard deviation zero. The values of these columns will not change.',
+      'KMEANS_WHITEN_ZERO_STD',
+      'RuntimeWarning',
+    );
   }
   return shaped({ data: out, rows, cols }, oneD);
 }
