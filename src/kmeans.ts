@@ -53,14 +53,6 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
 
   constructor(options: KMeansOptions = {}) {
     super(resolveKMeansOptions(options));
-    if (this.params.algorithm === 'elkan' && this.params.nClusters === 1) {
-      // As scikit-learn: Elkan's bounds between centers mean nothing for one center.
-      emitKMeansWarning(
-        "algorithm 'elkan' doesn't make sense for a single cluster. Using 'lloyd' instead.",
-        'KMEANS_ELKAN_SINGLE_CLUSTER',
-        'RuntimeWarning',
-      );
-    }
   }
 
   /**
@@ -195,7 +187,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
         labels,
         maxIter,
         tol: absoluteTol,
-        algorithm: this.algorithmToRun(),
+        algorithm: this.params.algorithm,
         mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, dataDType(X)),
         spherical: metric === 'cosine',
       });
@@ -294,12 +286,6 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
         distanceEvals: Float64Array.from(best.history.distanceEvals),
       },
     };
-  }
-
-  /** The algorithm option as fit runs it: 'elkan' with one cluster is Lloyd's (the constructor warned). */
-  private algorithmToRun(): ResolvedKMeansOptions['algorithm'] {
-    const { algorithm, nClusters } = this.params;
-    return algorithm === 'elkan' && nClusters === 1 ? 'lloyd' : algorithm;
   }
 
   /** nInit resolved as scikit-learn: 'auto' is 10 for random init, else 1; explicit init runs once. */

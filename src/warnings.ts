@@ -10,8 +10,6 @@ export type KMeansWarningCode =
   | 'KMEANS_EXPLICIT_INIT_NINIT'
   /** KMeans found fewer distinct clusters than nClusters: usually duplicate points in X. */
   | 'KMEANS_FEWER_DISTINCT_CLUSTERS'
-  /** algorithm 'elkan' with a single cluster: Lloyd's algorithm runs instead. */
-  | 'KMEANS_ELKAN_SINGLE_CLUSTER'
   /** MiniBatchKMeans initSize below nClusters: 3 × nClusters rows (at most n) are sampled instead. */
   | 'KMEANS_INIT_SIZE_ADJUSTED'
   /** whiten met a column of standard deviation zero, which it leaves unchanged. */
