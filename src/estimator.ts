@@ -144,8 +144,9 @@ export abstract class Estimator<
   }
   /**
    * Total (sample) weight of each cluster's rows in the last fit's final assignment, k values
-   * (the row counts without sampleWeight). Empty where the fit computes no labels, and for
-   * model files written without it.
+   * (the row counts without sampleWeight); fitSource gives them though it keeps no labels. Empty
+   * where the fit makes no final assignment (MiniBatchKMeans with computeLabels false, fitStream)
+   * and after fromJSON of a file written without them.
    */
   get clusterSizes(): Float64Array {
     return this.state().clusterSizes ?? new Float64Array(0);
