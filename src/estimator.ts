@@ -32,6 +32,10 @@ export interface FittedState {
   labels: Int32Array;
   inertia: number;
   nIter: number;
+  /** Per-cluster weight of the final assignment's rows; absent where the fit has none. */
+  clusterSizes?: Float64Array;
+  /** Per-cluster (weighted) inertia of the final assignment; absent where the fit has none. */
+  clusterInertia?: Float64Array;
 }
 
 export type ModelName = ModelJSON['model'];
@@ -103,16 +107,22 @@ export abstract class Estimator<
 
   /**
    * The fitted model as a versioned plain object (JSON.stringify it to save it): options,
-   * centers (exact), inertia, nIter and the model's own attributes. Not the training labels.
+   * centers (exact), inertia, nIter, clusterSizes and clusterInertia (where known) and the
+   * model's own attributes. Not the training labels.
    */
   toJSON(): ModelJSON {
     const state = this.state();
+    const { clusterSizes, clusterInertia } = state;
     return encodeModel(this.modelName, {
       params: { ...this.params },
       clusterCenters: state.clusterCenters,
       inertia: state.inertia,
       nIter: state.nIter,
-      extra: this.storedAttributes(state),
+      extra: {
+        ...this.storedAttributes(state),
+        ...(clusterSizes ? { clusterSizes: Array.from(clusterSizes) } : {}),
+        ...(clusterInertia ? { clusterInertia: Array.from(clusterInertia) } : {}),
+      },
     });
   }
 
@@ -131,6 +141,23 @@ export abstract class Estimator<
   /** Iterations: KMeans's by the winning run; MiniBatchKMeans's as passes over the data. */
   get nIter(): number {
     return this.state().nIter;
+  }
+  /**
+   * Total (sample) weight of each cluster's rows in the last fit's final assignment, k values
+   * (the row counts without sampleWeight); fitSource gives them though it keeps no labels. Empty
+   * where the fit makes no final assignment (MiniBatchKMeans with computeLabels false, fitStream)
+   * and after fromJSON of a file written without them.
+   */
+  get clusterSizes(): Float64Array {
+    return this.state().clusterSizes ?? new Float64Array(0);
+  }
+  /**
+   * Each cluster's part of `inertia`: the (weighted) sum of its rows' squared distances (cosine
+   * distances for metric 'cosine') to its center, k values that add up to `inertia` within
+   * rounding. Empty where clusterSizes is, and after fitSource on a PushdownSource.
+   */
+  get clusterInertia(): Float64Array {
+    return this.state().clusterInertia ?? new Float64Array(0);
   }
   /** Number of features seen by fit. */
   get nFeaturesIn(): number {
@@ -162,7 +189,7 @@ export abstract class Estimator<
 
   /**
    * fromJSON's frame: reads the file written for `name`, builds the model from its options,
-   * and gives it the stored centers, inertia and nIter, no training labels, and what
+   * and gives it the stored centers, inertia, nIter and per-cluster totals, no training labels, and what
    * `restore` adds from the file's `extra`.
    */
   protected static load<M extends Estimator<EstimatorParams, S>, S extends FittedState>(
@@ -173,11 +200,15 @@ export abstract class Estimator<
   ): M {
     const stored = decodeModel(json, name);
     const model = constructFromParams(stored, make);
+    const { clusterSizes, clusterInertia } = stored.extra;
     const common: FittedState = {
       clusterCenters: stored.clusterCenters,
       labels: new Int32Array(0),
       inertia: stored.inertia,
       nIter: stored.nIter,
+      // decodeModel checked them: k numbers each, when present.
+      ...(Array.isArray(clusterSizes) ? { clusterSizes: Float64Array.from(clusterSizes as number[]) } : {}),
+      ...(Array.isArray(clusterInertia) ? { clusterInertia: Float64Array.from(clusterInertia as number[]) } : {}),
     };
     model.fitted = restore(common, stored, model);
     return model;

@@ -4,6 +4,7 @@
  */
 import { type AlgorithmName, isAlgorithmName } from './algorithms';
 import type { FitResponse, FloatArray } from './binding';
+import { addClusterTotals, emptyTotals, totalsFor } from './cluster_totals';
 import { Estimator, type FittedState } from './estimator';
 import { KMeansError } from './errors';
 import { type Matrix, type MatrixLike, asDType, dataDType } from './matrix';
@@ -34,6 +35,7 @@ import { Random, randomSeed } from './rng';
 import { kmeansParallelPlan } from './parallel_init';
 import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
 import type { DataOf, FitOptions, IterationHistory } from './types';
+import { emitKMeansWarning } from './warnings';
 
 export type { FitOptions, IterationHistory, SampleWeight } from './types';
 
@@ -200,16 +202,22 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     const distinct = seen.reduce((count, flag) => count + flag, 0);
     if (distinct < k) {
       // As scikit-learn's ConvergenceWarning: usually duplicate points in X.
-      process.emitWarning(
+      emitKMeansWarning(
         `Number of distinct clusters (${distinct}) found smaller than nClusters (${k}). Possibly due to duplicate points in X.`,
-        { type: 'ConvergenceWarning', code: 'KMEANS_FEWER_DISTINCT_CLUSTERS' },
+        'KMEANS_FEWER_DISTINCT_CLUSTERS',
+        'ConvergenceWarning',
       );
     }
+    const totals = emptyTotals(k);
+    addClusterTotals(totals, X, data.sampleWeight, best.labels, best.centers);
+    const { sizes, inertia } = totalsFor(metric, totals);
     return {
       algorithm: best.run.algorithm,
       clusterCenters: { data: best.centers, rows: k, cols: X.cols },
       labels: best.labels,
       inertia: inertiaFor(metric, best.run.inertia),
+      clusterSizes: sizes,
+      clusterInertia: inertia,
       nIter: best.run.nIter,
       converged: best.run.converged,
       history: { ...best.run.history, inertia: best.run.history.inertia.map((value) => inertiaFor(metric, value)) },
@@ -260,11 +268,14 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
       if (!best || result.inertia < best.inertia) best = result;
     }
     if (!best) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no k-means run was made');
+    const totals = totalsFor(metric, best.totals);
     return {
       algorithm: useBounds ? 'hamerly' : 'lloyd',
       clusterCenters: { data: best.centers, rows: k, cols: stats.cols },
       labels: new Int32Array(0),
       inertia: inertiaFor(metric, best.inertia),
+      clusterSizes: totals.sizes,
+      clusterInertia: totals.inertia,
       nIter: best.nIter,
       converged: best.converged,
       history: {

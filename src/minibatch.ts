@@ -11,7 +11,7 @@
 import type { FloatArray } from './binding';
 import { Estimator } from './estimator';
 import { invalidOption } from './errors';
-import type { MatrixLike } from './matrix';
+import type { Matrix, MatrixLike } from './matrix';
 import { inertiaFor } from './metric';
 import { type FitOutcome, type MiniBatchState, fitPlan, initRuns, initSizeFor, partialFitPlan } from './minibatch_fit';
 import {
@@ -70,6 +70,20 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
     const prepared = this.prepare(X, fitOptions, 'fit');
     this.keep(await runAsync(fitPlan(this.params, prepared), callSite, control));
     return this as MiniBatchKMeans as MiniBatchKMeans<DataOf<X>>;
+  }
+
+  /**
+   * fit, then the labels of X: the fit's `labels`. With computeLabels false the fit keeps none,
+   * and they are computed as predict(X) would (the same values computeLabels gives).
+   */
+  fitPredict(X: MatrixLike, options: FitOptions = {}): Int32Array {
+    const model = this.fit(X, options);
+    return this.params.computeLabels ? model.labels : model.predict(X);
+  }
+
+  /** fit, then the distances of X to the centers (as transform). */
+  fitTransform<X extends MatrixLike>(X: X, options: FitOptions = {}): Matrix<DataOf<X>> {
+    return this.fit(X, options).transform(X);
   }
 
   /**

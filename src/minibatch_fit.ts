@@ -5,6 +5,7 @@
  * state and the progress the next partialFit goes on from; the model stores both.
  */
 import type { FloatArray } from './binding';
+import { addClusterTotals, emptyTotals, totalsFor } from './cluster_totals';
 import type { FittedState } from './estimator';
 import { asDType, dataDType } from './matrix';
 import { inertiaFor, metricRows } from './metric';
@@ -91,13 +92,12 @@ export function* fitPlan(params: Params, prepared: PreparedData): Plan<FitOutcom
     const shift = previous ? squaredDistance(previous, progress.centers) : 0;
     if (converged(maxNoImprovement, progress, { step: i, n, batch, shift, tol: absoluteTol }, batchInertia)) break;
   }
-  const { labels, inertia } = computeLabels
+  const assignment = computeLabels
     ? yield* labelsAndInertia(params, data, progress.centers)
     : { labels: new Int32Array(0), inertia: inertiaFor(metric, (progress.ewaInertia ?? 0) * n) };
   const state = {
     clusterCenters: { data: progress.centers, rows: k, cols: data.X.cols },
-    labels,
-    inertia,
+    ...assignment,
     nIter: Math.ceil((progress.steps * batch) / n),
     nSteps: progress.steps,
   };
@@ -137,13 +137,12 @@ export function* partialFitPlan(
   const centers = asDType({ data: progress.centers, rows: k, cols: data.X.cols }, dataDType(data.X), 'clusterCenters');
   progress.centers = centers.data;
   yield* step(params, data, undefined, progress);
-  const { labels, inertia } = computeLabels
+  const assignment = computeLabels
     ? yield* labelsAndInertia(params, data, progress.centers)
     : { labels: new Int32Array(0), inertia: NaN };
   const state = {
     clusterCenters: { data: progress.centers, rows: k, cols: data.X.cols },
-    labels,
-    inertia,
+    ...assignment,
     nIter: start.nIter,
     nSteps: progress.steps,
   };
@@ -201,7 +200,12 @@ function* refine(params: Params, data: PreparedData, centers: FloatArray): Plan<
   return result.inertia;
 }
 
-function* labelsAndInertia(params: Params, data: PreparedData, centers: FloatArray): Plan<Assignment> {
+/** The labels of the rows, their inertia, and the clusters' sizes and inertia (clusterSizes, clusterInertia). */
+function* labelsAndInertia(
+  params: Params,
+  data: PreparedData,
+  centers: FloatArray,
+): Plan<Assignment & { clusterSizes: Float64Array; clusterInertia: Float64Array }> {
   const labels = new Int32Array(data.X.rows);
   const inertia = yield* call('assign', {
     ...dataRequest(data),
@@ -210,7 +214,10 @@ function* labelsAndInertia(params: Params, data: PreparedData, centers: FloatArr
     labels,
     mixedPrecision: mixedFor(params, data.X),
   });
-  return { labels, inertia: inertiaFor(params.metric, inertia) };
+  const totals = emptyTotals(params.nClusters);
+  addClusterTotals(totals, data.X, data.sampleWeight, labels, centers);
+  const { sizes, inertia: clusterInertia } = totalsFor(params.metric, totals);
+  return { labels, inertia: inertiaFor(params.metric, inertia), clusterSizes: sizes, clusterInertia };
 }
 
 function squaredDistance(a: FloatArray, b: FloatArray): number {

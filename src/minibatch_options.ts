@@ -19,6 +19,7 @@ import {
   resolveInit,
   warnExplicitInitRuns,
 } from './options';
+import { emitKMeansWarning } from './warnings';
 
 export interface MiniBatchKMeansOptions {
   /** Number of clusters k. Default 8, or the number of rows of an explicit `init`. */
@@ -52,7 +53,10 @@ export interface MiniBatchKMeansOptions {
    * random batch row as their new center (now and then: see the README). Default 0.01.
    */
   reassignmentRatio?: number;
-  /** Rows sampled to choose the initial centers. Default 3 × batchSize (at least 3 × k). */
+  /**
+   * Rows sampled to choose the initial centers (at most n). Default 3 × batchSize (at least
+   * 3 × k); a value below nClusters becomes 3 × nClusters, with a warning (KMEANS_INIT_SIZE_ADJUSTED).
+   */
   initSize?: number | null;
   /** Whether fit and partialFit compute the labels and inertia of all their rows. Default true. */
   computeLabels?: boolean;
@@ -117,6 +121,14 @@ export function resolveMiniBatchOptions(options: MiniBatchKMeansOptions): Resolv
   if (typeof merged.computeLabels !== 'boolean')
     throw invalidOption('computeLabels', 'true or false', merged.computeLabels);
   warnExplicitInitRuns(init, nInit);
+  if (initSize !== null && initSize < nClusters) {
+    // initSizeFor (minibatch_fit.ts) makes the change, as scikit-learn's _check_params_vs_input.
+    emitKMeansWarning(
+      `initSize=${initSize} should be larger than nClusters=${nClusters}. Setting it to min(3 * nClusters, number of samples)`,
+      'KMEANS_INIT_SIZE_ADJUSTED',
+      'RuntimeWarning',
+    );
+  }
   return {
     nClusters,
     init,

@@ -25,7 +25,10 @@ export interface ModelJSON {
   clusterCenters: number[];
   inertia: number;
   nIter: number;
-  /** Model-specific attributes (algorithmUsed, converged; nSteps; tree). */
+  /**
+   * Model-specific attributes (algorithmUsed, converged; nSteps, counts; tree), and the
+   * per-cluster totals clusterSizes and clusterInertia (k numbers each) where the fit computed them.
+   */
   extra: Record<string, unknown>;
   /**
    * Optional: the names of the nFeatures columns the model was fitted on. The command line
@@ -140,6 +143,15 @@ export function decodeModel(input: unknown, model: ModelJSON['model']): StoredMo
 function checkExtra(extra: Record<string, unknown>, model: ModelJSON['model'], centers: Matrix): void {
   const { data, rows: k, cols: d } = centers;
   const { algorithmUsed, converged, nSteps, counts } = extra;
+  for (const name of ['clusterSizes', 'clusterInertia'] as const) {
+    // Absent in files written before they were stored: the model then has none.
+    const totals = extra[name];
+    if (totals === undefined) continue;
+    const valid = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+    if (!(Array.isArray(totals) && totals.length === k && allOf(totals, valid))) {
+      throw invalidModel(`"extra.${name}", when present, must hold nClusters = ${k} finite numbers >= 0`);
+    }
+  }
   if (model === 'BisectingKMeans') return; // its tree is checked by bisecting_file.ts
   if (model === 'KMeans') {
     if (algorithmUsed !== undefined && !isAlgorithmName(algorithmUsed)) {

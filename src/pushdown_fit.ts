@@ -43,13 +43,16 @@ export function* pushdownStats(pushdown: Pushdown, signal: AbortSignal | undefin
   return stats;
 }
 
+/** A run's result, with the clusters' weights in the final assignment. */
+type PushdownRun = Omit<SourceFitRun, 'totals'> & { clusterSizes: Float64Array };
+
 /** One run of Lloyd's loop from `initial` (k×d, in the source's dtype; left unchanged). */
 export function* pushdownLloydRun(
   pushdown: Pushdown,
   rows: number,
   initial: Matrix,
   settings: PushdownFitSettings,
-): Plan<SourceFitRun> {
+): Plan<PushdownRun> {
   const { k, maxIter, tol, signal } = settings;
   const d = initial.cols;
   const dtype = initial.data instanceof Float32Array ? 'float32' : 'float64';
@@ -98,7 +101,9 @@ export function* pushdownLloydRun(
   const converged = stable || lastShift <= tol;
   const final = current;
   const last = yield* pushdownQuery((s) => pushdown.assignPass(Float64Array.from(final), k, s), signal);
-  return { centers: current, inertia: last.inertia, nIter, converged, history };
+  // The pass gives each cluster's weight (after the k·d sums), not its inertia.
+  const clusterSizes = last.sums.slice(k * d, k * d + k);
+  return { centers: current, inertia: last.inertia, clusterSizes, nIter, converged, history };
 }
 
 /** The rows that the pass's empty clusters take (weight zero): the source's farthest rows. */
@@ -146,7 +151,7 @@ export function* pushdownFitPlan(
   requireFitShape(init, k, stats);
   const rng = new Random(params.seed ?? randomSeed());
   const runs = typeof init === 'object' || params.nInit === 'auto' ? 1 : params.nInit;
-  let best: SourceFitRun | undefined;
+  let best: PushdownRun | undefined;
   for (let run = 1; run <= runs; run++) {
     const initial =
       typeof init === 'object'
@@ -175,6 +180,7 @@ export function* pushdownFitPlan(
     clusterCenters: { data: run.centers, rows: k, cols: stats.cols },
     labels: new Int32Array(0),
     inertia: run.inertia,
+    clusterSizes: run.clusterSizes,
     nIter: run.nIter,
     converged: run.converged,
     history: {

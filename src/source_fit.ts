@@ -8,6 +8,7 @@
  * hand, the copied rows of one piece, and O(k·d).
  */
 import type { FloatArray } from './binding';
+import { type ClusterTotals, addClusterTotals, emptyTotals } from './cluster_totals';
 import { KMeansError, invalidOption } from './errors';
 import { rowsField } from './data_matrix';
 import { type DType, type Matrix, allocate, asDType, dataDType } from './matrix';
@@ -66,6 +67,8 @@ export interface SourceFitSettings {
 export interface SourceFitRun {
   centers: FloatArray;
   inertia: number;
+  /** Per-cluster weights and squared Euclidean inertia of the final assignment. */
+  totals: ClusterTotals;
   nIter: number;
   converged: boolean;
   history: {
@@ -271,13 +274,15 @@ export function* sourceLloydRun(
   // inertia give them.
   let inertia = 0;
   const centers = current;
+  const totals = emptyTotals(k);
   yield* forEachPiece(input, function* (piece) {
     const data = yield* kernelRows(piece, metric);
     const labels = new Int32Array(data.X.rows);
     yield* call('assign', { ...dataFields(data), centers, k, labels, mixedPrecision });
     inertia = yield* call('inertia', { ...dataFields(data), labels, centers, k, base: inertia });
+    addClusterTotals(totals, data.X, data.sampleWeight, labels, centers);
   });
-  return { centers: current, inertia, nIter, converged, history };
+  return { centers: current, inertia, totals, nIter, converged, history };
 }
 
 function inputThreads(input: RowInput): number {

@@ -18,6 +18,7 @@ import {
   checkFiniteOption,
   checkSameShape,
   checkThresh,
+  noObservations,
   prepared,
   readOptions,
   requireRows,
@@ -25,6 +26,7 @@ import {
   threadsOption,
   toObservations,
 } from './vq_inputs';
+import { emitKMeansWarning } from './warnings';
 import { type VqResult, codeMeansPlan, codesPlan, meanOf } from './vq_plans';
 
 export type { Observations, Shaped } from './vq_inputs';
@@ -40,22 +42,26 @@ export type WhitenOptions = CommonVqOptions;
  * Divides each feature (column) by its standard deviation over the observations (the
  * population deviation, as numpy's std). A column whose deviation is zero is left unchanged,
  * with a process warning (code KMEANS_WHITEN_ZERO_STD), as SciPy warns. Returns a new array
- * in the shape and dtype of the input.
+ * in the shape and dtype of the input (empty for no observations, as SciPy's).
  */
 export function whiten(obs: Observations, options: WhitenOptions = {}): Shaped {
   readOptions(options, ['checkFinite', 'threads'], 'whiten');
   const checkFinite = checkFiniteOption(options.checkFinite);
   const threads = threadsOption(options.threads);
+  const empty = noObservations(obs);
+  // No observations: nothing to scale, as SciPy's empty result.
+  if (empty) return shaped(empty.matrix, empty.oneD);
   const { matrix, oneD } = toObservations(obs, 'obs', checkFinite);
   const { data, rows, cols } = matrix;
   const out = allocate(dtypeOf(data), data.length);
   // Natively, column by column in row order: see native/kernels/common/reductions.hpp.
   const zeroColumns = runSync(call('whiten', { ...dataRequest(prepared(matrix, threads)), out }));
   if (zeroColumns > 0) {
-    process.emitWarning('Some columns have standard deviation zero. The values of these columns will not change.', {
-      type: 'RuntimeWarning',
-      code: 'KMEANS_WHITEN_ZERO_STD',
-    });
+    emitKMeansWarning(
+      'Some columns have standard deviation zero. The values of these columns will not change.',
+      'KMEANS_WHITEN_ZERO_STD',
+      'RuntimeWarning',
+    );
   }
   return shaped({ data: out, rows, cols }, oneD);
 }
@@ -67,16 +73,21 @@ export type VqOptions = CommonVqOptions;
 /**
  * Assigns each observation to its nearest code in the code book. Both must have the same rank
  * and number of features. Works in float32 only if both are float32 (as numpy's common type).
+ * No observations (an empty array, or a matrix of no rows) give an empty code and dist, as in
+ * SciPy; the code book needs at least one code.
  */
 export function vq(obs: Observations, codeBook: Observations, options: VqOptions = {}): VqResult {
   readOptions(options, ['checkFinite', 'threads'], 'vq');
   const checkFinite = checkFiniteOption(options.checkFinite);
   const threads = threadsOption(options.threads);
-  const data = toObservations(obs, 'obs', checkFinite);
+  const empty = noObservations(obs);
+  const data = empty ?? toObservations(obs, 'obs', checkFinite);
   const book = toObservations(codeBook, 'codeBook', checkFinite);
-  checkSameShape(data, book, 'codeBook');
+  checkSameShape(empty ? noObservations(obs, book)! : data, book, 'codeBook');
   const dtype: DType =
     dtypeOf(data.matrix.data) === 'float32' && dtypeOf(book.matrix.data) === 'float32' ? 'float32' : 'float64';
+  // No observations: no codes, as SciPy.
+  if (empty) return { code: new Int32Array(0), dist: allocate(dtype, 0) };
   const rows = prepared(asDType(data.matrix, dtype, 'obs'), threads);
   return runSync(codesPlan(rows, asDType(book.matrix, dtype, 'codeBook')));
 }
@@ -102,7 +113,8 @@ export interface KMeansVqResult {
 /**
  * SciPy's kmeans: Lloyd passes until the mean distance changes by at most `thresh`. With a
  * number k, `iter` restarts from k distinct random observations and keeps the codebook with
- * the lowest distortion; with an initial codebook (`kOrGuess` a matrix), one run from it.
+ * the lowest distortion; with an initial codebook (`kOrGuess` a matrix), one run from it, which
+ * on no observations gives SciPy's result: no codes, distortion NaN (a number k needs k of them).
  * As current SciPy, the loop compares the absolute change of the distortion and the
  * distortion returned is that of the codebook returned.
  */
@@ -116,6 +128,13 @@ export function kmeans(
   const iter = checkInteger('iter', options.iter ?? 20, 1);
   const thresh = checkThresh(options.thresh);
   const threads = threadsOption(options.threads);
+  if (typeof kOrGuess !== 'number' && noObservations(obs)) {
+    // As SciPy: from a codebook, every code loses its (no) observations; the mean distance is NaN.
+    const guess = toObservations(kOrGuess, 'kOrGuess', checkFinite);
+    const empty = noObservations(obs, guess)!;
+    checkSameShape(empty, guess, 'kOrGuess');
+    return { codebook: shaped(empty.matrix, empty.oneD), distortion: NaN };
+  }
   const data = toObservations(obs, 'obs', checkFinite);
   const X = data.matrix;
   const rows = prepared(X, threads);

@@ -2,10 +2,11 @@
  * What whiten, vq, kmeans and kmeans2 share around their inputs: observations of either rank,
  * results in the shape of the input, and the checks of their options and shapes.
  */
+import { fromArrow, isArrowLike } from './arrow_input';
 import { toRowMatrix } from './data_matrix';
 import type { FloatArray } from './binding';
 import { KMeansError, invalidOption } from './errors';
-import { type Matrix, type MatrixLike, toMatrix } from './matrix';
+import { type Matrix, type MatrixLike, allocate, dtypeOf, toMatrix } from './matrix';
 import { type PreparedData, threadCount } from './model_inputs';
 import { checkThreads, invalidOptionsObject, rejectUnknownKeys } from './options';
 
@@ -40,6 +41,50 @@ export function toObservations(value: unknown, name: string, checkFinite: boolea
   }
   // Typed columns and Arrow data are copied into rows: SciPy's functions take observations as rows.
   return { matrix: toRowMatrix(value, name, checkFinite), oneD: false };
+}
+
+/**
+ * Observations with no rows, which SciPy's vq (and whiten, and kmeans from a codebook) take: an
+ * empty typed array (1-D), a typed matrix, typed columns or Arrow data of at least one feature
+ * and no rows (2-D), or [], of `like`'s rank and features where there is one (else 1-D: numpy
+ * reads [] so). Undefined for anything else, which toObservations checks as usual.
+ */
+export function noObservations(value: unknown, like?: Shape): Shape | undefined {
+  // A new empty array each time: results never share the caller's.
+  const empty = (like: FloatArray, cols: number, oneD: boolean): Shape => ({
+    matrix: { data: allocate(dtypeOf(like), 0), rows: 0, cols },
+    oneD,
+  });
+  if (value instanceof Float64Array || value instanceof Float32Array) {
+    return value.length === 0 ? empty(value, 1, true) : undefined;
+  }
+  if (Array.isArray(value)) {
+    if (value.length > 0) return undefined;
+    return like ? empty(new Float64Array(0), like.matrix.cols, like.oneD) : empty(new Float64Array(0), 1, true);
+  }
+  const layout = isArrowLike(value) && arrowRows(value) === 0 ? fromArrow(value, 'obs') : value;
+  if (typeof layout !== 'object' || layout === null) return undefined;
+  const { data, rows, cols, columns } = layout as Partial<Matrix> & { columns?: unknown };
+  if (data instanceof Float64Array || data instanceof Float32Array) {
+    const noRows = rows === 0 && data.length === 0 && Number.isSafeInteger(cols) && cols! >= 1;
+    return noRows ? empty(data, cols!, false) : undefined;
+  }
+  if (!Array.isArray(columns) || columns.length === 0) return undefined;
+  const first: unknown = columns[0];
+  if (!(first instanceof Float64Array || first instanceof Float32Array)) return undefined;
+  const noRows = columns.every(
+    (column: unknown) => column instanceof first.constructor && (column as FloatArray).length === 0,
+  );
+  return noRows ? empty(first, columns.length, false) : undefined;
+}
+
+/** The rows of Arrow data, read without laying it out: a vector's length, a table's first column's. */
+function arrowRows(value: object): number | undefined {
+  if ('length' in value && typeof value.length === 'number') return value.length;
+  const table = value as { numCols?: unknown; getChildAt?: (index: number) => unknown };
+  if (typeof table.numCols !== 'number' || table.numCols === 0) return undefined;
+  const column = table.getChildAt?.(0) as { length?: unknown } | undefined;
+  return typeof column?.length === 'number' ? column.length : undefined;
 }
 
 export function shaped(matrix: Matrix, oneD: boolean): Shaped {

@@ -23,6 +23,7 @@ import {
   threadsOption,
   toObservations,
 } from './vq_inputs';
+import { emitKMeansWarning } from './warnings';
 import { codeMeansPlan } from './vq_plans';
 
 export type Minit = 'random' | 'points' | '++' | 'matrix';
@@ -85,7 +86,7 @@ export function kmeans2(data: Observations, k: number | Observations, options: K
   } else {
     const clusters = Math.trunc(k);
     if (!Number.isFinite(k) || clusters < 1) throw invalidOption('k', 'a number of clusters >= 1 or a codebook', k);
-    if (clusters !== k) process.emitWarning('k was not an integer, was converted.', { code: 'KMEANS_K_CONVERTED' });
+    if (clusters !== k) emitKMeansWarning('k was not an integer, was converted.', 'KMEANS_K_CONVERTED');
     start = { k: clusters, minit, rng: new Random(checkSeed(options.seed) ?? randomSeed()) };
   }
   const { book, label } = runSync(kmeans2Plan(prepared(X, threads), start, iter, missing));
@@ -106,7 +107,7 @@ function* kmeans2Plan(
     const { book: means, counts } = yield* codeMeansPlan(data, book, label);
     if (counts.some((count) => count === 0)) {
       if (missing === 'raise') throw new KMeansError('ERR_KMEANS_EMPTY_CLUSTER', emptyClusterMessage);
-      if (!warned) process.emitWarning(emptyClusterMessage, { code: 'KMEANS_EMPTY_CLUSTER' });
+      if (!warned) emitKMeansWarning(emptyClusterMessage, 'KMEANS_EMPTY_CLUSTER');
       warned = true;
     }
     book = means; // empty clusters kept their previous centroid

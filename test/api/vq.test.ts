@@ -354,10 +354,13 @@ describe('vq errors', () => {
     ).toBe('ERR_KMEANS_SHAPE_MISMATCH');
   });
 
-  it('rejects empty input', () => {
-    expect(code(() => whiten([]))[0]).toBe('ERR_KMEANS_EMPTY_DATA');
-    expect(code(() => vq([], [[1]]))[0]).toBe('ERR_KMEANS_EMPTY_DATA');
+  it('rejects empty input where SciPy does, and observations of no features', () => {
+    // No observations at all: whiten and vq return empty results, as SciPy (test/api/parity.test.ts).
+    expect(code(() => whiten([[]]))[0]).toBe('ERR_KMEANS_EMPTY_DATA');
+    expect(code(() => vq([[]], [[1]]))[0]).toBe('ERR_KMEANS_EMPTY_DATA');
+    expect(code(() => vq([1], []))[0]).toBe('ERR_KMEANS_EMPTY_DATA');
     expect(code(() => kmeans([[]], 1))[0]).toBe('ERR_KMEANS_EMPTY_DATA');
+    expect(code(() => kmeans([], 1))[0]).toBe('ERR_KMEANS_EMPTY_DATA');
     expect(code(() => kmeans2([], 1))[0]).toBe('ERR_KMEANS_EMPTY_DATA');
   });
 

@@ -745,6 +745,17 @@ function rowsOf(result: unknown, oneD: boolean): { data: Float64Array | Float32A
   return result as { data: Float64Array | Float32Array; rows: number; cols: number };
 }
 
+/**
+ * Observations with no rows and at least one feature, which whiten and vq take as SciPy does:
+ * [] (cols undefined: it has no rank of its own) or a typed matrix of no rows.
+ */
+function noRows(input: unknown): { cols: number | undefined } | undefined {
+  if (Array.isArray(input)) return input.length === 0 ? { cols: undefined } : undefined;
+  const { data, rows, cols } = (input ?? {}) as { data?: unknown; rows?: unknown; cols?: unknown };
+  const typed = data instanceof Float64Array || data instanceof Float32Array;
+  return typed && data.length === 0 && rows === 0 && typeof cols === 'number' && cols >= 1 ? { cols } : undefined;
+}
+
 describe('fuzz: vq', () => {
   it('whiten on 3,000 generated observations', () => {
     fc.assert(
@@ -752,6 +763,14 @@ describe('fuzz: vq', () => {
         const before = [snapshot(input)];
         const result = outcome(() => vq.whiten(input as MatrixLike, { checkFinite }));
         expectUnchanged([input], before);
+        const none = noRows(input);
+        if (none) {
+          // No observations: an empty result of the input's shape ([] is 1-D, as numpy reads it).
+          expectOutcome(result, undefined, (out) => {
+            expect(out).toEqual(none.cols === undefined ? new Float64Array(0) : { ...(input as object), rows: 0 });
+          });
+          return;
+        }
         // Without the finiteness check, NaN and infinities pass through as numbers do.
         const code = checkFinite
           ? errorOf(expected)
@@ -797,6 +816,18 @@ describe('fuzz: vq', () => {
           const before = [snapshot(input), snapshot(book.input)];
           const result = outcome(() => vq.vq(input as MatrixLike, book.input as MatrixLike));
           expectUnchanged([input, book.input], before);
+          const none = noRows(input);
+          if (none) {
+            // No observations: no codes, once the code book is checked ([] takes its rank and features).
+            const bookMatrix = book.expected.ok ? book.expected.matrix : undefined;
+            const mismatch = none.cols !== undefined && bookMatrix && (book.oneD || bookMatrix.cols !== none.cols);
+            const noneCode = errorOf(book.expected) ?? (mismatch ? 'ERR_KMEANS_SHAPE_MISMATCH' : undefined);
+            expectOutcome(result, noneCode, ({ code: labels, dist }) => {
+              expect(labels).toEqual(new Int32Array(0));
+              expect(dist).toEqual(new Float64Array(0));
+            });
+            return;
+          }
           let code = firstError(errorOf(expected), errorOf(book.expected));
           if (
             code === undefined &&

@@ -182,6 +182,10 @@ function describedModel(file: Json, name: ClassName): ModelJSON {
   const f32 = file.dtype === 'float32';
   const extra = (file.extra ?? {}) as Json;
   const given = (key: string, otherwise: unknown) => (extra[key] === undefined ? otherwise : extra[key]);
+  // The per-cluster totals of the fit, kept as written when present.
+  const totals = Object.fromEntries(
+    ['clusterSizes', 'clusterInertia'].filter((key) => extra[key] !== undefined).map((key) => [key, extra[key]]),
+  );
   return {
     format: modelFormat,
     version: modelVersion,
@@ -195,8 +199,8 @@ function describedModel(file: Json, name: ClassName): ModelJSON {
     nIter: file.nIter as number,
     extra:
       name === 'KMeans'
-        ? { algorithmUsed: given('algorithmUsed', 'lloyd'), converged: given('converged', false) }
-        : { nSteps: given('nSteps', 0), counts: extra.counts ?? null },
+        ? { algorithmUsed: given('algorithmUsed', 'lloyd'), converged: given('converged', false), ...totals }
+        : { nSteps: given('nSteps', 0), counts: extra.counts ?? null, ...totals },
   };
 }
 
@@ -853,6 +857,9 @@ function reshape(spec: typeof reshaped extends fc.Arbitrary<infer T> ? T : never
   if (spec.featureNames === 'match') file.featureNames = Array.from({ length: d }, (_, j) => `column ${j}`);
   if (spec.featureNames === 'drop') delete file.featureNames;
   const extra = file.extra as Json;
+  // The totals of the base's fit say nothing of the new centers (and may not have k values).
+  delete extra.clusterSizes;
+  delete extra.clusterInertia;
   if (file.model === 'MiniBatchKMeans' && spec.counts !== 'keep') {
     if (spec.counts === 'drop') delete extra.counts;
     else if (spec.counts === 'null') extra.counts = null;

@@ -1,0 +1,25 @@
+/**
+ * The process warnings the library emits where scikit-learn or SciPy warn: each has a stable
+ * `code` (a listener tells them apart by it) and, where the reference names one, its warning
+ * class as `type`. A warning never stops the call: the value it names is adjusted as the
+ * reference adjusts it, and the call goes on.
+ */
+
+export type KMeansWarningCode =
+  /** An explicit init with nInit > 1: one run is made (the others would start from the same centers). */
+  | 'KMEANS_EXPLICIT_INIT_NINIT'
+  /** KMeans found fewer distinct clusters than nClusters: usually duplicate points in X. */
+  | 'KMEANS_FEWER_DISTINCT_CLUSTERS'
+  /** MiniBatchKMeans initSize below nClusters: 3 × nClusters rows (at most n) are sampled instead. */
+  | 'KMEANS_INIT_SIZE_ADJUSTED'
+  /** whiten met a column of standard deviation zero, which it leaves unchanged. */
+  | 'KMEANS_WHITEN_ZERO_STD'
+  /** kmeans2 with missing 'warn' met an empty cluster, which keeps its previous centroid. */
+  | 'KMEANS_EMPTY_CLUSTER'
+  /** kmeans2 was given a k that is not an integer: it is truncated. */
+  | 'KMEANS_K_CONVERTED';
+
+/** Emits `message` as a process warning with its code (and warning class, when given). */
+export function emitKMeansWarning(message: string, code: KMeansWarningCode, type?: string): void {
+  process.emitWarning(message, type === undefined ? { code } : { type, code });
+}
