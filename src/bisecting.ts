@@ -13,7 +13,7 @@ import {
   type ResolvedBisectingKMeansOptions,
   resolveBisectingOptions,
 } from './bisecting_options';
-import { type BisectingNode, centersAtLevel, labelsAtLevel, publicTree } from './bisecting_tree';
+import { type BisectingNode, centersAtLevel, labelsAtLevel, leafTotals, publicTree } from './bisecting_tree';
 import { Estimator } from './estimator';
 import type { Matrix, MatrixLike } from './matrix';
 import { type AsyncFitOptions, type PreparedData, asyncControls, fitInputs } from './model_inputs';
@@ -122,10 +122,10 @@ export class BisectingKMeans<D extends FloatArray = FloatArray> extends Estimato
       json,
       'BisectingKMeans',
       (options) => new BisectingKMeans(options),
-      (common, stored, model): BisectingState => ({
-        ...common,
-        nodes: decodeTree(stored.extra.tree, stored.clusterCenters, model.params.metric),
-      }),
+      (common, stored, model): BisectingState => {
+        const nodes = decodeTree(stored.extra.tree, stored.clusterCenters, model.params.metric);
+        return { ...common, nodes, ...leafTotals(nodes) };
+      },
     );
   }
 

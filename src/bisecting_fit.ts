@@ -5,7 +5,7 @@
  */
 import type { FloatArray } from './binding';
 import type { ResolvedBisectingKMeansOptions } from './bisecting_options';
-import { type NodeState, finalLeaves, leafCenters } from './bisecting_tree';
+import { type NodeState, finalLeaves, leafCenters, leafTotals } from './bisecting_tree';
 import { gatherRows } from './data_matrix';
 import { KMeansError } from './errors';
 import type { FittedState } from './estimator';
@@ -64,7 +64,7 @@ export function* bisectingFitPlan(
   warnEmptyLeaves(nodes);
   const clusterCenters = leafCenters(nodes);
   const inertia = yield* call('inertia', { ...dataRequest(data), labels, centers: clusterCenters.data, k, base: 0 });
-  return { clusterCenters, labels, inertia: inertiaFor(metric, inertia), nIter, nodes };
+  return { clusterCenters, labels, inertia: inertiaFor(metric, inertia), nIter, nodes, ...leafTotals(nodes) };
 }
 
 /**

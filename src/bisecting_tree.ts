@@ -123,6 +123,15 @@ export function centersAtLevel(nodes: readonly NodeState[], k: number): Matrix {
 }
 
 /** The centers of the final leaves, k×d: the model's clusterCenters. */
+/** Each final leaf's weight and inertia, in label order: the model's clusterSizes and clusterInertia. */
+export function leafTotals(nodes: readonly NodeState[]): { clusterSizes: Float64Array; clusterInertia: Float64Array } {
+  const leaves = finalLeaves(nodes).map((id) => nodes[id]!);
+  return {
+    clusterSizes: Float64Array.from(leaves, (leaf) => leaf.weight),
+    clusterInertia: Float64Array.from(leaves, (leaf) => leaf.inertia),
+  };
+}
+
 export function leafCenters(nodes: readonly NodeState[]): Matrix {
   return centersAtLevel(nodes, finalLeaves(nodes).length);
 }

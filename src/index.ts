@@ -26,6 +26,7 @@ export { kmeansPlusPlus, kmeansPlusPlusAsync } from './kmeans_plus_plus';
 export type { KMeansPlusPlusOptions } from './kmeans_plus_plus';
 export type { Seeding } from './seeding';
 export { KMeansError } from './errors';
+export type { KMeansWarningCode } from './warnings';
 export { chunkSource } from './source';
 export type {
   DataSource,

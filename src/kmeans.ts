@@ -2,7 +2,7 @@
  * KMeans with scikit-learn's semantics (1.2+), in camelCase: fit runs `nInit` Lloyd runs from
  * k-means++, random or explicit centers and keeps the one with the lowest inertia.
  */
-import { type AlgorithmName, isAlgorithmName } from './algorithms';
+import { type Algorithm, type AlgorithmName, isAlgorithmName } from './algorithms';
 import type { FitResponse, FloatArray } from './binding';
 import { addClusterTotals, emptyTotals, totalsFor } from './cluster_totals';
 import { Estimator, type FittedState } from './estimator';
@@ -168,6 +168,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     const means = new Float64Array(X.cols);
     const meanVariance = yield* call('columnStats', { ...dataRequest(data), means });
     const absoluteTol = tol * meanVariance;
+    const algorithm = algorithmFor(this.params.algorithm, k);
     const rng = new Random(this.params.seed ?? randomSeed());
     const context: SeedingContext = { X, k, sampleWeight: data.sampleWeight, rng, threads: data.threads, means };
 
@@ -187,7 +188,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
         labels,
         maxIter,
         tol: absoluteTol,
-        algorithm: this.params.algorithm,
+        algorithm,
         mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, dataDType(X)),
         spherical: metric === 'cosine',
       });
@@ -306,4 +307,15 @@ function isSameClustering(labels1: Int32Array, labels2: Int32Array, k: number): 
     else if (mapping[from] !== labels2[i]) return false;
   }
   return true;
+}
+
+/** As scikit-learn: Elkan's bounds between centers mean nothing for one cluster, so Lloyd's runs (same result). */
+function algorithmFor(algorithm: Algorithm, k: number): Algorithm {
+  if (algorithm !== 'elkan' || k !== 1) return algorithm;
+  emitKMeansWarning(
+    "algorithm='elkan' doesn't make sense for a single cluster. Using 'lloyd' instead.",
+    'KMEANS_ELKAN_SINGLE_CLUSTER',
+    'RuntimeWarning',
+  );
+  return 'lloyd';
 }

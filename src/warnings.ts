@@ -8,6 +8,8 @@
 export type KMeansWarningCode =
   /** An explicit init with nInit > 1: one run is made (the others would start from the same centers). */
   | 'KMEANS_EXPLICIT_INIT_NINIT'
+  /** KMeans with algorithm 'elkan' and one cluster: Lloyd's algorithm runs instead (the same result). */
+  | 'KMEANS_ELKAN_SINGLE_CLUSTER'
   /** KMeans found fewer distinct clusters than nClusters: usually duplicate points in X. */
   | 'KMEANS_FEWER_DISTINCT_CLUSTERS'
   /** MiniBatchKMeans initSize below nClusters: 3 × nClusters rows (at most n) are sampled instead. */

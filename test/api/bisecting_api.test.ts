@@ -210,6 +210,26 @@ describe('BisectingKMeans.fitAsync', () => {
   });
 });
 
+describe('BisectingKMeans cluster totals', () => {
+  it("clusterSizes and clusterInertia are each leaf's weight and inertia, summing to the model's", () => {
+    const model = new BisectingKMeans({ nClusters: 5, seed: 3 }).fit(data, { sampleWeight: weights });
+    const k = model.clusterCenters.rows;
+    for (let c = 0; c < k; c++) {
+      const rows = data.filter((_, i) => model.labels[i] === c);
+      const w = Array.from(weights).filter((_, i) => model.labels[i] === c);
+      expect(model.clusterSizes[c]).toBeCloseTo(
+        w.reduce((a, b) => a + b, 0),
+        9,
+      );
+      const center = model.clusterCenters.data.subarray(c * 4, c * 4 + 4);
+      const sse = rows.reduce((sum, row, i) => sum + w[i]! * row.reduce((s, v, j) => s + (v - center[j]!) ** 2, 0), 0);
+      expect(model.clusterInertia[c]).toBeCloseTo(sse, 6);
+    }
+    const total = model.clusterInertia.reduce((a, b) => a + b, 0);
+    expect(Math.abs(total - model.inertia)).toBeLessThan(1e-9 * model.inertia);
+  });
+});
+
 describe('BisectingKMeans model files', () => {
   it('round-trip: predict, transform, score, tree and centersAt give what the saved model gave', () => {
     for (const [dtype, metric] of [
@@ -232,6 +252,8 @@ describe('BisectingKMeans model files', () => {
       expect(loaded.transform(typed)).toEqual(model.transform(typed));
       expect(loaded.score(typed)).toBe(model.score(typed));
       expect(loaded.inertia).toBe(model.inertia);
+      expect(loaded.clusterSizes).toEqual(model.clusterSizes);
+      expect(loaded.clusterInertia).toEqual(model.clusterInertia);
       expect(loaded.labels).toEqual(new Int32Array(0));
       expect(loaded.labelsAt(2)).toEqual(new Int32Array(0));
       expect(JSON.parse(JSON.stringify(loaded))).toEqual(JSON.parse(text));

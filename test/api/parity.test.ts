@@ -58,14 +58,21 @@ describe('MiniBatchKMeans fitPredict and fitTransform', () => {
 });
 
 describe('warnings where scikit-learn adjusts a parameter', () => {
-  it("algorithm 'elkan' with one cluster runs Elkan's algorithm, with Lloyd's results and no warning", () => {
-    // scikit-learn warns and runs Lloyd's; here every algorithm gives the same bits.
+  it("algorithm 'elkan' with one cluster runs Lloyd's, with KMEANS_ELKAN_SINGLE_CLUSTER, as scikit-learn", () => {
     let model: KMeans | undefined;
-    expect(warningsOf(() => (model = new KMeans({ nClusters: 1, algorithm: 'elkan', seed: 1 }).fit(X)))).toEqual([]);
+    const calls = warningsOf(() => (model = new KMeans({ nClusters: 1, algorithm: 'elkan', seed: 1 }).fit(X)));
+    expect(calls).toEqual([
+      [
+        "algorithm='elkan' doesn't make sense for a single cluster. Using 'lloyd' instead.",
+        { type: 'RuntimeWarning', code: 'KMEANS_ELKAN_SINGLE_CLUSTER' },
+      ],
+    ]);
     const lloyd = new KMeans({ nClusters: 1, algorithm: 'lloyd', seed: 1 }).fit(X);
-    expect(model!.algorithmUsed).toBe('elkan');
+    expect(model!.algorithmUsed).toBe('lloyd');
+    expect(model!.params.algorithm).toBe('elkan');
     expect(model!.clusterCenters.data).toEqual(lloyd.clusterCenters.data);
     expect(model!.inertia).toBe(lloyd.inertia);
+    expect(warningsOf(() => new KMeans({ nClusters: 2, algorithm: 'elkan', seed: 1 }).fit(X))).toEqual([]);
   });
 
   it('MiniBatchKMeans initSize below nClusters samples 3 × nClusters rows, with KMEANS_INIT_SIZE_ADJUSTED', () => {

@@ -1660,6 +1660,7 @@ const stringOptions = [
   'out',
   'labels',
   'plot',
+  'k',
 ] as const;
 const booleanOptions = [
   'header',
@@ -1670,6 +1671,8 @@ const booleanOptions = [
   'quiet',
   'help',
   'version',
+  'gap',
+  'json',
 ] as const;
 const shortNames: Record<string, string> = { clusters: 'k', quiet: 'q', help: 'h', version: 'v' };
 type StringOption = (typeof stringOptions)[number];
@@ -1751,7 +1754,7 @@ const argumentItem: fc.Arbitrary<ArgumentItem> = fc.oneof(
         ['---'],
         ['--=3'],
         ['--no-quiet'],
-        ['--k', '3'],
+        ['--kk', '3'],
         ['--Clusters', '2'],
       ),
     }),
