@@ -6,7 +6,7 @@
 import type { FloatArray } from './binding';
 import type { ResolvedBisectingKMeansOptions } from './bisecting_options';
 import { type NodeState, finalLeaves, leafCenters, leafTotals } from './bisecting_tree';
-import { gatherRows } from './data_matrix';
+import { gatherRows, rowIndices } from './data_matrix';
 import { KMeansError } from './errors';
 import type { FittedState } from './estimator';
 import { type DataMatrix, allocate, dataDType } from './matrix';
@@ -39,7 +39,7 @@ export function* bisectingFitPlan(
   const data = { ...prepared, X: yield* metricRows(prepared.X, metric, prepared.threads) };
   const n = data.X.rows;
   const rng = new Random(params.seed ?? randomSeed());
-  const all = allRows(n);
+  const all = rowIndices(n);
   const grown: Growing[] = [{ ...(yield* rootNode(data, metric === 'cosine')), rows: all }];
   const leaves = [0];
   let nIter = 0;
@@ -216,13 +216,6 @@ function clusterRows(rows: Int32Array, labels: Int32Array, sampleWeight: Float64
   const members = new Int32Array(size);
   for (let i = 0, j = 0; i < rows.length; i++) if (labels[i] === cluster) members[j++] = rows[i]!;
   return { own, members, weight, positive };
-}
-
-/** The rows 0, 1, ..., n − 1. */
-export function allRows(n: number): Int32Array {
-  const rows = new Int32Array(n);
-  for (let i = 0; i < n; i++) rows[i] = i;
-  return rows;
 }
 
 /** The label of every row, from the rows of each leaf. */

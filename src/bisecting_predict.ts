@@ -5,9 +5,8 @@
  */
 import type { FloatArray } from './binding';
 import type { ResolvedBisectingKMeansOptions } from './bisecting_options';
-import { allRows } from './bisecting_fit';
 import { type NodeState, finalLeaves } from './bisecting_tree';
-import { gatherRows } from './data_matrix';
+import { gatherRows, rowIndices } from './data_matrix';
 import { allocate, asDType, dataDType } from './matrix';
 import { metricRows } from './metric';
 import { type PreparedData, dataRequest } from './model_inputs';
@@ -30,7 +29,7 @@ export function* treePredictPlan(
   const labelOf = new Int32Array(nodes.length).fill(-1);
   finalLeaves(nodes).forEach((id, label) => (labelOf[id] = label));
   const labels = new Int32Array(data.X.rows);
-  const all = allRows(data.X.rows);
+  const all = rowIndices(data.X.rows);
   const pending: { id: number; rows: Int32Array; sub: PreparedData }[] = [{ id: 0, rows: all, sub: data }];
   while (pending.length > 0) {
     const { id, rows, sub } = pending.pop()!;

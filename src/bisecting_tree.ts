@@ -122,7 +122,6 @@ export function centersAtLevel(nodes: readonly NodeState[], k: number): Matrix {
   return { data, rows: leaves.length, cols: d };
 }
 
-/** The centers of the final leaves, k×d: the model's clusterCenters. */
 /** Each final leaf's weight and inertia, in label order: the model's clusterSizes and clusterInertia. */
 export function leafTotals(nodes: readonly NodeState[]): { clusterSizes: Float64Array; clusterInertia: Float64Array } {
   const leaves = finalLeaves(nodes).map((id) => nodes[id]!);
@@ -132,6 +131,7 @@ export function leafTotals(nodes: readonly NodeState[]): { clusterSizes: Float64
   };
 }
 
+/** The centers of the final leaves, k×d: the model's clusterCenters. */
 export function leafCenters(nodes: readonly NodeState[]): Matrix {
   return centersAtLevel(nodes, finalLeaves(nodes).length);
 }

@@ -125,7 +125,13 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
       work.model.fit(work.X, work.reference === 0 ? { sampleWeight: settings.sampleWeight ?? undefined } : {});
       step = steps.next();
     } else {
-      step = steps.next(silhouetteScore(work.X, work.labels, work.options));
+      let score: number | null;
+      try {
+        score = silhouetteScore(work.X, work.labels, work.options);
+      } catch (error) {
+        score = unscorable(error);
+      }
+      step = steps.next(score);
     }
   }
   return step.value;
@@ -153,13 +159,14 @@ export async function chooseKAsync(X: MatrixLike, options: ChooseKAsyncOptions =
       onProgress?.({ done: ++done, total, k: work.k, reference: work.reference });
       step = steps.next();
     } else {
-      step = steps.next(await silhouetteScoreAsync(work.X, work.labels, { ...work.options, signal }));
+      const score = silhouetteScoreAsync(work.X, work.labels, { ...work.options, signal }).catch(unscorable);
+      step = steps.next(await score);
     }
   }
   return step.value;
 }
 
-function* chooseKSteps(settings: Settings): Generator<Step, ChooseKResult, number | undefined> {
+function* chooseKSteps(settings: Settings): Generator<Step, ChooseKResult, number | null | undefined> {
   const { ks, criteria } = settings;
   const seeds = new Random(settings.seed);
   const fitSeeds = ks.map(() => drawSeed(seeds));
@@ -175,7 +182,9 @@ function* chooseKSteps(settings: Settings): Generator<Step, ChooseKResult, numbe
     yield { kind: 'fit', model, X: settings.X, k, reference: 0 };
     models.push(model);
     const labels = model.labels;
-    const scorable = k >= 2 && k < settings.X.rows;
+    // The indices need 2 to n − 1 distinct clusters: fewer when duplicate points left some empty.
+    const distinct = new Set(labels).size;
+    const scorable = distinct >= 2 && distinct < settings.X.rows;
     let silhouette: number | null = null;
     if (criteria.has('silhouette') && scorable) {
       const sampled = settings.X.rows > settings.silhouetteSampleSize;
@@ -185,7 +194,7 @@ function* chooseKSteps(settings: Settings): Generator<Step, ChooseKResult, numbe
         ...(settings.threads === undefined ? {} : { threads: settings.threads }),
         ...(sampled ? { sampleSize: settings.silhouetteSampleSize, seed: silhouetteSeed } : {}),
       };
-      silhouette = (yield { kind: 'silhouette', X: settings.X, labels, options })!;
+      silhouette = (yield { kind: 'silhouette', X: settings.X, labels, options }) ?? null;
     }
     rows.push({
       k,
@@ -232,11 +241,11 @@ function* chooseKSteps(settings: Settings): Generator<Step, ChooseKResult, numbe
       : null,
     gap: null,
   };
-  if (criteria.has('gap') && rows.every((row) => row.gap !== null)) {
+  if (criteria.has('gap')) {
     recommended.gap = gapChoice(
       ksOf,
-      rows.map((row) => row.gap!),
-      rows.map((row) => row.gapError!),
+      rows.map((row) => row.gap),
+      rows.map((row) => row.gapError),
     );
   }
   return { rows, recommended, silhouetteRows, models };
@@ -253,7 +262,7 @@ function* gapStatistic(
   rows: ChooseKRow[],
   values: Random,
   fitSeeds: Random,
-): Generator<Step, void, number | undefined> {
+): Generator<Step, void, number | null | undefined> {
   const { X, ks } = settings;
   const box = columnRanges(X);
   const totalWeight = settings.sampleWeight ? settings.sampleWeight.reduce((sum, w) => sum + w, 0) : X.rows;
@@ -274,9 +283,21 @@ function* gapStatistic(
   });
 }
 
+/**
+ * For a silhouette that cannot be computed because its rows hold fewer than two clusters (a
+ * sample drawn from a clustering with one large cluster can): null, and the table goes on.
+ */
+function unscorable(error: unknown): null {
+  if (error instanceof KMeansError && error.code === 'ERR_KMEANS_INVALID_LABELS') return null;
+  throw error;
+}
+
 function drawSeed(random: Random): number {
   return Math.floor(random.nextDouble() * 2 ** 53);
 }
+
+/** The seedings chooseK takes: explicit centers fit one k only. */
+const initMethods: readonly unknown[] = ['k-means++', 'k-means||', 'random'];
 
 const knownOptions = [
   'kMin',
@@ -300,13 +321,17 @@ function resolve(input: MatrixLike, options: ChooseKOptions): Settings {
   rejectUnknownKeys(options, knownOptions, 'chooseK');
   const X = toDataMatrix(input, 'X');
   const kMin = checkInteger('kMin', options.kMin ?? 2, 1);
-  const kMax = checkInteger('kMax', options.kMax ?? Math.max(kMin, 10), kMin);
+  // The default range stops at the row count; an explicit kMax beyond it is a mistake.
+  const kMax = checkInteger('kMax', options.kMax ?? Math.max(kMin, Math.min(10, X.rows)), kMin);
   if (kMax > X.rows) {
     throw new KMeansError(
       'ERR_KMEANS_TOO_FEW_SAMPLES',
       `kMax = ${kMax} is larger than the number of samples (${X.rows}): lower kMax`,
       { details: { argument: 'X', expected: kMax, actual: X.rows } },
     );
+  }
+  if (options.init !== undefined && !initMethods.includes(options.init)) {
+    throw invalidOption('init', initMethods.map((name) => `"${name}"`).join(', '), options.init);
   }
   const criteria = checkCriteria(options.criteria);
   const metric = checkMetric(options.metric ?? 'euclidean');

@@ -50,12 +50,20 @@ export function kneedleElbow(ks: readonly number[], values: readonly number[]): 
 
 /**
  * Tibshirani, Walther and Hastie (2001): the smallest k with Gap(k) ≥ Gap(k+1) − s(k+1), where
- * s is the standard error of the references' log inertia times √(1 + 1/B). None when no k in
- * the range passes (the largest k has no successor to compare with).
+ * s is the standard error of the references' log inertia times √(1 + 1/B), over the k that have a
+ * gap (not those of inertia 0). None when no k in the range passes (the largest k has no
+ * successor to compare with).
  */
-export function gapChoice(ks: readonly number[], gaps: readonly number[], errors: readonly number[]): number | null {
+export function gapChoice(
+  ks: readonly number[],
+  gaps: readonly (number | null)[],
+  errors: readonly (number | null)[],
+): number | null {
   for (let i = 0; i + 1 < ks.length; i++) {
-    if (gaps[i]! >= gaps[i + 1]! - errors[i + 1]!) return ks[i]!;
+    const [gap, next, error] = [gaps[i], gaps[i + 1], errors[i + 1]];
+    // No gap where the inertia is 0 (every cluster a point): such a k is passed over.
+    if (gap == null || next == null || error == null) continue;
+    if (gap >= next - error) return ks[i]!;
   }
   return null;
 }

@@ -37,10 +37,14 @@ export function toDataMatrix(value: unknown, name: string, requireFinite = true)
 export function toRowMatrix(value: unknown, name: string, requireFinite = true): Matrix {
   const matrix = toDataMatrix(value, name, requireFinite);
   if (!isColumnMatrix(matrix)) return matrix;
-  return gatherRows(
-    matrix,
-    Int32Array.from({ length: matrix.rows }, (_, i) => i),
-  );
+  return gatherRows(matrix, rowIndices(matrix.rows));
+}
+
+/** 0, 1, ..., n − 1: every row of an n-row matrix, in order. */
+export function rowIndices(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
 }
 
 /** The rows field of a native request: `x` for row-major data, `columns` for column-major. */

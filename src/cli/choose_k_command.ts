@@ -23,6 +23,9 @@ export async function chooseKCommand(operands: string[], values: Values): Promis
   rejectOptions(values, 'choose-k', ['out', 'labels', 'stream', 'mini-batch', 'batch-size', 'bounds-memory']);
   const options = chooseKOptions(values);
   const targets = [{ flag: '--plot', file: values.plot }];
+  if (values.json && Outputs.usesStdout(targets)) {
+    throw new UsageError('--json and --plot - both write to standard output: give --plot a file');
+  }
   const outputs = new Outputs(inputFiles(input), targets);
   const name = inputName(input);
   const table = await readData(input, values);

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KMeans, type Matrix, MiniBatchKMeans, type ModelJSON, meanVariance } from '../index';
+import { BisectingKMeans, KMeans, type Matrix, MiniBatchKMeans, type ModelJSON, meanVariance } from '../index';
 import { UsageError, type Values, progressMode, rejectOptions } from './command_line';
 import { dataInput, inputFiles, inputName, kmeansOptions, readOptions } from './command_inputs';
 import { DataFileError } from './data_error';
@@ -17,7 +17,7 @@ import { Outputs } from './outputs';
 import { ProgressBar } from './progress_bar';
 import { collectTable } from './row_stream';
 import { scatterSvg } from './scatter_plot';
-import { fitStreamCommand, labelPass, sampledPlot } from './stream_commands';
+import { type SavedModel, fitStreamCommand, labelPass, sampledPlot } from './stream_commands';
 import { describeTable, fitSummary, labelsCsv, runCount } from './summary';
 import type { Table } from './table';
 
@@ -134,7 +134,7 @@ export function matrixOf({ data, rows, cols }: Table): Matrix {
   return { data, rows, cols };
 }
 
-function readModel(file: string): { model: KMeans | MiniBatchKMeans; featureNames: string[] | undefined } {
+function readModel(file: string): { model: SavedModel; featureNames: string[] | undefined } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -148,7 +148,12 @@ function readModel(file: string): { model: KMeans | MiniBatchKMeans; featureName
   }
   try {
     const json = JSON.parse(text) as Partial<ModelJSON>;
-    const model = json?.model === 'MiniBatchKMeans' ? MiniBatchKMeans.fromJSON(json) : KMeans.fromJSON(json);
+    const model =
+      json?.model === 'MiniBatchKMeans'
+        ? MiniBatchKMeans.fromJSON(json)
+        : json?.model === 'BisectingKMeans'
+          ? BisectingKMeans.fromJSON(json)
+          : KMeans.fromJSON(json);
     return { model, featureNames: json.featureNames };
   } catch (error) {
     const message =

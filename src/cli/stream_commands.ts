@@ -4,7 +4,7 @@
  * which writes the labels as it reads and keeps only the plot's fixed sample of rows.
  */
 import * as path from 'node:path';
-import { KMeans, type Matrix, MiniBatchKMeans, type ModelJSON } from '../index';
+import { type BisectingKMeans, KMeans, type Matrix, MiniBatchKMeans, type ModelJSON } from '../index';
 import { type Values, integerOption, progressMode, rejectOptions, UsageError } from './command_line';
 import { inputFiles, kmeansOptions, readOptions } from './command_inputs';
 import { type DataInput, openDataStream } from './data_stream';
@@ -144,12 +144,11 @@ export interface LabelPassOptions {
   model?: { cols: number; featureNames: readonly string[] | undefined };
 }
 
+/** The models predict labels with: any model file the library writes. */
+export type SavedModel = KMeans | MiniBatchKMeans | BisectingKMeans;
+
 /** Labels every row of one pass with `model`, writing them as it goes. */
-export async function labelPass(
-  stream: RowStream,
-  model: KMeans | MiniBatchKMeans,
-  options: LabelPassOptions,
-): Promise<LabelPass> {
+export async function labelPass(stream: RowStream, model: SavedModel, options: LabelPassOptions): Promise<LabelPass> {
   const sizes = new Array<number>(model.clusterCenters.rows).fill(0);
   const sample = options.plot ? new StreamingSample<{ values: number[]; label: number }>(maxPlottedPoints) : undefined;
   let rows = 0;

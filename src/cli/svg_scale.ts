@@ -13,9 +13,13 @@ export function linearScale(values: number[], from: number, to: number): Scale {
     min = Math.min(min, value);
     max = Math.max(max, value);
   }
-  if (!(max > min)) {
-    min -= 1;
-    max += 1;
+  // A range too narrow for doubles to tell apart (one value, or values equal to 9 digits) is
+  // widened, so that the ticks below are distinct numbers.
+  const scale = Math.max(Math.abs(min), Math.abs(max));
+  if (!(max - min > scale * 1e-9)) {
+    const pad = Math.max(1, scale * 1e-3);
+    min -= pad;
+    max += pad;
   }
   const margin = (max - min) * 0.04;
   min -= margin;
@@ -24,8 +28,13 @@ export function linearScale(values: number[], from: number, to: number): Scale {
   const power = 10 ** Math.floor(Math.log10(rough));
   const stepSize = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
   const ticks: number[] = [];
-  for (let t = Math.ceil(min / stepSize) * stepSize; t <= max; t += stepSize)
+  const first = Math.ceil(min / stepSize);
+  // By index, not by adding steps: a sum of steps can stop moving at large magnitudes.
+  for (let i = 0; i <= 20; i++) {
+    const t = (first + i) * stepSize;
+    if (t > max) break;
     ticks.push(Math.abs(t) < stepSize * 1e-9 ? 0 : t);
+  }
   return { at: (value) => from + ((value - min) / (max - min)) * (to - from), ticks };
 }
 

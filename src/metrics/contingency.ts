@@ -2,6 +2,8 @@
  * The contingency table of two labellings: how many samples (or how much weight) fall in each
  * pair of (true class, predicted cluster). Every label-agreement score is a function of it.
  */
+import { invalidOption } from '../errors';
+import { invalidOptionsObject, rejectUnknownKeys } from '../options';
 import { type Labels, encodeLabels } from './labels';
 
 export interface ContingencyTable {
@@ -30,8 +32,11 @@ export function contingencyTable(labelsTrue: unknown, labelsPred: unknown): Cont
  * every entry, as scikit-learn does to avoid logarithms of zero.
  */
 export function contingencyMatrix(labelsTrue: Labels, labelsPred: Labels, options: { eps?: number } = {}): number[][] {
-  const { counts, classes, clusters } = contingencyTable(labelsTrue, labelsPred);
+  invalidOptionsObject(options, 'contingencyMatrix options');
+  rejectUnknownKeys(options, ['eps'], 'contingencyMatrix');
   const eps = options.eps ?? 0;
+  if (typeof eps !== 'number' || !Number.isFinite(eps)) throw invalidOption('eps', 'a finite number', eps);
+  const { counts, classes, clusters } = contingencyTable(labelsTrue, labelsPred);
   const rows: number[][] = [];
   for (let i = 0; i < classes; i++)
     rows.push(Array.from(counts.subarray(i * clusters, (i + 1) * clusters), (c) => c + eps));

@@ -6,7 +6,7 @@
  * computation of binomial probabilities", 2000). Summing ln Γ values instead loses about
  * n ln n · 2⁻⁵³ to cancellation: 1e-9 relative at n = 10⁵.
  */
-import { stirlingError } from './log_gamma';
+import { stirlingError } from './stirling_error';
 
 const LOG_TWO_PI = 1.8378770664093453;
 

@@ -5,7 +5,7 @@
  * fixed order, so the result does not depend on the thread count or on the call style.
  */
 import { native } from '../binding';
-import { rowsField, toDataMatrix } from '../data_matrix';
+import { rowIndices, rowsField, toDataMatrix } from '../data_matrix';
 import { KMeansError, invalidOption } from '../errors';
 import type { MatrixLike } from '../matrix';
 import { checkInteger, checkSeed, checkThreads, invalidOptionsObject, rejectUnknownKeys } from '../options';
@@ -137,7 +137,7 @@ function splitSignal<O extends MetricAsyncOptions>(
 /** sampleSize distinct rows of 0..rows−1 (a partial Fisher–Yates shuffle), ascending. */
 function drawRows(rows: number, sampleSize: number, seed: number | undefined): Int32Array {
   const random = new Random(seed ?? randomSeed());
-  const order = Int32Array.from({ length: rows }, (_, i) => i);
+  const order = rowIndices(rows);
   for (let t = 0; t < sampleSize; t++) {
     const j = t + random.nextInt(rows - t);
     const chosen = order[j]!;

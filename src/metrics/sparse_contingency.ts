@@ -3,6 +3,7 @@
  * what the label-agreement scores read. With n samples it holds at most n cells, however many
  * classes and clusters there are (all singletons would need n² dense entries).
  */
+import { rowIndices } from '../data_matrix';
 import { encodeLabels } from './labels';
 
 export interface SparseContingency {
@@ -26,7 +27,7 @@ export function sparseContingency(labelsTrue: unknown, labelsPred: unknown): Spa
   const rowSums = histogram(truth.codes, truth.classes.length);
   const colSums = histogram(predicted.codes, predicted.classes.length);
   // Two stable counting sorts (by cluster, then by class) put equal cells next to each other.
-  const byCluster = countingSort(predicted.codes, colSums, identity(n));
+  const byCluster = countingSort(predicted.codes, colSums, rowIndices(n));
   const order = countingSort(truth.codes, rowSums, byCluster);
 
   const rows = new Int32Array(n);
@@ -57,12 +58,6 @@ function histogram(codes: Int32Array, size: number): Float64Array {
   const counts = new Float64Array(size);
   for (const code of codes) counts[code]! += 1;
   return counts;
-}
-
-function identity(n: number): Int32Array {
-  const indices = new Int32Array(n);
-  for (let i = 0; i < n; i++) indices[i] = i;
-  return indices;
 }
 
 /** `samples` reordered by `codes[sample]`, keeping their order within a code. */

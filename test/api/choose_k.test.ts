@@ -100,11 +100,49 @@ describe('the table', () => {
     const sampled = chooseK(big, { kMin: 2, kMax: 5, seed: 6, criteria: ['silhouette'], silhouetteSampleSize: 300 });
     expect(full.silhouetteRows).toBe(900);
     expect(sampled.silhouetteRows).toBe(300);
+    // The seeds chooseK draws from its seed: one per k, then the silhouette's (see chooseKSteps).
+    const seeds = new Random(6);
+    const draw = () => Math.floor(seeds.nextDouble() * 2 ** 53);
+    sampled.rows.forEach(() => draw());
+    const silhouetteSeed = draw();
     sampled.rows.forEach((row, i) => {
-      expect(row.silhouette).not.toBe(full.rows[i]!.silhouette);
+      const labels = sampled.models[i]!.labels;
+      expect(row.silhouette).toBe(metrics.silhouetteScore(big, labels, { sampleSize: 300, seed: silhouetteSeed }));
       expect(Math.abs(row.silhouette! - full.rows[i]!.silhouette!)).toBeLessThan(0.05);
     });
     expect(sampled.recommended.silhouette).toBe(3);
+  });
+
+  it('gives null, not an error, where a clustering has fewer than two distinct clusters to score', () => {
+    const same = Array.from({ length: 10 }, () => [1, 1]);
+    const result = chooseK(same, { kMin: 2, kMax: 3, seed: 1, criteria: everyCriterion, gapReferences: 2 });
+    for (const row of result.rows) {
+      expect([row.silhouette, row.calinskiHarabasz, row.daviesBouldin, row.gap]).toEqual([null, null, null, null]);
+      expect(row.inertia).toBe(0);
+    }
+    expect(result.recommended).toEqual({
+      silhouette: null,
+      calinskiHarabasz: null,
+      daviesBouldin: null,
+      elbow: null,
+      gap: null,
+    });
+    // A sample of 2 rows often holds one cluster only: its silhouette does not exist.
+    const small = chooseK(X, { kMin: 2, kMax: 4, seed: 2, criteria: ['silhouette'], silhouetteSampleSize: 2 });
+    for (const row of small.rows) expect(row.silhouette === null || Math.abs(row.silhouette) <= 1).toBe(true);
+  });
+
+  it('recommends by the gap where only some k have inertia 0 (kMax = n)', () => {
+    const tight = Array.from({ length: 12 }, (_, i) => [20 * (i % 3) + 0.01 * i, 0.02 * (i % 4)]);
+    const result = chooseK(tight, { kMin: 2, kMax: 12, seed: 3, criteria: ['gap'], gapReferences: 4 });
+    expect(result.rows.at(-1)!.inertia).toBe(0);
+    expect(result.rows.at(-1)!.gap).toBeNull();
+    expect(result.recommended.gap).toBe(3);
+  });
+
+  it('stops its default range at the row count', () => {
+    const eight = X.slice(0, 8);
+    expect(chooseK(eight, { seed: 1, criteria: [] }).rows.map((row) => row.k)).toEqual([2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('gives the same table for the same seed, whatever the thread count', () => {
@@ -193,6 +231,12 @@ describe('chooseK input checks', () => {
     ['a bad silhouetteSampleSize', { silhouetteSampleSize: 1.5 }, 'ERR_KMEANS_INVALID_OPTION', /silhouetteSampleSize/],
     ['weights of the wrong length', { sampleWeight: [1, 2] }, 'ERR_KMEANS_INVALID_WEIGHTS', /sampleWeight/],
     ['a seed out of range', { seed: -1 }, 'ERR_KMEANS_INVALID_OPTION', /seed must be an integer >= 0/],
+    [
+      'explicit centers',
+      { init: [[0, 0, 0]] },
+      'ERR_KMEANS_INVALID_OPTION',
+      /init must be "k-means\+\+", "k-means\|\|", "random"/,
+    ],
   ])('refuses %s', (_name, options, code, message) => {
     expectKMeansError(() => chooseK(X, options as never), code as never, message);
   });

@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as metrics from '../../src/metrics';
 import type { Labels } from '../../src/metrics';
-import { logGamma, stirlingError } from '../../src/metrics/log_gamma';
+import { stirlingError } from '../../src/metrics/stirling_error';
+import { logGamma } from './log_gamma_reference';
 import { expectKMeansError, untyped } from './validation_helpers';
 
 type Score = number | null | { error: string };
@@ -396,3 +397,21 @@ describe('large inputs', () => {
 function close(a: number, b: number): void {
   expect(Math.abs(a - b), `${a} vs ${b}`).toBeLessThanOrEqual(1e-12);
 }
+
+describe('contingencyMatrix options', () => {
+  it('adds eps to every entry, and refuses a bad or unknown option', () => {
+    expect(metrics.contingencyMatrix(['a', 'b', 'b'], [1, 1, 0], { eps: 0.5 })).toEqual([
+      [0.5, 1.5],
+      [1.5, 1.5],
+    ]);
+    expect(() => metrics.contingencyMatrix([0], [0], { eps: 'x' as never })).toThrow(
+      /eps must be a finite number \(got "x"\)/,
+    );
+    expect(() => metrics.contingencyMatrix([0], [0], { epsilon: 1 } as never)).toThrow(
+      /Unknown contingencyMatrix option "epsilon"/,
+    );
+    expect(() => metrics.contingencyMatrix([0], [0], null as never)).toThrow(
+      /contingencyMatrix options must be an object/,
+    );
+  });
+});

@@ -2,6 +2,7 @@
 // mistakes (exit code 2, one line).
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { linearScale } from '../../src/cli/svg_scale';
 import { chooseK } from '../../src/index';
 import { Random } from '../../src/rng';
 import { cliWorkspace, iris } from './cli_helpers';
@@ -91,6 +92,11 @@ describe('kmeans-native choose-k', () => {
       ['choose-k', 'blobs.csv', '--k', '2..4', '--metric', 'cosine', '--gap'],
       /without "gap" for metric "cosine"/,
     ],
+    [
+      '--json with --plot -',
+      ['choose-k', 'blobs.csv', '--k', '2..4', '--json', '--plot', '-'],
+      /--json and --plot - both write to standard output/,
+    ],
     ['--k given to fit', ['fit', 'blobs.csv', '--k', '3'], /--k is choose-k's range: fit takes -k N or --clusters N/],
     ['--json given to fit', ['fit', 'blobs.csv', '-k', '3', '--json'], /--json does not apply to fit/],
     ['--gap given to predict', ['predict', 'm.json', 'blobs.csv', '--gap'], /--gap does not apply to predict/],
@@ -100,5 +106,25 @@ describe('kmeans-native choose-k', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe("the plots' scales", () => {
+  it.each([[[6e15]], [[1e300, 1e300]], [[0.1, 0.1 + 1e-17]], [[-5e20, -5e20]], [[3]]])(
+    'give distinct ticks in order for values no wider than rounding: %j',
+    (values) => {
+      const { ticks, at } = linearScale(values, 0, 100);
+      expect(ticks.length).toBeGreaterThan(1);
+      expect(ticks.length).toBeLessThanOrEqual(21);
+      for (let i = 1; i < ticks.length; i++) expect(ticks[i]!).toBeGreaterThan(ticks[i - 1]!);
+      expect(Number.isFinite(at(values[0]!))).toBe(true);
+    },
+  );
+
+  it('end to end: choose-k --plot of an inertia of 6e15 draws its curves', () => {
+    const file = writeCsv('far.csv', [[0], [110000000]]);
+    const { code } = cli(['choose-k', file, '--k', '1..1', '--plot', out('far.svg'), '-q']);
+    expect(code).toBe(0);
+    expect(fs.readFileSync(out('far.svg'), 'utf8')).toContain('font-weight="bold">inertia</text>');
   });
 });

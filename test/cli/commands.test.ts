@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KMeans } from '../../src/index';
+import { BisectingKMeans, KMeans } from '../../src/index';
 import { blobs } from '../helpers';
 import { bin, cliWorkspace, iris, irisFeatures, root } from './cli_helpers';
 
@@ -126,6 +126,14 @@ describe('kmeans-native predict', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout.trim().split('\n').slice(1).map(Number)).toEqual(readLabels(out('fit3.csv')));
+  });
+
+  it("labels with a BisectingKMeans model file by walking its tree, as the library's predict", () => {
+    const model = new BisectingKMeans({ nClusters: 4, seed: 2 }).fit(irisFeatures());
+    fs.writeFileSync(out('bisecting.json'), JSON.stringify(model.toJSON()));
+    const run = cli(['predict', 'bisecting.json', iris, '--columns', '1-4']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n').slice(1).map(Number)).toEqual(Array.from(model.predict(irisFeatures())));
   });
 
   it('writes labels and a plot, and says what it wrote', () => {
