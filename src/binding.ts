@@ -287,6 +287,51 @@ export interface SilhouetteRequest extends DataRequest {
   out: Float64Array;
 }
 
+/**
+ * Rows in compressed sparse row form (native/binding/sparse_operations.hpp): row i's entries are
+ * indptr[i] .. indptr[i+1] - 1, column indices[e] holding data[e]. Indices may come in any order
+ * within a row; a repeated column counts as the sum of its entries.
+ */
+export interface SparseDataRequest extends CallOptions {
+  /** IN n+1: row starts, from 0 to the number of entries (BigInt64Array beyond 2^31 - 1 entries). */
+  indptr: Int32Array | BigInt64Array;
+  /** IN nnz: column indices, each in [0, d). */
+  indices: Int32Array;
+  /** IN nnz: the values, of the centers' type. */
+  data: FloatArray;
+  /** IN n: each row's squared norm (duplicates summed). */
+  rowNorms: Float64Array;
+  n: number;
+  d: number;
+  sampleWeight: Float64Array | null;
+}
+
+/** Lloyd's k-means on sparse rows; the result's labels, centers and nIter are the dense fit's. */
+export interface SparseFitRequest extends SparseDataRequest {
+  /** IN/OUT k*d: the initial centers, replaced by the final ones. Same type as data. */
+  centers: FloatArray;
+  k: number;
+  /** OUT n */
+  labels: Int32Array;
+  maxIter: number;
+  /** Absolute tolerance on the total squared center shift. */
+  tol: number;
+}
+
+export interface SparseFitResponse {
+  nIter: number;
+  converged: boolean;
+  inertia: number;
+}
+
+export interface SparseAssignRequest extends SparseDataRequest {
+  /** IN k*d, same type as data. */
+  centers: FloatArray;
+  k: number;
+  /** OUT n: each row's nearest center. */
+  labels: Int32Array;
+}
+
 /** Request and response types of each native operation, by name. */
 export interface Operations {
   fit: [FitRequest, FitResponse];
@@ -317,6 +362,9 @@ export interface Operations {
   candidateWeights: [CandidateWeightsRequest, undefined];
   /** Result: under 'cosine', the first scored row of length zero (nothing computed), else -1. */
   silhouette: [SilhouetteRequest, number];
+  sparseFit: [SparseFitRequest, SparseFitResponse];
+  /** Result: the weighted sum of the rows' squared distances to their nearest centers. */
+  sparseAssign: [SparseAssignRequest, number];
 }
 
 export type OperationName = keyof Operations;

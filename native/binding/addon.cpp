@@ -13,6 +13,7 @@
 #include "operations.hpp"
 #include "parallel_seeding_operations.hpp"
 #include "run_operation.hpp"
+#include "sparse_operations.hpp"
 
 namespace kmn::binding {
 namespace {
@@ -75,6 +76,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_pair<SampleCandidatesOperation>(env, exports, "sampleCandidates");
   export_pair<CandidateWeightsOperation>(env, exports, "candidateWeights");
   export_pair<SilhouetteOperation>(env, exports, "silhouette");
+  export_pair<SparseFitOperation>(env, exports, "sparseFit");
+  export_pair<SparseAssignOperation>(env, exports, "sparseAssign");
   exports.Set("info", Napi::Function::New(env, info, "info"));
   return exports;
 }

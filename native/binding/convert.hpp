@@ -18,6 +18,7 @@ template <> constexpr napi_typedarray_type typed_array_type<double>() { return n
 template <> constexpr napi_typedarray_type typed_array_type<float>() { return napi_float32_array; }
 template <> constexpr napi_typedarray_type typed_array_type<int32_t>() { return napi_int32_array; }
 template <> constexpr napi_typedarray_type typed_array_type<uint32_t>() { return napi_uint32_array; }
+template <> constexpr napi_typedarray_type typed_array_type<int64_t>() { return napi_bigint64_array; }
 
 class Request {
  public:
@@ -42,6 +43,13 @@ class Request {
   bool has(const char* key) const {
     Napi::Value value = field(key);
     return !value.IsUndefined() && !value.IsNull();
+  }
+
+  // Whether the field holds a typed array of element type T (for fields that take one of two types).
+  template <typename T>
+  bool holds(const char* key) const {
+    Napi::Value value = field(key);
+    return value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == typed_array_type<T>();
   }
 
   // A typed array of element type T, with its length. Returns false (with a JS exception

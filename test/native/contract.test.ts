@@ -7,6 +7,7 @@ import { type OperationName, type Operations, native } from '../../src/binding';
 
 const data = ['x', 'columns', 'n', 'd', 'sampleWeight', 'threads', 'cancel', 'onProgress'] as const;
 const call = ['threads', 'cancel', 'onProgress'] as const;
+const sparse = [...call, 'indptr', 'indices', 'data', 'rowNorms', 'n', 'd', 'sampleWeight'] as const;
 
 const requestFields = {
   fit: [...data, 'centers', 'k', 'labels', 'maxIter', 'tol', 'algorithm', 'mixedPrecision', 'spherical'],
@@ -71,6 +72,8 @@ const requestFields = {
   sampleCandidates: [...data, 'candidates', 'm', 'mixedPrecision', 'firstRow', 'key', 'oversampling', 'cost'],
   candidateWeights: [...data, 'candidates', 'm', 'mixedPrecision', 'weights'],
   silhouette: [...data, 'labels', 'k', 'metric', 'indices', 'out'],
+  sparseFit: [...sparse, 'centers', 'k', 'labels', 'maxIter', 'tol'],
+  sparseAssign: [...sparse, 'centers', 'k', 'labels'],
 } as const satisfies { [K in OperationName]: readonly (keyof Operations[K][0])[] };
 
 // Compile time: every field that src/binding.ts declares is listed above (`satisfies` checks the

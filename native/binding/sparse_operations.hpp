@@ -1,0 +1,69 @@
+// The operations on sparse rows (compressed sparse rows, kernels/sparse/csr.hpp). The shape of
+// each struct is run_operation.hpp's. Every request carries the rows as indptr (IN n+1, Int32Array,
+// or BigInt64Array for more than 2^31 - 1 entries: row i's entries are indptr[i] ..
+// indptr[i+1] - 1), indices (IN nnz, Int32Array, each in [0, d), any order within a row, a
+// repeated column counting as the sum of its entries), data (IN nnz, float64 or float32: the
+// type of the centers) and rowNorms (IN n, float64: each row's squared norm, duplicates summed),
+// with n, d, optional sampleWeight (IN n, float64), threads and the call's optional cancel and
+// onProgress (call_controls.hpp). The parser checks the structure (sizes, row starts in order,
+// indices in range), so no kernel can read outside the arrays.
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "../kernels/sparse/csr.hpp"
+#include "../kernels/sparse/sparse_fit.hpp"
+#include "call_controls.hpp"
+#include "convert.hpp"
+
+namespace kmn::binding {
+
+template <typename T>
+struct SparseDataOperation {
+  std::vector<Napi::Reference<Napi::Value>> references;
+  CallControls controls;
+  CsrRows<T> data;
+  int threads = 1;
+
+  bool parse_rows(Request& request);
+};
+
+// sparseFit: centers (INOUT k*d, as data: initial, then final), k, labels (OUT n), maxIter,
+// tol (absolute). Lloyd's algorithm; reports (iteration, inertia, centerShift) after each
+// iteration, and cancel stops it before the next. Result: { nIter, converged, inertia }.
+template <typename T>
+struct SparseFitOperation : SparseDataOperation<T> {
+  static constexpr const char* kFields[] = {"indptr", "indices", "data", "rowNorms", "n", "d", "sampleWeight",
+                                            "centers", "k", "labels", "maxIter", "tol",
+                                            "threads", "cancel", "onProgress"};
+  T* centers = nullptr;
+  int32_t* labels = nullptr;
+  int64_t k = 0;
+  SparseFitOptions options;
+  SparseFitResult fit;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env);
+};
+
+// sparseAssign: centers (IN k*d, as data), k, labels (OUT n: each row's nearest center).
+// Result: the weighted sum of the rows' squared distances to their centers.
+template <typename T>
+struct SparseAssignOperation : SparseDataOperation<T> {
+  static constexpr const char* kFields[] = {"indptr", "indices", "data", "rowNorms", "n", "d", "sampleWeight",
+                                            "centers", "k", "labels", "threads", "cancel", "onProgress"};
+  const T* centers = nullptr;
+  int32_t* labels = nullptr;
+  int64_t k = 0;
+  double inertia = 0;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return Napi::Number::New(env, inertia); }
+};
+
+}  // namespace kmn::binding
