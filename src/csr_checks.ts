@@ -147,7 +147,7 @@ function checkColumnIndices({ indptr, indices, rows, cols }: CsrMatrix, name: st
 }
 
 /** The row holding entry k: the last row whose start is at or before k (rows may be empty). */
-export function rowOfEntry(indptr: Int32Array | BigInt64Array, rows: number, k: number): number {
+function rowOfEntry(indptr: Int32Array | BigInt64Array, rows: number, k: number): number {
   let low = 0;
   let high = rows - 1;
   while (low < high) {

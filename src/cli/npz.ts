@@ -68,6 +68,9 @@ export function readNpz(file: string, source: ByteSource, options: NpzReadOption
   const rows = shape[0]!;
   const cols = shape[1]!;
   if (rows === 0 || cols === 0) throw new DataFileError(file, 'shape.npy', `the matrix is empty (${rows} × ${cols})`);
+  if (cols > 2 ** 31 - 1) {
+    throw new DataFileError(file, 'shape.npy', `${cols} columns is more than the 2^31 - 1 supported`);
+  }
   const indptr = readIntegers(file, 'indptr.npy', member('indptr.npy'));
   const indices = readIntegers(file, 'indices.npy', member('indices.npy'));
   const data = readValues(file, member('data.npy'));
