@@ -43,6 +43,7 @@ export type { SourceFitOptions } from './source_fit';
 export type { KMeansErrorCode, KMeansErrorDetails } from './errors';
 export { meanVariance } from './mean_variance';
 export type { DType, Matrix, MatrixLike } from './matrix';
+export type { CsrMatrix } from './csr';
 export type { Algorithm, AlgorithmName } from './algorithms';
 export type { InitMethod, KMeansOptions, ResolvedKMeansOptions } from './options';
 /** scipy.cluster.vq's functions, also importable from 'kmeans-native/vq'. */

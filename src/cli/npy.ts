@@ -22,7 +22,7 @@ export interface ByteSource {
   read(buffer: Buffer, position: number): number;
 }
 
-interface Header {
+export interface Header {
   kind: string;
   bytes: number;
   littleEndian: boolean;
@@ -126,7 +126,7 @@ export function readNpyRows(file: string, source: ByteSource, layout: NpyLayout,
   return { data: out, rows: count, cols: width, columnNames: undefined, place: (row) => `row ${first + row + 1}` };
 }
 
-function readHeader(file: string, source: ByteSource): Header {
+export function readHeader(file: string, source: ByteSource): Header {
   const fail = (problem: string): never => {
     throw new DataFileError(file, 'header', problem);
   };
@@ -172,7 +172,7 @@ function readHeader(file: string, source: ByteSource): Header {
   };
 }
 
-function elementReader({ kind, bytes, littleEndian: le }: Header): (view: DataView, offset: number) => number {
+export function elementReader({ kind, bytes, littleEndian: le }: Header): (view: DataView, offset: number) => number {
   if (kind === 'f') return bytes === 4 ? (v, o) => v.getFloat32(o, le) : (v, o) => v.getFloat64(o, le);
   if (kind === 'b') return (v, o) => (v.getUint8(o) === 0 ? 0 : 1);
   const signed = kind === 'i';
