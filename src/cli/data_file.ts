@@ -9,7 +9,7 @@ import * as readline from 'node:readline';
 import type { ColumnChoice, ColumnSpec } from './columns';
 import { DataFileError } from './data_error';
 import { duckdbRows, parquetQuery } from './duckdb_input';
-import { isNpy, readNpy } from './npy';
+import { type ByteSource, isNpy, readNpy } from './npy';
 import { collectTable } from './row_stream';
 import type { DType, Table } from './table';
 import { type TextFormat, readTextTable } from './text_table';
@@ -75,7 +75,15 @@ export function choice(options: DataReadOptions): ColumnChoice {
 
 /** The .npy reader reads the file in pieces, so files beyond Node's 2 GiB read limit work. */
 function readNpyFile(file: string, columns: ColumnChoice, dtype: DType | undefined): Table {
-  let fd: number | undefined;
+  return readInPieces(file, (source) => readNpy(file, source, columns, dtype));
+}
+
+/**
+ * `read` over the file as a ByteSource (positioned reads of an open descriptor, closed after);
+ * a failure to open or read is the file's one-line error.
+ */
+export function readInPieces<T>(file: string, read: (source: ByteSource) => T): T {
+  let fd: number;
   try {
     fd = fs.openSync(file, 'r');
   } catch (error) {
@@ -84,12 +92,7 @@ function readNpyFile(file: string, columns: ColumnChoice, dtype: DType | undefin
   try {
     const descriptor = fd;
     const size = fs.fstatSync(descriptor).size;
-    return readNpy(
-      file,
-      { size, read: (buffer, position) => fs.readSync(descriptor, buffer, 0, buffer.length, position) },
-      columns,
-      dtype,
-    );
+    return read({ size, read: (buffer, position) => fs.readSync(descriptor, buffer, 0, buffer.length, position) });
   } catch (error) {
     throw error instanceof DataFileError ? error : unreadable(file, error);
   } finally {

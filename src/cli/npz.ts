@@ -4,11 +4,10 @@
  * CSR files are read into a CsrMatrix, checked in the file's terms (rows and columns counted
  * from 1 in messages, as for .npy files); other layouts are refused with the conversion to make.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { CsrMatrix } from '../index';
 import { DataFileError } from './data_error';
-import { unreadable } from './data_file';
+import { readInPieces } from './data_file';
 import { type ByteSource, type Header, elementReader, readHeader } from './npy';
 import { type DType, unusableValue } from './table';
 import { readZipDirectory, readZipMember } from './zip';
@@ -20,25 +19,7 @@ export interface NpzReadOptions {
 
 /** Opens `file` and reads the CSR matrix it holds. */
 export function readNpzFile(file: string, options: NpzReadOptions = {}): CsrMatrix {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (error) {
-    throw unreadable(file, error);
-  }
-  try {
-    const descriptor = fd;
-    const size = fs.fstatSync(descriptor).size;
-    return readNpz(
-      file,
-      { size, read: (buffer, position) => fs.readSync(descriptor, buffer, 0, buffer.length, position) },
-      options,
-    );
-  } catch (error) {
-    throw error instanceof DataFileError ? error : unreadable(file, error);
-  } finally {
-    fs.closeSync(fd);
-  }
+  return readInPieces(file, (source) => readNpz(file, source, options));
 }
 
 export function readNpz(file: string, source: ByteSource, options: NpzReadOptions = {}): CsrMatrix {
