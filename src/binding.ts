@@ -316,12 +316,16 @@ export interface SparseFitRequest extends SparseDataRequest {
   maxIter: number;
   /** Absolute tolerance on the total squared center shift. */
   tol: number;
+  /** Cosine k-means on unit rows: each new center scaled to unit length, as the dense fit's. */
+  spherical?: boolean;
 }
 
 export interface SparseFitResponse {
   nIter: number;
   converged: boolean;
   inertia: number;
+  /** Per iteration, as the dense fit's (distanceEvals: n·k, Lloyd's). */
+  history: FitResponse['history'];
 }
 
 export interface SparseAssignRequest extends SparseDataRequest {

@@ -32,18 +32,21 @@ struct SparseDataOperation {
 };
 
 // sparseFit: centers (INOUT k*d, as data: initial, then final), k, labels (OUT n), maxIter,
-// tol (absolute). Lloyd's algorithm; reports (iteration, inertia, centerShift) after each
-// iteration, and cancel stops it before the next. Result: { nIter, converged, inertia }.
+// tol (absolute), spherical (optional: unit rows, centers scaled to unit length). Lloyd's
+// algorithm; reports (iteration, inertia, centerShift) after each iteration, and cancel stops it
+// before the next. Result: { nIter, converged, inertia, history } with history the dense fit's
+// per-iteration arrays (inertia, centerShift, labelChanges, relocated, distanceEvals: n*k).
 template <typename T>
 struct SparseFitOperation : SparseDataOperation<T> {
   static constexpr const char* kFields[] = {"indptr", "indices", "data", "rowNorms", "n", "d", "sampleWeight",
                                             "centers", "k", "labels", "maxIter", "tol",
-                                            "threads", "cancel", "onProgress"};
+                                            "spherical", "threads", "cancel", "onProgress"};
   T* centers = nullptr;
   int32_t* labels = nullptr;
   int64_t k = 0;
   SparseFitOptions options;
   SparseFitResult fit;
+  std::vector<SparsePassStats> history;  // one per iteration
 
   bool parse(Request& request);
   Status execute();

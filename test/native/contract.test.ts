@@ -72,7 +72,7 @@ const requestFields = {
   sampleCandidates: [...data, 'candidates', 'm', 'mixedPrecision', 'firstRow', 'key', 'oversampling', 'cost'],
   candidateWeights: [...data, 'candidates', 'm', 'mixedPrecision', 'weights'],
   silhouette: [...data, 'labels', 'k', 'metric', 'indices', 'out'],
-  sparseFit: [...sparse, 'centers', 'k', 'labels', 'maxIter', 'tol'],
+  sparseFit: [...sparse, 'centers', 'k', 'labels', 'maxIter', 'tol', 'spherical'],
   sparseAssign: [...sparse, 'centers', 'k', 'labels'],
 } as const satisfies { [K in OperationName]: readonly (keyof Operations[K][0])[] };
 
