@@ -1,0 +1,185 @@
+/**
+ * CSR rows as the dense kernels would see them once laid out, computed from the entries alone:
+ * the canonical form (columns increasing, repeats summed in the data's own precision, as a dense
+ * copy of the row holds them), the exact squared distance of the dense kernels (eight lanes by
+ * column, then across them: the same bits), unit rows for the cosine metric (the dense unit_rows
+ * scaling, value for value), the mean column variance of the tolerance, and rows made dense.
+ */
+import type { FloatArray } from './binding';
+import { type CsrMatrix, maxInt32Entries, rowStart } from './csr';
+import { KMeansError } from './errors';
+
+/** Rows with strictly increasing columns and float64 values (each exactly a value of the data's dtype). */
+export interface CanonicalRows {
+  starts: Float64Array;
+  columns: Int32Array;
+  values: Float64Array;
+  rows: number;
+  cols: number;
+  float32: boolean;
+}
+
+/** Whether every row's columns increase strictly (no repeats, sorted). */
+export function isCanonical(csr: CsrMatrix): boolean {
+  const { indptr, indices } = csr;
+  for (let i = 0; i < csr.rows; i++) {
+    const end = rowStart(indptr, i + 1);
+    for (let e = rowStart(indptr, i) + 1; e < end; e++) if (indices[e]! <= indices[e - 1]!) return false;
+  }
+  return true;
+}
+
+/**
+ * The canonical rows: each row's entries by column, repeats added in stored order in the data's
+ * precision (float32 sums rounded to float32, as the dense row's scatter adds them).
+ */
+export function canonicalRows(csr: CsrMatrix): CanonicalRows {
+  const { indptr, indices, data, rows, cols } = csr;
+  const float32 = data instanceof Float32Array;
+  const starts = new Float64Array(rows + 1);
+  const columns = new Int32Array(data.length);
+  const values = new Float64Array(data.length);
+  let at = 0;
+  let order = new Int32Array(16);
+  for (let i = 0; i < rows; i++) {
+    const start = rowStart(indptr, i);
+    const length = rowStart(indptr, i + 1) - start;
+    if (length > order.length) order = new Int32Array(Math.max(length, order.length * 2));
+    const sorted = order.subarray(0, length);
+    for (let e = 0; e < length; e++) sorted[e] = start + e;
+    sorted.sort((a, b) => indices[a]! - indices[b]! || a - b);
+    const first = at;
+    for (const position of sorted) {
+      const column = indices[position]!;
+      if (at > first && columns[at - 1] === column) {
+        const sum = values[at - 1]! + data[position]!;
+        values[at - 1] = float32 ? Math.fround(sum) : sum;
+      } else {
+        columns[at] = column;
+        values[at] = data[position]!;
+        at++;
+      }
+    }
+    starts[i + 1] = at;
+  }
+  return { starts, columns: columns.subarray(0, at), values: values.subarray(0, at), rows, cols, float32 };
+}
+
+/** The canonical rows as a CSR matrix of the given dtype (Int32 row pointers where they fit). */
+export function canonicalCsr(rows: CanonicalRows, values: Float64Array = rows.values): CsrMatrix {
+  const entries = rows.columns.length;
+  const indptr = entries > maxInt32Entries ? BigInt64Array.from(rows.starts, BigInt) : Int32Array.from(rows.starts);
+  const data: FloatArray = rows.float32 ? Float32Array.from(values) : Float64Array.from(values);
+  return { format: 'csr', indptr, indices: rows.columns, data, rows: rows.rows, cols: rows.cols };
+}
+
+/**
+ * The dense kernels' exact squared distance (row_sums.cpp: lane f mod 8 adds the squared
+ * differences of its columns in column order, then the lanes are added in order) between
+ * canonical row `a` and canonical row `b` of `other`. The columns where both are zero add exact
+ * zeros there, so visiting the union of the two rows' columns gives the same bits.
+ */
+export function laneDistance(
+  rows: CanonicalRows,
+  a: number,
+  other: CanonicalRows,
+  b: number,
+  lanes: Float64Array,
+): number {
+  lanes.fill(0);
+  let p = rows.starts[a]!;
+  const pEnd = rows.starts[a + 1]!;
+  let q = other.starts[b]!;
+  const qEnd = other.starts[b + 1]!;
+  const { columns: pc, values: pv } = rows;
+  const { columns: qc, values: qv } = other;
+  while (p < pEnd || q < qEnd) {
+    const cp = p < pEnd ? pc[p]! : 0x7fffffff;
+    const cq = q < qEnd ? qc[q]! : 0x7fffffff;
+    let diff: number;
+    let column: number;
+    if (cp === cq) {
+      diff = pv[p++]! - qv[q++]!;
+      column = cp;
+    } else if (cp < cq) {
+      diff = pv[p++]!;
+      column = cp;
+    } else {
+      diff = -qv[q++]!;
+      column = cq;
+    }
+    lanes[column & 7] = lanes[column & 7]! + diff * diff;
+  }
+  let total = 0;
+  for (let lane = 0; lane < 8; lane++) total += lanes[lane]!;
+  return total;
+}
+
+/**
+ * Each canonical row scaled to unit length as the dense unit_rows scales a row (native
+ * scale_to_unit: the squares summed in column order in double, then each value times
+ * 1 / sqrt of the sum, stored in the dtype; rows of tiny or huge norm divided by their largest
+ * magnitude first). Returns the scaled values, or the first row of length zero.
+ */
+export function unitValues(rows: CanonicalRows): { values: Float64Array } | { zeroRow: number } {
+  const out = new Float64Array(rows.values.length);
+  const round = rows.float32 ? Math.fround : (value: number) => value;
+  for (let i = 0; i < rows.rows; i++) {
+    const start = rows.starts[i]!;
+    const end = rows.starts[i + 1]!;
+    let squares = 0;
+    for (let e = start; e < end; e++) squares += rows.values[e]! * rows.values[e]!;
+    if (squares >= 2.2250738585072014e-308 && Number.isFinite(squares)) {
+      const scale = 1 / Math.sqrt(squares);
+      for (let e = start; e < end; e++) out[e] = round(rows.values[e]! * scale);
+      continue;
+    }
+    let largest = 0;
+    for (let e = start; e < end; e++) largest = Math.max(largest, Math.abs(rows.values[e]!));
+    if (!(largest > 0)) return { zeroRow: i };
+    let scaled = 0;
+    for (let e = start; e < end; e++) {
+      const value = rows.values[e]! / largest;
+      scaled += value * value;
+    }
+    const norm = Math.sqrt(scaled);
+    for (let e = start; e < end; e++) out[e] = round(rows.values[e]! / largest / norm);
+  }
+  return { values: out };
+}
+
+/** The mean over columns of the (unweighted) column variances, as the dense columnStats gives it. */
+export function csrMeanVariance(rows: CanonicalRows): number {
+  const { columns, values, rows: n, cols } = rows;
+  const sums = new Float64Array(cols);
+  const counts = new Float64Array(cols);
+  for (let e = 0; e < columns.length; e++) {
+    sums[columns[e]!] = sums[columns[e]!]! + values[e]!;
+    counts[columns[e]!] = counts[columns[e]!]! + 1;
+  }
+  const deviations = new Float64Array(cols);
+  for (let e = 0; e < columns.length; e++) {
+    const diff = values[e]! - sums[columns[e]!]! / n;
+    deviations[columns[e]!] = deviations[columns[e]!]! + diff * diff;
+  }
+  let total = 0;
+  for (let f = 0; f < cols; f++) {
+    const mean = sums[f]! / n;
+    total += (deviations[f]! + (n - counts[f]!) * mean * mean) / n;
+  }
+  return total / cols;
+}
+
+/** The given canonical rows laid out dense, k×d, in the dtype. */
+export function denseRows(rows: CanonicalRows, which: ArrayLike<number>): FloatArray {
+  const d = rows.cols;
+  const out: FloatArray = rows.float32 ? new Float32Array(which.length * d) : new Float64Array(which.length * d);
+  for (let r = 0; r < which.length; r++) {
+    const row = which[r]!;
+    if (!Number.isInteger(row) || row < 0 || row >= rows.rows) {
+      throw new KMeansError('ERR_KMEANS_INTERNAL', `denseRows: ${row} is not a row of the matrix`);
+    }
+    for (let e = rows.starts[row]!; e < rows.starts[row + 1]!; e++) out[r * d + rows.columns[e]!] = rows.values[e]!;
+  }
+  return out;
+}
