@@ -291,7 +291,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
   private *sparseProblem(data: SparseData, rng: Random): Plan<FitProblem> {
     const { nClusters: k, init, tol, metric } = this.params;
     algorithmFor(this.params.algorithm, k);
-    const explicitInit = typeof init === 'object' ? yield* sparseExplicitInit(init, metric, data.threads) : undefined;
+    const explicitInit = yield* sparseExplicitInit(init, metric, data.threads);
     const absoluteTol = sparseTolerance(data, tol);
     return {
       cols: data.X.cols,

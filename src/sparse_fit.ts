@@ -14,7 +14,7 @@ import { type Plan, call } from './plan';
 import type { Random } from './rng';
 import { defaultLocalTrials } from './seeding';
 import { type SparseData, canonical, sparseRequest } from './sparse_inputs';
-import { csrMeanVariance, denseRows } from './sparse_rows';
+import { csrDenseRows, csrMeanVariance } from './sparse_rows';
 import { sparsePlusPlus, sparseRandomRows } from './sparse_seeding';
 
 export interface SparseRunParams {
@@ -33,12 +33,25 @@ export interface FitRun {
 
 /** The absolute tolerance: tol times the mean column variance of the rows as the kernels see them. */
 export function sparseTolerance(data: SparseData, tol: number): number {
-  return tol * csrMeanVariance(canonical(data));
+  return tol * csrMeanVariance(data.X);
 }
 
-/** The explicit init under the metric, once per fit (unit rows for 'cosine'). */
-export function* sparseExplicitInit(init: Matrix, metric: Metric, threads: number): Plan<Matrix> {
-  return yield* metricRows(init, metric, threads, 'init');
+/**
+ * The explicit init under the metric, once per fit (unit rows for 'cosine'); refuses
+ * 'k-means||' before any work is done.
+ */
+export function* sparseExplicitInit(
+  init: InitMethod | Matrix,
+  metric: Metric,
+  threads: number,
+): Plan<Matrix | undefined> {
+  if (init === 'k-means||') {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_OPTION',
+      'init "k-means||" is not available for CSR input yet: use "k-means++", "random" or explicit centers',
+    );
+  }
+  return typeof init === 'object' ? yield* metricRows(init, metric, threads, 'init') : undefined;
 }
 
 /** One run: seeding, then Lloyd's algorithm on the CSR rows. */
@@ -55,15 +68,10 @@ export function* sparseRun(
   if (explicitInit) {
     centers = asDType(explicitInit, dtype, 'init').data.slice();
   } else if (init === 'random') {
-    centers = denseRows(canonical(data), yield* sparseRandomRows(data.X.rows, data.sampleWeight, k, rng, data.threads));
-  } else if (init === 'k-means++') {
-    const rows = canonical(data);
-    centers = denseRows(rows, sparsePlusPlus(rows, data.sampleWeight, k, defaultLocalTrials(k), rng));
+    centers = csrDenseRows(data.X, yield* sparseRandomRows(data.X.rows, data.sampleWeight, k, rng, data.threads));
   } else {
-    throw new KMeansError(
-      'ERR_KMEANS_INVALID_OPTION',
-      `init "${String(init)}" is not available for CSR input yet: use "k-means++", "random" or explicit centers`,
-    );
+    const rows = sparsePlusPlus(canonical(data), data.sampleWeight, k, defaultLocalTrials(k), rng);
+    centers = csrDenseRows(data.X, rows);
   }
   const labels = new Int32Array(data.X.rows);
   const result = yield* call('sparseFit', {

@@ -3,10 +3,10 @@
  * the canonical form (columns increasing, repeats summed in the data's own precision, as a dense
  * copy of the row holds them), the exact squared distance of the dense kernels (eight lanes by
  * column, then across them: the same bits), unit rows for the cosine metric (the dense unit_rows
- * scaling, value for value), the mean column variance of the tolerance, and rows made dense.
+ * scaling, value for value), the mean column variance of the tolerance, and the k rows that become centers made dense.
  */
 import type { FloatArray } from './binding';
-import { type CsrMatrix, maxInt32Entries, rowStart } from './csr';
+import { type CsrMatrix, SummedRows, maxInt32Entries, rowStart } from './csr';
 import { KMeansError } from './errors';
 
 /** Rows with strictly increasing columns and float64 values (each exactly a value of the data's dtype). */
@@ -148,19 +148,30 @@ export function unitValues(rows: CanonicalRows): { values: Float64Array } | { ze
   return { values: out };
 }
 
-/** The mean over columns of the (unweighted) column variances, as the dense columnStats gives it. */
-export function csrMeanVariance(rows: CanonicalRows): number {
-  const { columns, values, rows: n, cols } = rows;
+/**
+ * The mean over columns of the (unweighted) column variances, as the dense columnStats gives it
+ * (within rounding): two passes over the entries, repeats summed.
+ */
+export function csrMeanVariance(csr: CsrMatrix): number {
+  const { rows: n, cols } = csr;
   const sums = new Float64Array(cols);
   const counts = new Float64Array(cols);
-  for (let e = 0; e < columns.length; e++) {
-    sums[columns[e]!] = sums[columns[e]!]! + values[e]!;
-    counts[columns[e]!] = counts[columns[e]!]! + 1;
-  }
   const deviations = new Float64Array(cols);
-  for (let e = 0; e < columns.length; e++) {
-    const diff = values[e]! - sums[columns[e]!]! / n;
-    deviations[columns[e]!] = deviations[columns[e]!]! + diff * diff;
+  const reader = new SummedRows(csr);
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < n; i++) {
+      const count = reader.read(i);
+      for (let e = 0; e < count; e++) {
+        const f = reader.columns[e]!;
+        if (pass === 0) {
+          sums[f] = sums[f]! + reader.values[e]!;
+          counts[f] = counts[f]! + 1;
+        } else {
+          const diff = reader.values[e]! - sums[f]! / n;
+          deviations[f] = deviations[f]! + diff * diff;
+        }
+      }
+    }
   }
   let total = 0;
   for (let f = 0; f < cols; f++) {
@@ -170,16 +181,22 @@ export function csrMeanVariance(rows: CanonicalRows): number {
   return total / cols;
 }
 
-/** The given canonical rows laid out dense, k×d, in the dtype. */
-export function denseRows(rows: CanonicalRows, which: ArrayLike<number>): FloatArray {
-  const d = rows.cols;
-  const out: FloatArray = rows.float32 ? new Float32Array(which.length * d) : new Float64Array(which.length * d);
+/**
+ * The given rows laid out dense, one after another, in the data's dtype: each row's entries
+ * added in stored order in that dtype, as the dense copy of the row holds them.
+ */
+export function csrDenseRows(csr: CsrMatrix, which: ArrayLike<number>): FloatArray {
+  const d = csr.cols;
+  const out: FloatArray =
+    csr.data instanceof Float32Array ? new Float32Array(which.length * d) : new Float64Array(which.length * d);
   for (let r = 0; r < which.length; r++) {
     const row = which[r]!;
-    if (!Number.isInteger(row) || row < 0 || row >= rows.rows) {
-      throw new KMeansError('ERR_KMEANS_INTERNAL', `denseRows: ${row} is not a row of the matrix`);
+    if (!Number.isInteger(row) || row < 0 || row >= csr.rows) {
+      throw new KMeansError('ERR_KMEANS_INTERNAL', `csrDenseRows: ${row} is not a row of the matrix`);
     }
-    for (let e = rows.starts[row]!; e < rows.starts[row + 1]!; e++) out[r * d + rows.columns[e]!] = rows.values[e]!;
+    for (let e = rowStart(csr.indptr, row); e < rowStart(csr.indptr, row + 1); e++) {
+      out[r * d + csr.indices[e]!] = out[r * d + csr.indices[e]!]! + csr.data[e]!;
+    }
   }
   return out;
 }

@@ -357,6 +357,63 @@ function initFrom(csr: CsrMatrix, rows: number[]): Matrix {
   return { data: out, rows: rows.length, cols: d };
 }
 
+/** The matrix laid out dense (for comparisons only). */
+function densify(csr: CsrMatrix): Matrix {
+  return initFrom(
+    csr,
+    Array.from({ length: csr.rows }, (_, i) => i),
+  );
+}
+
+/** A dense matrix as CSR with sorted indices and no repeats. */
+function toCsr(dense: Matrix): CsrMatrix {
+  const { data, rows, cols } = dense;
+  const indptr = new Int32Array(rows + 1);
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    for (let f = 0; f < cols; f++) {
+      if (data[i * cols + f] !== 0) {
+        indices.push(f);
+        values.push(data[i * cols + f]!);
+      }
+    }
+    indptr[i + 1] = indices.length;
+  }
+  const typed = data instanceof Float32Array ? Float32Array.from(values) : Float64Array.from(values);
+  return { format: 'csr', indptr, indices: Int32Array.from(indices), data: typed, rows, cols };
+}
+
+describe('KMeans on CSR: more layouts', () => {
+  it.each(['float64', 'float32'] as const)('the TF-IDF matrix with k-means++ and a seed (%s)', (dtype) => {
+    const csr = fixtureMatrix('tfidf-debian', dtype);
+    const dense = densify(csr);
+    const { dense: d, sparse } = expectSameFit(
+      { dense, csr },
+      { nClusters: 12, seed: 7, nInit: 2, algorithm: 'lloyd' },
+    );
+    expect(sameBits(sparse.clusterCenters.data, d.clusterCenters.data)).toBe(true);
+    // It has rows without terms, which the cosine metric refuses as the dense fit does.
+    const refusal = (X: Matrix | CsrMatrix) => {
+      try {
+        new KMeans({ nClusters: 3, metric: 'cosine' }).fit(X);
+      } catch (error) {
+        return `${(error as { code: string }).code}: ${(error as Error).message}`;
+      }
+      return 'accepted';
+    };
+    expect(refusal(csr)).toBe(refusal(dense));
+  });
+
+  it('rows without entries, sorted indices, cosine on rows in order', () => {
+    const problem = sparseBlobs(900, 25, 5, 41, 'float64');
+    const dense = { ...problem.dense, data: problem.dense.data.slice() };
+    for (let i = 0; i < 900; i += 37) dense.data.fill(0, i * 25, (i + 1) * 25);
+    expectSameFit({ dense, csr: toCsr(dense) }, { nClusters: 6, seed: 12, nInit: 2 });
+    expectSameFit({ dense: problem.dense, csr: toCsr(problem.dense) }, { nClusters: 6, seed: 13, metric: 'cosine' });
+  });
+});
+
 describe("scikit-learn's sparse KMeans runs", () => {
   it.each(sparseReference.cases.filter((c) => c.layout === 'csr').map((c) => [c.name, c] as const))('%s', (_, c) => {
     const X = fixtureMatrix(c.dataset, c.dtype);
