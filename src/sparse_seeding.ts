@@ -4,8 +4,9 @@
  * by step (the same uniforms in the same order, exact squared distances of the same bits from
  * sparse_rows.ts, potentials summed in the same blocks and block order, the same draws), and
  * random init is the native draw itself (it reads only the row count and the weights). A chosen
- * row becomes a center densified (k rows only). k-means++ costs O(nnz + n·e) per candidate, e
- * being the candidate's entry count.
+ * row becomes a center densified (k rows only). k-means++ costs O(nnz) per candidate, plus an exact
+ * distance (O(e + m) for rows of e and m entries) for the rows that may be nearer to it than to
+ * the centers so far.
  */
 import { KMeansError } from './errors';
 import { type Plan, call } from './plan';
@@ -15,6 +16,7 @@ import { type CanonicalRows, laneDistance } from './sparse_rows';
 /** Rows per chunk and the most blocks of the native seeding's block plan (chunking.hpp, BlockPlan::make). */
 const chunkSize = 256;
 const maxBlocks = 64;
+const unitRoundoff = 2 ** -53;
 
 /**
  * Greedy k-means++ with `trials` local trials, as plus_plus.cpp: returns the k chosen rows. The
@@ -39,20 +41,42 @@ export function sparsePlusPlus(
   const totalWeight = weightTotals[n - 1]!;
   const indices = new Int32Array(k);
   let closest: Float64Array = new Float64Array(n).fill(Infinity);
-  // Each row's min(closest, distance to `candidate`), and the blocked sum of weight × that.
+  const norms = squaredNorms(rows);
+  const scattered = new Float64Array(rows.cols);
+  // Each row's min(closest, distance to `candidate`), and the blocked sum of weight × that. The
+  // exact distance is computed only where a bound on the norm-trick estimate cannot rule out
+  // that it is below the row's closest distance so far (where it can, min() is closest anyway).
   const termsFor = (candidate: number): { terms: Float64Array; potential: number } => {
+    const { starts, columns, values } = rows;
+    const first = starts[candidate]!;
+    const last = starts[candidate + 1]!;
+    for (let e = first; e < last; e++) scattered[columns[e]!] = values[e]!;
+    const candidateNorm = norms[candidate]!;
+    const candidateEntries = last - first;
     const terms = new Float64Array(n);
     let potential = 0;
     let i = 0;
     for (const end of blockEnds) {
       let partial = 0;
       for (; i < end; i++) {
-        const distance = laneDistance(rows, i, rows, candidate, lanes);
-        terms[i] = distance < closest[i]! ? distance : closest[i]!;
+        const term = closest[i]!;
+        let dot = 0;
+        const rowEnd = starts[i + 1]!;
+        for (let e = starts[i]!; e < rowEnd; e++) dot += values[e]! * scattered[columns[e]!]!;
+        const scale = norms[i]! + candidateNorm;
+        const estimate = scale - 2 * dot;
+        const margin = 8 * (rowEnd - starts[i]! + candidateEntries + 5) * unitRoundoff * scale;
+        if (estimate - margin >= term) {
+          terms[i] = term;
+        } else {
+          const distance = laneDistance(rows, i, rows, candidate, lanes);
+          terms[i] = distance < term ? distance : term;
+        }
         partial += weight(i) * terms[i]!;
       }
       potential += partial;
     }
+    for (let e = first; e < last; e++) scattered[columns[e]!] = 0;
     return { terms, potential };
   };
 
@@ -124,6 +148,22 @@ function blockBoundaries(n: number): number[] {
   const ends: number[] = [];
   for (let b = 1; b <= blocks; b++) ends.push(Math.min(n, Math.floor((b * chunks) / blocks) * chunkSize));
   return ends;
+}
+
+/**
+ * Each row's squared norm in double. The screen's bound: the estimate ||x||^2 + ||c||^2 - 2 x.c
+ * errs by at most (2e + m + 4) u (||x||^2 + ||c||^2) for rows of e and m entries, and the exact
+ * distance by at most 2 (e + m + 8) u (||x||^2 + ||c||^2) (u: double's unit roundoff); the margin
+ * is twice their sum, so a row screened out has an exact distance at or above its closest one.
+ */
+function squaredNorms(rows: CanonicalRows): Float64Array {
+  const out = new Float64Array(rows.rows);
+  for (let i = 0; i < rows.rows; i++) {
+    let sum = 0;
+    for (let e = rows.starts[i]!; e < rows.starts[i + 1]!; e++) sum += rows.values[e]! * rows.values[e]!;
+    out[i] = sum;
+  }
+  return out;
 }
 
 function runningSums(n: number, value: (i: number) => number): Float64Array {
