@@ -86,7 +86,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
   /**
    * As fit, on the libuv thread pool: the event loop stays free, and the result is identical.
    * `signal` aborts it (within one iteration; rejects with an AbortError); `onProgress` hears
-   * of every iteration.
+   * of every iteration. On CSR input, k-means++ seeding runs on the calling thread.
    */
   async fitAsync<X extends MatrixLike>(X: X, options: AsyncFitOptions = {}): Promise<KMeans<DataOf<X>>> {
     const callSite = new Error();
@@ -176,11 +176,15 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
   get converged(): boolean {
     return this.state().converged;
   }
-  /** The algorithm that ran: the one asked for, 'auto' resolved (Elkan may fall back to Hamerly). */
+  /**
+   * The algorithm that ran: the one asked for, 'auto' resolved (Elkan may fall back to Hamerly).
+   * On CSR input always 'lloyd': Elkan's and Hamerly's algorithms give Lloyd's result, and the
+   * sparse kernel runs Lloyd's (sparse_fit.ts).
+   */
   get algorithmUsed(): AlgorithmUsed {
     return this.state().algorithm;
   }
-  /** Per-iteration statistics of the winning run. */
+  /** Per-iteration statistics of the winning run (on CSR input, Lloyd's: distanceEvals n·k). */
   get history(): IterationHistory {
     return this.state().history;
   }

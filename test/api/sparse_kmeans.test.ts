@@ -275,6 +275,30 @@ describe('KMeans on CSR: bad input', () => {
     );
   });
 
+  it('refuses weights that would overflow the sums with the dense message', () => {
+    const X = { ...good(), data: Float64Array.of(1, 2e150, 3, 4, 5) };
+    const sampleWeight = [1e10, 1e10, 1e10];
+    const message = (input: Matrix | CsrMatrix) => {
+      try {
+        new KMeans({ nClusters: 2 }).fit(input, { sampleWeight });
+      } catch (error) {
+        return `${(error as { code: string }).code}: ${(error as Error).message}`;
+      }
+      return 'accepted';
+    };
+    expect(message(X)).toMatch(/^ERR_KMEANS_OVERFLOW: X row 0, column 2/);
+    expect(message(X)).toBe(message(initFrom(X, [0, 1, 2])));
+  });
+
+  it('fitAsync on CSR rows stops when aborted', async () => {
+    const X = sparseBlobs(3000, 20, 4, 9, 'float64').csr;
+    const controller = new AbortController();
+    controller.abort();
+    await expect(new KMeans({ nClusters: 4 }).fitAsync(X, { signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+  });
+
   it('refuses too few rows, a narrow init, a zero row under cosine, k-means|| and bad weights', () => {
     expect(() => new KMeans({ nClusters: 4 }).fit(good())).toThrow(
       expect.objectContaining({ code: 'ERR_KMEANS_TOO_FEW_SAMPLES' }),
