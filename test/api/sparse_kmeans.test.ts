@@ -235,6 +235,26 @@ describe('KMeans on CSR: threads, async, model files, warnings', () => {
     });
   });
 
+  it('never lays the rows out densely (2000 × 200,000: 3.2 GB dense)', () => {
+    const rows = 2000;
+    const cols = 200_000;
+    const uniform = generator(77);
+    const indptr = Int32Array.from({ length: rows + 1 }, (_, i) => i * 10);
+    const indices = Int32Array.from(
+      { length: rows * 10 },
+      (_, e) => ((e % 10) * 20_000 + Math.floor(uniform() * 20_000)) % cols,
+    );
+    for (let i = 0; i < rows; i++) indices.subarray(i * 10, (i + 1) * 10).sort();
+    const data = Float64Array.from({ length: rows * 10 }, () => uniform() + (uniform() < 0.5 ? 0 : 4));
+    const X: CsrMatrix = { format: 'csr', indptr, indices, data, rows, cols };
+    const before = process.memoryUsage().rss;
+    const model = new KMeans({ nClusters: 4, seed: 1, maxIter: 20 }).fit(X);
+    model.transform(X);
+    model.score(X);
+    expect(process.memoryUsage().rss - before).toBeLessThan(400e6);
+    expect(model.clusterCenters.data.length).toBe(4 * cols);
+  });
+
   it('leaves the caller arrays as they were', () => {
     const copy = {
       indptr: problem.csr.indptr.slice(),
