@@ -336,6 +336,20 @@ export interface SparseAssignRequest extends SparseDataRequest {
   labels: Int32Array;
 }
 
+/**
+ * Greedy k-means++ on sparse rows whose columns increase strictly within each row: the rows the
+ * dense seeding picks from the same uniforms on the same rows laid out densely.
+ */
+export interface SparsePlusPlusRequest extends SparseDataRequest {
+  k: number;
+  /** Candidates drawn for each center after the first. */
+  trials: number;
+  /** IN 1 + (k - 1) * trials: the draws in [0, 1), in the order the dense seeding uses them. */
+  uniforms: Float64Array;
+  /** OUT k: the chosen rows. */
+  chosen: Int32Array;
+}
+
 /** Request and response types of each native operation, by name. */
 export interface Operations {
   fit: [FitRequest, FitResponse];
@@ -369,6 +383,7 @@ export interface Operations {
   sparseFit: [SparseFitRequest, SparseFitResponse];
   /** Result: the weighted sum of the rows' squared distances to their nearest centers. */
   sparseAssign: [SparseAssignRequest, number];
+  sparsePlusPlus: [SparsePlusPlusRequest, undefined];
 }
 
 export type OperationName = keyof Operations;

@@ -86,7 +86,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
   /**
    * As fit, on the libuv thread pool: the event loop stays free, and the result is identical.
    * `signal` aborts it (within one iteration; rejects with an AbortError); `onProgress` hears
-   * of every iteration. On CSR input, k-means++ seeding runs on the calling thread.
+   * of every iteration.
    */
   async fitAsync<X extends MatrixLike>(X: X, options: AsyncFitOptions = {}): Promise<KMeans<DataOf<X>>> {
     const callSite = new Error();

@@ -70,7 +70,7 @@ export function* sparseRun(
   } else if (init === 'random') {
     centers = csrDenseRows(data.X, yield* sparseRandomRows(data.X.rows, data.sampleWeight, k, rng, data.threads));
   } else {
-    const rows = sparsePlusPlus(canonical(data), data.sampleWeight, k, defaultLocalTrials(k), rng);
+    const rows = yield* sparsePlusPlus(canonical(data), data.sampleWeight, k, defaultLocalTrials(k), rng, data.threads);
     centers = csrDenseRows(data.X, rows);
   }
   const labels = new Int32Array(data.X.rows);

@@ -1,9 +1,8 @@
 /**
  * CSR rows as the dense kernels would see them once laid out, computed from the entries alone:
  * the canonical form (columns increasing, repeats summed in the data's own precision, as a dense
- * copy of the row holds them), the exact squared distance of the dense kernels (eight lanes by
- * column, then across them: the same bits), unit rows for the cosine metric (the dense unit_rows
- * scaling, value for value), the mean column variance of the tolerance, and the k rows that become centers made dense.
+ * copy of the row holds them), which the sparse k-means++ reads, unit rows for the cosine metric
+ * (the dense unit_rows scaling, value for value), the mean column variance of the tolerance, and the k rows that become centers made dense.
  */
 import type { FloatArray } from './binding';
 import { type CsrMatrix, SummedRows, maxInt32Entries, rowStart } from './csr';
@@ -71,48 +70,6 @@ export function canonicalCsr(rows: CanonicalRows, values: Float64Array = rows.va
   const indptr = entries > maxInt32Entries ? BigInt64Array.from(rows.starts, BigInt) : Int32Array.from(rows.starts);
   const data: FloatArray = rows.float32 ? Float32Array.from(values) : Float64Array.from(values);
   return { format: 'csr', indptr, indices: rows.columns, data, rows: rows.rows, cols: rows.cols };
-}
-
-/**
- * The dense kernels' exact squared distance (row_sums.cpp: lane f mod 8 adds the squared
- * differences of its columns in column order, then the lanes are added in order) between
- * canonical row `a` and canonical row `b` of `other`. The columns where both are zero add exact
- * zeros there, so visiting the union of the two rows' columns gives the same bits.
- */
-export function laneDistance(
-  rows: CanonicalRows,
-  a: number,
-  other: CanonicalRows,
-  b: number,
-  lanes: Float64Array,
-): number {
-  lanes.fill(0);
-  let p = rows.starts[a]!;
-  const pEnd = rows.starts[a + 1]!;
-  let q = other.starts[b]!;
-  const qEnd = other.starts[b + 1]!;
-  const { columns: pc, values: pv } = rows;
-  const { columns: qc, values: qv } = other;
-  while (p < pEnd || q < qEnd) {
-    const cp = p < pEnd ? pc[p]! : 0x7fffffff;
-    const cq = q < qEnd ? qc[q]! : 0x7fffffff;
-    let diff: number;
-    let column: number;
-    if (cp === cq) {
-      diff = pv[p++]! - qv[q++]!;
-      column = cp;
-    } else if (cp < cq) {
-      diff = pv[p++]!;
-      column = cp;
-    } else {
-      diff = -qv[q++]!;
-      column = cq;
-    }
-    lanes[column & 7] = lanes[column & 7]! + diff * diff;
-  }
-  let total = 0;
-  for (let lane = 0; lane < 8; lane++) total += lanes[lane]!;
-  return total;
 }
 
 /**

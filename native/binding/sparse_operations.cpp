@@ -136,10 +136,37 @@ Status SparseAssignOperation<T>::execute() {
   return sparse_assign(this->data, centers, k, this->threads, labels, &inertia);
 }
 
+// --- sparsePlusPlus ----------------------------------------------------------------------
+
+template <typename T>
+bool SparsePlusPlusOperation<T>::parse(Request& request) {
+  Napi::Env env = request.env();
+  if (!this->parse_rows(request) || !request.integer("k", 1, &k) || !request.integer("trials", 1, &trials))
+    return false;
+  const CsrRows<T>& rows = this->data;
+  KMN_REQUIRE(env, k <= rows.n, "k must be at most n");
+  for (int64_t i = 0; i < rows.n; ++i) {
+    for (int64_t e = rows.begin(i) + 1; e < rows.end(i); ++e)
+      KMN_REQUIRE(env, rows.indices[e] > rows.indices[e - 1], "every row's column indices must increase strictly");
+  }
+  size_t draws = 0;
+  KMN_REQUIRE(env, checked_mul(k - 1, trials, &draws) && draws < static_cast<size_t>(INT64_MAX), "too many draws");
+  double* values = nullptr;
+  if (!array_of(request, "uniforms", static_cast<int64_t>(draws) + 1, &values)) return false;
+  uniforms = values;
+  return array_of(request, "chosen", k, &chosen);
+}
+
+template <typename T>
+Status SparsePlusPlusOperation<T>::execute() {
+  return sparse_plus_plus(this->data, k, trials, uniforms, this->threads, this->controls.cancel(), chosen);
+}
+
 #define KMN_INSTANTIATE(T)                   \
   template struct SparseDataOperation<T>;    \
   template struct SparseFitOperation<T>;     \
-  template struct SparseAssignOperation<T>;
+  template struct SparseAssignOperation<T>;  \
+  template struct SparsePlusPlusOperation<T>;
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)
 #undef KMN_INSTANTIATE

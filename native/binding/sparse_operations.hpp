@@ -16,6 +16,7 @@
 
 #include "../kernels/sparse/csr.hpp"
 #include "../kernels/sparse/sparse_fit.hpp"
+#include "../kernels/sparse/sparse_plus_plus.hpp"
 #include "call_controls.hpp"
 #include "convert.hpp"
 
@@ -67,6 +68,23 @@ struct SparseAssignOperation : SparseDataOperation<T> {
   bool parse(Request& request);
   Status execute();
   Napi::Value result(Napi::Env env) { return Napi::Number::New(env, inertia); }
+};
+
+// sparsePlusPlus: k, trials, uniforms (IN 1 + (k - 1) * trials, float64: the draws in [0, 1)),
+// chosen (OUT k, int32: the rows picked). Greedy k-means++ (kernels/sparse/sparse_plus_plus.hpp);
+// every row's columns must increase strictly (sum repeats and sort first). Result: undefined.
+template <typename T>
+struct SparsePlusPlusOperation : SparseDataOperation<T> {
+  static constexpr const char* kFields[] = {"indptr", "indices", "data", "rowNorms", "n", "d", "sampleWeight",
+                                            "k", "trials", "uniforms", "chosen", "threads", "cancel", "onProgress"};
+  const double* uniforms = nullptr;
+  int32_t* chosen = nullptr;
+  int64_t k = 0;
+  int64_t trials = 0;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return env.Undefined(); }
 };
 
 }  // namespace kmn::binding

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FloatArray } from '../../src/binding';
+import { type FloatArray, native } from '../../src/binding';
 import { readNpzFile } from '../../src/cli/npz';
 import { KMeans, type CsrMatrix, type KMeansOptions } from '../../src/index';
 import type { Matrix } from '../../src/matrix';
@@ -293,6 +293,26 @@ describe('KMeans on CSR: bad input', () => {
     expect(() => new KMeans({ nClusters: 2 }).fit(X)).toThrow(
       expect.objectContaining({ code, message: expect.stringMatching(message) }),
     );
+  });
+
+  it('native sparsePlusPlus refuses rows whose columns do not increase', () => {
+    const request = {
+      indptr: Int32Array.of(0, 2, 3),
+      indices: Int32Array.of(2, 0, 1),
+      data: Float64Array.of(1, 2, 3),
+      rowNorms: Float64Array.of(5, 9),
+      n: 2,
+      d: 3,
+      sampleWeight: null,
+      threads: 1,
+      k: 2,
+      trials: 2,
+      uniforms: Float64Array.of(0.5, 0.25, 0.75),
+      chosen: new Int32Array(2),
+    };
+    expect(() => native().sparsePlusPlus(request)).toThrow(/increase strictly/);
+    native().sparsePlusPlus({ ...request, indices: Int32Array.of(0, 2, 1) });
+    expect(Array.from(request.chosen).sort()).toEqual([0, 1]);
   });
 
   it('refuses weights that would overflow the sums with the dense message', () => {

@@ -74,6 +74,7 @@ const requestFields = {
   silhouette: [...data, 'labels', 'k', 'metric', 'indices', 'out'],
   sparseFit: [...sparse, 'centers', 'k', 'labels', 'maxIter', 'tol', 'spherical'],
   sparseAssign: [...sparse, 'centers', 'k', 'labels'],
+  sparsePlusPlus: [...sparse, 'k', 'trials', 'uniforms', 'chosen'],
 } as const satisfies { [K in OperationName]: readonly (keyof Operations[K][0])[] };
 
 // Compile time: every field that src/binding.ts declares is listed above (`satisfies` checks the
