@@ -2,7 +2,8 @@
  * CSR rows as the dense kernels would see them once laid out, computed from the entries alone:
  * the canonical form (columns increasing, repeats summed in the data's own precision, as a dense
  * copy of the row holds them), which the sparse k-means++ reads, unit rows for the cosine metric
- * (the dense unit_rows scaling, value for value), the mean column variance of the tolerance, and the k rows that become centers made dense.
+ * (the dense unit_rows scaling, value for value), the mean column variance of the tolerance, and
+ * the k rows that become centers made dense.
  */
 import type { FloatArray } from './binding';
 import { type CsrMatrix, SummedRows, maxInt32Entries, rowStart } from './csr';
