@@ -316,12 +316,16 @@ export interface SparseFitRequest extends SparseDataRequest {
   maxIter: number;
   /** Absolute tolerance on the total squared center shift. */
   tol: number;
+  /** Cosine k-means on unit rows: each new center scaled to unit length, as the dense fit's. */
+  spherical?: boolean;
 }
 
 export interface SparseFitResponse {
   nIter: number;
   converged: boolean;
   inertia: number;
+  /** Per iteration, as the dense fit's (distanceEvals: n·k, Lloyd's). */
+  history: FitResponse['history'];
 }
 
 export interface SparseAssignRequest extends SparseDataRequest {
@@ -330,6 +334,20 @@ export interface SparseAssignRequest extends SparseDataRequest {
   k: number;
   /** OUT n: each row's nearest center. */
   labels: Int32Array;
+}
+
+/**
+ * Greedy k-means++ on sparse rows whose columns increase strictly within each row: the rows the
+ * dense seeding picks from the same uniforms on the same rows laid out densely.
+ */
+export interface SparsePlusPlusRequest extends SparseDataRequest {
+  k: number;
+  /** Candidates drawn for each center after the first. */
+  trials: number;
+  /** IN 1 + (k - 1) * trials: the draws in [0, 1), in the order the dense seeding uses them. */
+  uniforms: Float64Array;
+  /** OUT k: the chosen rows. */
+  chosen: Int32Array;
 }
 
 /** Request and response types of each native operation, by name. */
@@ -365,6 +383,7 @@ export interface Operations {
   sparseFit: [SparseFitRequest, SparseFitResponse];
   /** Result: the weighted sum of the rows' squared distances to their nearest centers. */
   sparseAssign: [SparseAssignRequest, number];
+  sparsePlusPlus: [SparsePlusPlusRequest, undefined];
 }
 
 export type OperationName = keyof Operations;

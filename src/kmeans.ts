@@ -3,8 +3,9 @@
  * k-means++, random or explicit centers and keeps the one with the lowest inertia.
  */
 import { type Algorithm, type AlgorithmName, isAlgorithmName } from './algorithms';
-import type { FitResponse, FloatArray } from './binding';
-import { addClusterTotals, emptyTotals, totalsFor } from './cluster_totals';
+import type { FloatArray } from './binding';
+import { type ClusterTotals, addClusterTotals, emptyTotals, totalsFor } from './cluster_totals';
+import { isCsrLike } from './csr';
 import { Estimator, type FittedState } from './estimator';
 import { KMeansError } from './errors';
 import { type Matrix, type MatrixLike, asDType, dataDType } from './matrix';
@@ -34,12 +35,28 @@ import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
 import { kmeansParallelPlan } from './parallel_init';
 import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
-import type { DataOf, FitOptions, IterationHistory } from './types';
+import { type FitRun, sparseExplicitInit, sparseRun, sparseTolerance } from './sparse_fit';
+import {
+  type SparseData,
+  isSparseData,
+  sparseClusterTotals,
+  sparseFitInputs,
+  sparseQueryInputs,
+} from './sparse_inputs';
+import { sparseAssignPlan, sparseTransform } from './sparse_queries';
+import type { Assignment, DataOf, FitOptions, IterationHistory } from './types';
 import { emitKMeansWarning } from './warnings';
 
 export type { FitOptions, IterationHistory, SampleWeight } from './types';
 
 type AlgorithmUsed = AlgorithmName;
+
+/** The runs of one fit, whatever the layout of its rows. */
+interface FitProblem {
+  cols: number;
+  run(): Plan<FitRun>;
+  totals(labels: Int32Array, centers: FloatArray): ClusterTotals;
+}
 
 interface KMeansState extends FittedState {
   algorithm: AlgorithmUsed;
@@ -56,8 +73,10 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
   }
 
   /**
-   * Computes the clustering. X is number[][] or a typed matrix { data, rows, cols }; the
-   * model's centers take X's dtype, which the returned model's type tells where X's does.
+   * Computes the clustering. X is number[][], a typed matrix { data, rows, cols }, or a CSR
+   * matrix { format: 'csr', indptr, indices, data, rows, cols } (csr.ts), which is never laid
+   * out densely; the model's centers take X's dtype, which the returned model's type tells
+   * where X's does.
    */
   fit<X extends MatrixLike>(X: X, options: FitOptions = {}): KMeans<DataOf<X>> {
     this.fitted = runSync(this.fitPlan(this.prepare(X, options)));
@@ -112,7 +131,23 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
 
   async predictAsync(X: MatrixLike): Promise<Int32Array> {
     const callSite = new Error();
-    return (await runAsync(this.queryPlan(X, {}), callSite)).labels;
+    const plan = isCsrLike(X) ? this.sparseQueryPlan(X, {}) : this.queryPlan(X, {});
+    return (await runAsync(plan, callSite)).labels;
+  }
+
+  /** As Estimator's, and for a CSR matrix (the model's centers are dense). */
+  override predict(X: MatrixLike): Int32Array {
+    return isCsrLike(X) ? runSync(this.sparseQueryPlan(X, {})).labels : super.predict(X);
+  }
+
+  override transform<X extends MatrixLike>(X: X): Matrix<DataOf<X>> {
+    if (!isCsrLike(X)) return super.transform(X);
+    const data = this.sparseQuery(X, {});
+    return sparseTransform(data, this.state().clusterCenters, this.params.metric) as Matrix<DataOf<X>>;
+  }
+
+  override score(X: MatrixLike, options: FitOptions = {}): number {
+    return isCsrLike(X) ? -runSync(this.sparseQueryPlan(X, options)).inertia : super.score(X, options);
   }
 
   /**
@@ -141,11 +176,15 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
   get converged(): boolean {
     return this.state().converged;
   }
-  /** The algorithm that ran: the one asked for, 'auto' resolved (Elkan may fall back to Hamerly). */
+  /**
+   * The algorithm that ran: the one asked for, 'auto' resolved (Elkan may fall back to Hamerly).
+   * On CSR input always 'lloyd': Elkan's and Hamerly's algorithms give Lloyd's result, and the
+   * sparse kernel runs Lloyd's (sparse_fit.ts).
+   */
   get algorithmUsed(): AlgorithmUsed {
     return this.state().algorithm;
   }
-  /** Per-iteration statistics of the winning run. */
+  /** Per-iteration statistics of the winning run (on CSR input, Lloyd's: distanceEvals n·k). */
   get history(): IterationHistory {
     return this.state().history;
   }
@@ -155,46 +194,32 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     return { algorithmUsed: state.algorithm, converged: state.converged };
   }
 
-  private prepare(X: MatrixLike, options: FitOptions): PreparedData {
+  private sparseQuery(X: unknown, options: FitOptions): SparseData {
+    return sparseQueryInputs(X, options, this.state().clusterCenters, this.params, this.modelName);
+  }
+
+  private sparseQueryPlan(X: unknown, options: FitOptions): Plan<Assignment> {
+    return sparseAssignPlan(this.sparseQuery(X, options), this.state().clusterCenters, this.params.metric);
+  }
+
+  private prepare(X: MatrixLike, options: FitOptions): PreparedData | SparseData {
+    if (isCsrLike(X)) return sparseFitInputs(X, options, this.params);
     return fitInputs(X, options, 'fit', this.params);
   }
 
-  private *fitPlan(prepared: PreparedData): Plan<KMeansState> {
-    const { nClusters: k, init, maxIter, tol, metric } = this.params;
-    const X = yield* metricRows(prepared.X, metric, prepared.threads);
-    const data = { ...prepared, X };
-    const explicitInit =
-      typeof init === 'object' ? yield* metricRows(init, metric, prepared.threads, 'init') : undefined;
-    const means = new Float64Array(X.cols);
-    const meanVariance = yield* call('columnStats', { ...dataRequest(data), means });
-    const absoluteTol = tol * meanVariance;
-    const algorithm = algorithmFor(this.params.algorithm, k);
+  private *fitPlan(prepared: PreparedData | SparseData): Plan<KMeansState> {
+    const { nClusters: k, metric } = this.params;
     const rng = new Random(this.params.seed ?? randomSeed());
-    const context: SeedingContext = { X, k, sampleWeight: data.sampleWeight, rng, threads: data.threads, means };
+    const problem = isSparseData(prepared)
+      ? yield* this.sparseProblem(prepared, rng)
+      : yield* this.denseProblem(prepared, rng);
 
-    let best: { run: FitResponse; centers: FloatArray; labels: Int32Array } | undefined;
+    let best: FitRun | undefined;
     for (let run = 0; run < this.runs(); run++) {
-      let centers: FloatArray;
-      if (explicitInit) centers = asDType(explicitInit, dataDType(X), 'init').data.slice();
-      else if (init === 'random') centers = (yield* randomRows(context)).centers.data;
-      else if (init === 'k-means||') centers = (yield* this.parallelInit(memoryInput(data), data.threads, rng)).data;
-      else centers = (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
-
-      const labels = new Int32Array(X.rows);
-      const result = yield* call('fit', {
-        ...dataRequest(data),
-        centers,
-        k,
-        labels,
-        maxIter,
-        tol: absoluteTol,
-        algorithm,
-        mixedPrecision: resolveMixedPrecision(this.params.mixedPrecision, dataDType(X)),
-        spherical: metric === 'cosine',
-      });
+      const result = yield* problem.run();
       // As scikit-learn: a better inertia wins unless it is the same clustering (rounding).
-      if (!best || (result.inertia < best.run.inertia && !isSameClustering(labels, best.labels, k))) {
-        best = { run: result, centers, labels };
+      if (!best || (result.run.inertia < best.run.inertia && !isSameClustering(result.labels, best.labels, k))) {
+        best = result;
       }
     }
     if (!best) throw new KMeansError('ERR_KMEANS_INTERNAL', 'no k-means run was made');
@@ -209,12 +234,10 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
         'ConvergenceWarning',
       );
     }
-    const totals = emptyTotals(k);
-    addClusterTotals(totals, X, data.sampleWeight, best.labels, best.centers);
-    const { sizes, inertia } = totalsFor(metric, totals);
+    const { sizes, inertia } = totalsFor(metric, problem.totals(best.labels, best.centers));
     return {
       algorithm: best.run.algorithm,
-      clusterCenters: { data: best.centers, rows: k, cols: X.cols },
+      clusterCenters: { data: best.centers, rows: k, cols: problem.cols },
       labels: best.labels,
       inertia: inertiaFor(metric, best.run.inertia),
       clusterSizes: sizes,
@@ -222,6 +245,62 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
       nIter: best.run.nIter,
       converged: best.run.converged,
       history: { ...best.run.history, inertia: best.run.history.inertia.map((value) => inertiaFor(metric, value)) },
+    };
+  }
+
+  /** The runs of a fit on dense rows, and their per-cluster totals. */
+  private *denseProblem(prepared: PreparedData, rng: Random): Plan<FitProblem> {
+    const { nClusters: k, init, maxIter, tol, metric } = this.params;
+    const X = yield* metricRows(prepared.X, metric, prepared.threads);
+    const data = { ...prepared, X };
+    const explicitInit =
+      typeof init === 'object' ? yield* metricRows(init, metric, prepared.threads, 'init') : undefined;
+    const means = new Float64Array(X.cols);
+    const meanVariance = yield* call('columnStats', { ...dataRequest(data), means });
+    const absoluteTol = tol * meanVariance;
+    const algorithm = algorithmFor(this.params.algorithm, k);
+    const context: SeedingContext = { X, k, sampleWeight: data.sampleWeight, rng, threads: data.threads, means };
+    const mixedPrecision = resolveMixedPrecision(this.params.mixedPrecision, dataDType(X));
+    const parallelInit = () => this.parallelInit(memoryInput(data), data.threads, rng);
+    function* run(): Plan<FitRun> {
+      let centers: FloatArray;
+      if (explicitInit) centers = asDType(explicitInit, dataDType(X), 'init').data.slice();
+      else if (init === 'random') centers = (yield* randomRows(context)).centers.data;
+      else if (init === 'k-means||') centers = (yield* parallelInit()).data;
+      else centers = (yield* plusPlusPlan(context, defaultLocalTrials(k))).centers.data;
+
+      const labels = new Int32Array(X.rows);
+      const result = yield* call('fit', {
+        ...dataRequest(data),
+        centers,
+        k,
+        labels,
+        maxIter,
+        tol: absoluteTol,
+        algorithm,
+        mixedPrecision,
+        spherical: metric === 'cosine',
+      });
+      return { run: result, centers, labels };
+    }
+    const totals = (labels: Int32Array, centers: FloatArray) => {
+      const sums = emptyTotals(k);
+      addClusterTotals(sums, X, data.sampleWeight, labels, centers);
+      return sums;
+    };
+    return { cols: X.cols, run, totals };
+  }
+
+  /** The runs of a fit on CSR rows (sparse_fit.ts): Lloyd's kernel whatever the algorithm. */
+  private *sparseProblem(data: SparseData, rng: Random): Plan<FitProblem> {
+    const { nClusters: k, init, tol, metric } = this.params;
+    algorithmFor(this.params.algorithm, k);
+    const explicitInit = yield* sparseExplicitInit(init, metric, data.threads);
+    const absoluteTol = sparseTolerance(data, tol);
+    return {
+      cols: data.X.cols,
+      run: () => sparseRun(data, this.params, explicitInit, absoluteTol, rng),
+      totals: (labels, centers) => sparseClusterTotals(data, labels, centers, k),
     };
   }
 

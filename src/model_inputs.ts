@@ -66,7 +66,15 @@ export function fitInputs(
   params: { nClusters: number; init: InitMethod | Matrix; threads: number | undefined },
 ): PreparedData {
   const rows = sampleInputs(X, options, method, params.threads);
-  const matrix = rows.X;
+  checkFitShape(rows.X, params);
+  return rows;
+}
+
+/** A fit's rows against its options: at least nClusters rows, and as many columns as an explicit init. */
+export function checkFitShape(
+  matrix: { rows: number; cols: number },
+  params: { nClusters: number; init: InitMethod | Matrix },
+): void {
   const { nClusters, init } = params;
   if (nClusters > matrix.rows) {
     throw new KMeansError(
@@ -80,7 +88,6 @@ export function fitInputs(
       `init must have one column per feature of X: X has ${matrix.cols} features, init has ${init.cols}`,
     );
   }
-  return rows;
 }
 
 /** X and its sample weights, with the options of `method` checked. */

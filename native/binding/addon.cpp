@@ -78,6 +78,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   export_pair<SilhouetteOperation>(env, exports, "silhouette");
   export_pair<SparseFitOperation>(env, exports, "sparseFit");
   export_pair<SparseAssignOperation>(env, exports, "sparseAssign");
+  export_pair<SparsePlusPlusOperation>(env, exports, "sparsePlusPlus");
   exports.Set("info", Napi::Function::New(env, info, "info"));
   return exports;
 }

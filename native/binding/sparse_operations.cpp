@@ -1,6 +1,8 @@
 // The sparse operations (their fields are listed in sparse_operations.hpp).
 #include "sparse_operations.hpp"
 
+#include <algorithm>
+#include <new>
 #include <string>
 
 #include "../kernels/common/sizes.hpp"
@@ -71,7 +73,9 @@ bool SparseFitOperation<T>::parse(Request& request) {
   if (!this->parse_rows(request) || !request.integer("k", 1, &k)) return false;
   if (!sized(request, "centers", k, this->data.d, &centers) || !array_of(request, "labels", this->data.n, &labels))
     return false;
-  if (!request.integer("maxIter", 1, &options.max_iter) || !request.number("tol", &options.tol)) return false;
+  if (!request.integer("maxIter", 1, &options.max_iter) || !request.number("tol", &options.tol) ||
+      !request.optional_boolean("spherical", &options.spherical))
+    return false;
   options.threads = this->threads;
   options.cancel = this->controls.cancel();
   return true;
@@ -79,20 +83,40 @@ bool SparseFitOperation<T>::parse(Request& request) {
 
 template <typename T>
 Status SparseFitOperation<T>::execute() {
-  if (this->controls.reports()) {
-    options.on_iteration = [this](int64_t iteration, const SparsePassStats& stats) {
+  options.on_iteration = [this](int64_t iteration, const SparsePassStats& stats) {
+    history.push_back(stats);
+    if (this->controls.reports())
       this->controls.report({static_cast<double>(iteration), stats.inertia, stats.center_shift});
-    };
+  };
+  try {
+    history.reserve(static_cast<size_t>(std::min<int64_t>(options.max_iter, 1024)));
+  } catch (const std::bad_alloc&) {
+    return Status::kAllocFailed;
   }
   return sparse_fit(this->data, k, centers, labels, options, &fit);
 }
 
 template <typename T>
 Napi::Value SparseFitOperation<T>::result(Napi::Env env) {
+  const size_t iterations = history.size();
+  const char* names[] = {"inertia", "centerShift", "labelChanges", "relocated", "distanceEvals"};
+  Napi::Object series = Napi::Object::New(env);
+  for (int field = 0; field < 5; ++field) {
+    Napi::Float64Array values = Napi::Float64Array::New(env, iterations);
+    for (size_t i = 0; i < iterations; ++i) {
+      const SparsePassStats& stats = history[i];
+      const double all = static_cast<double>(this->data.n) * static_cast<double>(k);  // Lloyd's: every pair
+      const double by_field[] = {stats.inertia, stats.center_shift, static_cast<double>(stats.label_changes),
+                                 static_cast<double>(stats.relocated), all};
+      values[i] = by_field[field];
+    }
+    series.Set(names[field], values);
+  }
   Napi::Object out = Napi::Object::New(env);
   out.Set("nIter", Napi::Number::New(env, static_cast<double>(fit.n_iter)));
   out.Set("converged", Napi::Boolean::New(env, fit.converged));
   out.Set("inertia", Napi::Number::New(env, fit.inertia));
+  out.Set("history", series);
   return out;
 }
 
@@ -112,10 +136,37 @@ Status SparseAssignOperation<T>::execute() {
   return sparse_assign(this->data, centers, k, this->threads, labels, &inertia);
 }
 
+// --- sparsePlusPlus ----------------------------------------------------------------------
+
+template <typename T>
+bool SparsePlusPlusOperation<T>::parse(Request& request) {
+  Napi::Env env = request.env();
+  if (!this->parse_rows(request) || !request.integer("k", 1, &k) || !request.integer("trials", 1, &trials))
+    return false;
+  const CsrRows<T>& rows = this->data;
+  KMN_REQUIRE(env, k <= rows.n, "k must be at most n");
+  for (int64_t i = 0; i < rows.n; ++i) {
+    for (int64_t e = rows.begin(i) + 1; e < rows.end(i); ++e)
+      KMN_REQUIRE(env, rows.indices[e] > rows.indices[e - 1], "every row's column indices must increase strictly");
+  }
+  size_t draws = 0;
+  KMN_REQUIRE(env, checked_mul(k - 1, trials, &draws) && draws < static_cast<size_t>(INT64_MAX), "too many draws");
+  double* values = nullptr;
+  if (!array_of(request, "uniforms", static_cast<int64_t>(draws) + 1, &values)) return false;
+  uniforms = values;
+  return array_of(request, "chosen", k, &chosen);
+}
+
+template <typename T>
+Status SparsePlusPlusOperation<T>::execute() {
+  return sparse_plus_plus(this->data, k, trials, uniforms, this->threads, this->controls.cancel(), chosen);
+}
+
 #define KMN_INSTANTIATE(T)                   \
   template struct SparseDataOperation<T>;    \
   template struct SparseFitOperation<T>;     \
-  template struct SparseAssignOperation<T>;
+  template struct SparseAssignOperation<T>;  \
+  template struct SparsePlusPlusOperation<T>;
 KMN_INSTANTIATE(float)
 KMN_INSTANTIATE(double)
 #undef KMN_INSTANTIATE

@@ -16,6 +16,7 @@
 
 #include "../kernels/sparse/csr.hpp"
 #include "../kernels/sparse/sparse_fit.hpp"
+#include "../kernels/sparse/sparse_plus_plus.hpp"
 #include "call_controls.hpp"
 #include "convert.hpp"
 
@@ -32,18 +33,21 @@ struct SparseDataOperation {
 };
 
 // sparseFit: centers (INOUT k*d, as data: initial, then final), k, labels (OUT n), maxIter,
-// tol (absolute). Lloyd's algorithm; reports (iteration, inertia, centerShift) after each
-// iteration, and cancel stops it before the next. Result: { nIter, converged, inertia }.
+// tol (absolute), spherical (optional: unit rows, centers scaled to unit length). Lloyd's
+// algorithm; reports (iteration, inertia, centerShift) after each iteration, and cancel stops it
+// before the next. Result: { nIter, converged, inertia, history } with history the dense fit's
+// per-iteration arrays (inertia, centerShift, labelChanges, relocated, distanceEvals: n*k).
 template <typename T>
 struct SparseFitOperation : SparseDataOperation<T> {
   static constexpr const char* kFields[] = {"indptr", "indices", "data", "rowNorms", "n", "d", "sampleWeight",
                                             "centers", "k", "labels", "maxIter", "tol",
-                                            "threads", "cancel", "onProgress"};
+                                            "spherical", "threads", "cancel", "onProgress"};
   T* centers = nullptr;
   int32_t* labels = nullptr;
   int64_t k = 0;
   SparseFitOptions options;
   SparseFitResult fit;
+  std::vector<SparsePassStats> history;  // one per iteration
 
   bool parse(Request& request);
   Status execute();
@@ -64,6 +68,23 @@ struct SparseAssignOperation : SparseDataOperation<T> {
   bool parse(Request& request);
   Status execute();
   Napi::Value result(Napi::Env env) { return Napi::Number::New(env, inertia); }
+};
+
+// sparsePlusPlus: k, trials, uniforms (IN 1 + (k - 1) * trials, float64: the draws in [0, 1)),
+// chosen (OUT k, int32: the rows picked). Greedy k-means++ (kernels/sparse/sparse_plus_plus.hpp);
+// every row's columns must increase strictly (sum repeats and sort first). Result: undefined.
+template <typename T>
+struct SparsePlusPlusOperation : SparseDataOperation<T> {
+  static constexpr const char* kFields[] = {"indptr", "indices", "data", "rowNorms", "n", "d", "sampleWeight",
+                                            "k", "trials", "uniforms", "chosen", "threads", "cancel", "onProgress"};
+  const double* uniforms = nullptr;
+  int32_t* chosen = nullptr;
+  int64_t k = 0;
+  int64_t trials = 0;
+
+  bool parse(Request& request);
+  Status execute();
+  Napi::Value result(Napi::Env env) { return env.Undefined(); }
 };
 
 }  // namespace kmn::binding

@@ -72,8 +72,9 @@ const requestFields = {
   sampleCandidates: [...data, 'candidates', 'm', 'mixedPrecision', 'firstRow', 'key', 'oversampling', 'cost'],
   candidateWeights: [...data, 'candidates', 'm', 'mixedPrecision', 'weights'],
   silhouette: [...data, 'labels', 'k', 'metric', 'indices', 'out'],
-  sparseFit: [...sparse, 'centers', 'k', 'labels', 'maxIter', 'tol'],
+  sparseFit: [...sparse, 'centers', 'k', 'labels', 'maxIter', 'tol', 'spherical'],
   sparseAssign: [...sparse, 'centers', 'k', 'labels'],
+  sparsePlusPlus: [...sparse, 'k', 'trials', 'uniforms', 'chosen'],
 } as const satisfies { [K in OperationName]: readonly (keyof Operations[K][0])[] };
 
 // Compile time: every field that src/binding.ts declares is listed above (`satisfies` checks the

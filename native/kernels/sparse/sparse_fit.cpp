@@ -58,6 +58,7 @@ Status sparse_fit(const CsrRows<T>& data, int64_t k, T* centers, int32_t* labels
                   SparseFitResult* result) {
   try {
     SparseWorkspace<T> ws(data, k, options.threads, true);
+    ws.spherical = options.spherical;
     return fit_with(data, k, centers, labels, options, ws, result);
   } catch (const std::bad_alloc&) {
     return Status::kAllocFailed;

@@ -18,6 +18,7 @@ struct SparseFitOptions {
   int64_t max_iter = 300;
   double tol = 0;  // absolute: the caller has already scaled it by the data's variance
   int threads = 1;
+  bool spherical = false;  // cosine k-means on unit rows: new centers scaled to unit length
   // Checked before every pass: a non-zero value stops the fit with Status::kCancelled. Written
   // by another thread, so it is read atomically.
   const int32_t* cancel = nullptr;

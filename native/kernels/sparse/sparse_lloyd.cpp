@@ -7,6 +7,7 @@
 
 #include "../common/cluster_sums.hpp"
 #include "../common/tile_kernel.hpp"
+#include "../common/unit_rows.hpp"
 #include "row_dots.hpp"
 #include "sparse_margin.hpp"
 
@@ -195,6 +196,7 @@ Status sparse_pass(const CsrRows<T>& data, const T* centers, T* centers_new, int
   apply_row_moves(moves, k, d, ws.sums.data(), weights);
   stats->relocated = moves.count();
   stats->center_shift = average_centers(ws.sums.data(), weights, k, d, EmptyCluster::kZero, centers, centers_new);
+  if (ws.spherical) stats->center_shift = unit_centers(centers, k, d, centers_new);
   return Status::kOk;
 }
 

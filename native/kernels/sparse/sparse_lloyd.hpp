@@ -69,6 +69,7 @@ struct SparseWorkspace {
   BlockPlan plan;  // fixed blocks: the labels, inertia and sums are added up over them
   int threads = 1;
   int64_t k = 0, d = 0;
+  bool spherical = false;  // updating passes scale the new centers to unit length (unit_rows.hpp)
   SparseCenters<T> centers;
   std::vector<SparseScratch<T>> scratch;  // one per thread
   BlockPartials block_stats;              // per block: label changes, inertia
@@ -80,7 +81,8 @@ struct SparseWorkspace {
 
 // Labels every row against `centers` (labels: INOUT n, the previous labels in, to count the
 // changes); with centers_new, also the new centers: weighted means, empty clusters given the
-// rows farthest from their centers as the dense pass gives them (empty_clusters.hpp).
+// rows farthest from their centers as the dense pass gives them (empty_clusters.hpp), scaled to
+// unit length when ws.spherical (the shift is then from the unit centers, as the dense pass's).
 template <typename T>
 Status sparse_pass(const CsrRows<T>& data, const T* centers /* IN k*d */, T* centers_new /* OUT k*d, or null */,
                    int32_t* labels /* INOUT n */, SparseWorkspace<T>& ws, SparsePassStats* stats);
