@@ -83,3 +83,40 @@ export function initialCenters(data, n, d, k) {
   for (let i = 0; i < k; i++) init.set(data.subarray(i * stride * d, (i * stride + 1) * d), i * d);
   return init;
 }
+
+// A sparse, text-like matrix in CSR form: n rows over d columns with `perRow` distinct columns
+// each, sorted. Row i belongs to topic i % topics; half of its columns (in expectation) come from
+// its topic's band of d / topics columns, the rest from anywhere, and its values lie in [1, 2) (as
+// term weights). Deterministic for a seed; int32 indptr and indices, float64 values.
+export function makeSparseTopics({ n, d, perRow, topics, seed = 42 }) {
+  const uniform = sfc32(seed);
+  const band = Math.floor(d / topics);
+  const indptr = new Int32Array(n + 1);
+  const indices = new Int32Array(n * perRow);
+  const data = new Float64Array(n * perRow);
+  const row = new Int32Array(perRow);
+  for (let i = 0; i < n; i++) {
+    const topic = i % topics;
+    let count = 0;
+    while (count < perRow) {
+      const column = uniform() < 0.5 ? topic * band + Math.floor(uniform() * band) : Math.floor(uniform() * d);
+      if (!row.subarray(0, count).includes(column)) row[count++] = column;
+    }
+    row.sort();
+    indices.set(row, i * perRow);
+    for (let e = 0; e < perRow; e++) data[i * perRow + e] = 1 + uniform();
+    indptr[i + 1] = (i + 1) * perRow;
+  }
+  return { format: 'csr', indptr, indices, data, rows: n, cols: d };
+}
+
+// The initial centers of a sparse benchmark: rows i * floor(n / k) for i < k, dense, k × d.
+export function sparseInitialCenters(csr, k) {
+  const stride = Math.floor(csr.rows / k);
+  const init = new csr.data.constructor(k * csr.cols);
+  for (let c = 0; c < k; c++) {
+    const i = c * stride;
+    for (let e = csr.indptr[i]; e < csr.indptr[i + 1]; e++) init[c * csr.cols + csr.indices[e]] = csr.data[e];
+  }
+  return init;
+}

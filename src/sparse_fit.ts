@@ -13,7 +13,7 @@ import type { InitMethod } from './options';
 import { type Plan, call } from './plan';
 import type { Random } from './rng';
 import { defaultLocalTrials } from './seeding';
-import { type SparseData, canonical, sparseRequest } from './sparse_inputs';
+import { type SparseData, canonicalFloat64, sparseRequest } from './sparse_inputs';
 import { csrDenseRows, csrMeanVariance } from './sparse_rows';
 import { sparsePlusPlus, sparseRandomRows } from './sparse_seeding';
 
@@ -70,7 +70,14 @@ export function* sparseRun(
   } else if (init === 'random') {
     centers = csrDenseRows(data.X, yield* sparseRandomRows(data.X.rows, data.sampleWeight, k, rng, data.threads));
   } else {
-    const rows = yield* sparsePlusPlus(canonical(data), data.sampleWeight, k, defaultLocalTrials(k), rng, data.threads);
+    const rows = yield* sparsePlusPlus(
+      canonicalFloat64(data),
+      data.sampleWeight,
+      k,
+      defaultLocalTrials(k),
+      rng,
+      data.threads,
+    );
     centers = csrDenseRows(data.X, rows);
   }
   const labels = new Int32Array(data.X.rows);

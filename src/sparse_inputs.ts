@@ -132,6 +132,16 @@ export function sparseQueryInputs(
   return data;
 }
 
+/**
+ * The rows in canonical form with float64 values, as the sparse k-means++ reads them: the
+ * caller's own arrays where they already are so (no copy), else a canonical copy.
+ */
+export function canonicalFloat64(data: SparseData): CsrMatrix {
+  if (data.X.data instanceof Float64Array && isCanonical(data.X)) return data.X;
+  // float32 values are exact in float64, and the kernel computes in double either way.
+  return canonicalCsr({ ...canonical(data), float32: false });
+}
+
 /** The canonical rows of the data (made once, kept). */
 export function canonical(data: SparseData): CanonicalRows {
   data.canonical ??= canonicalRows(data.X);

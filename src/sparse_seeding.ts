@@ -5,19 +5,19 @@
  * distances of the same bits), and random init is the native draw itself (it reads only the row
  * count and the weights). A chosen row becomes a center densified (k rows only).
  */
-import { csrRowSquaredNorms } from './csr';
+import { type CsrMatrix, csrRowSquaredNorms } from './csr';
 import { KMeansError } from './errors';
 import { type Plan, call } from './plan';
 import type { Random } from './rng';
-import { type CanonicalRows, canonicalCsr } from './sparse_rows';
 
 /**
- * Greedy k-means++ with `trials` local trials (native sparsePlusPlus, on the canonical rows):
+ * Greedy k-means++ with `trials` local trials (native sparsePlusPlus, on canonical rows with
+ * float64 values: sparse_inputs.ts canonicalFloat64):
  * returns the k chosen rows. The generator goes on after 1 + (k - 1) · trials draws, as after the
  * dense seeding.
  */
 export function* sparsePlusPlus(
-  rows: CanonicalRows,
+  csr: CsrMatrix,
   sampleWeight: Float64Array | null,
   k: number,
   trials: number,
@@ -27,8 +27,6 @@ export function* sparsePlusPlus(
   requirePositiveWeights(sampleWeight, k, 'k-means++');
   const uniforms = new Float64Array(1 + (k - 1) * trials);
   for (let u = 0; u < uniforms.length; u++) uniforms[u] = rng.nextDouble();
-  // float32 values are exact in float64, and the kernel computes in double either way.
-  const csr = canonicalCsr({ ...rows, float32: false });
   const chosen = new Int32Array(k);
   yield* call('sparsePlusPlus', {
     indptr: csr.indptr,

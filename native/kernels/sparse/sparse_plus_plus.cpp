@@ -1,5 +1,6 @@
 #include "sparse_plus_plus.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <new>
@@ -56,57 +57,102 @@ int64_t draw_row(const std::vector<double>& totals, double target) {
   return lo;
 }
 
+// The most bytes the scattered candidates may take, and the most candidates per pass (bits of a
+// column's mask): up to that many of a step's trials are screened in one pass over the rows.
+constexpr int64_t kScatterBudgetBytes = int64_t{64} << 20;
+constexpr int64_t kMaskBits = 16;
+
 template <typename T>
 class SparseSeeding {
  public:
-  SparseSeeding(const CsrRows<T>& rows, int threads)
+  SparseSeeding(const CsrRows<T>& rows, int64_t trials, int threads)
       : rows_(rows), plan_(BlockPlan::make(rows.n)),
-        threads_(effective_threads(threads, plan_, 4 * (rows.nnz() / (rows.n > 0 ? rows.n : 1) + 1))),
-        scattered_(static_cast<size_t>(rows.d), 0.0) {}
+        threads_(effective_threads(threads, plan_, 4 * trials * (rows.nnz() / (rows.n > 0 ? rows.n : 1) + 1))),
+        group_(std::max<int64_t>(
+            1, std::min({trials, kMaskBits, kScatterBudgetBytes / 8 / std::max<int64_t>(1, rows.d)}))),
+        scattered_(static_cast<size_t>(rows.d * group_), 0.0),
+        masks_(static_cast<size_t>(rows.d), 0),
+        dots_(static_cast<size_t>(threads_ * group_)) {}
 
-  // Each row's min(closest, distance to `candidate`) into `terms`; returns the blocked sum of
-  // weight times that.
-  double terms_for(int64_t candidate, const std::vector<double>& closest, std::vector<double>& terms) {
-    const int64_t first = rows_.begin(candidate), last = rows_.end(candidate);
-    for (int64_t e = first; e < last; ++e) scattered_[rows_.indices[e]] = static_cast<double>(rows_.values[e]);
-    const double candidate_norm = rows_.row_norms[candidate];
-    const double candidate_entries = static_cast<double>(last - first);
-    constexpr double u = std::numeric_limits<double>::epsilon() / 2;
-    partials_.reset(plan_.n_blocks, 1);
-    parallel_for_blocks(plan_, threads_, [&](int64_t b, int) {
-      double partial = 0;
-      for_each_chunk_in_block(plan_, b, [&](int64_t, int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i) {
-          const double term = closest[i];
-          double dot = 0;
-          const int64_t row_first = rows_.begin(i), row_end = rows_.end(i);
-          for (int64_t e = row_first; e < row_end; ++e)
-            dot += static_cast<double>(rows_.values[e]) * scattered_[rows_.indices[e]];
-          const double scale = rows_.row_norms[i] + candidate_norm;
-          const double estimate = scale - 2 * dot;
-          const double margin = 8 * (static_cast<double>(row_end - row_first) + candidate_entries + 5) * u * scale;
-          if (estimate - margin >= term) {
-            terms[i] = term;
-          } else {
-            const double distance = lane_distance(rows_, i, candidate);
-            terms[i] = distance < term ? distance : term;
-          }
-          partial += rows_.weight(i) * terms[i];
-        }
-      });
-      *partials_.block(b) = partial;
-    });
-    for (int64_t e = first; e < last; ++e) scattered_[rows_.indices[e]] = 0;
+  // The potential each candidate would leave (the blocked sum of weight times each row's
+  // min(closest, distance to it)), for `count` candidates, group_ of them per pass over the rows.
+  void potentials_for(const int32_t* candidates, int64_t count, const std::vector<double>& closest,
+                      double* potentials) {
+    for (int64_t g0 = 0; g0 < count; g0 += group_) {
+      const int64_t m = std::min(group_, count - g0);
+      pass(candidates + g0, m, closest, nullptr);
+      partials_.merge(potentials + g0, 1);
+    }
+  }
+
+  // Each row's min(closest, distance to `candidate`) into `terms`; returns their potential.
+  double terms_for(int32_t candidate, const std::vector<double>& closest, std::vector<double>& terms) {
+    pass(&candidate, 1, closest, terms.data());
     double potential = 0;
     partials_.merge(&potential, 1);
     return potential;
   }
 
  private:
+  // One pass over the rows against m candidates scattered side by side (column f of candidate t
+  // at f * m + t, and bit t of masks_[f] set): a row's entry costs a look at its column's mask
+  // (d small values, which stay in cache where d doubles per candidate would not), and a product
+  // only for a candidate holding that column. Each dot product is summed in entry order.
+  void pass(const int32_t* candidates, int64_t m, const std::vector<double>& closest, double* terms) {
+    for (int64_t t = 0; t < m; ++t)
+      for (int64_t e = rows_.begin(candidates[t]); e < rows_.end(candidates[t]); ++e) {
+        scattered_[static_cast<size_t>(rows_.indices[e] * m + t)] = static_cast<double>(rows_.values[e]);
+        masks_[static_cast<size_t>(rows_.indices[e])] |= static_cast<uint16_t>(1u << t);
+      }
+    constexpr double u = std::numeric_limits<double>::epsilon() / 2;
+    partials_.reset(plan_.n_blocks, m);
+    parallel_for_blocks(plan_, threads_, [&](int64_t b, int thread) {
+      double* partial = partials_.block(b);
+      double* dots = dots_.data() + thread * group_;
+      for_each_chunk_in_block(plan_, b, [&](int64_t, int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) {
+          const int64_t row_first = rows_.begin(i), row_end = rows_.end(i);
+          std::fill(dots, dots + m, 0.0);
+          for (int64_t e = row_first; e < row_end; ++e) {
+            const uint32_t mask = masks_[static_cast<size_t>(rows_.indices[e])];
+            if (mask == 0) continue;
+            const double value = static_cast<double>(rows_.values[e]);
+            const double* column = scattered_.data() + static_cast<int64_t>(rows_.indices[e]) * m;
+            for (int64_t t = 0; t < m; ++t)
+              if ((mask >> t) & 1u) dots[t] += value * column[t];
+          }
+          for (int64_t t = 0; t < m; ++t) {
+            const int64_t candidate = candidates[t];
+            const double candidate_entries = static_cast<double>(rows_.end(candidate) - rows_.begin(candidate));
+            const double term = closest[i];
+            const double scale = rows_.row_norms[i] + rows_.row_norms[candidate];
+            const double estimate = scale - 2 * dots[t];
+            const double margin = 8 * (static_cast<double>(row_end - row_first) + candidate_entries + 5) * u * scale;
+            double kept = term;
+            if (!(estimate - margin >= term)) {
+              const double distance = lane_distance(rows_, i, candidate);
+              if (distance < term) kept = distance;
+            }
+            if (terms != nullptr) terms[i] = kept;
+            partial[t] += rows_.weight(i) * kept;
+          }
+        }
+      });
+    });
+    for (int64_t t = 0; t < m; ++t)
+      for (int64_t e = rows_.begin(candidates[t]); e < rows_.end(candidates[t]); ++e) {
+        scattered_[static_cast<size_t>(rows_.indices[e] * m + t)] = 0;
+        masks_[static_cast<size_t>(rows_.indices[e])] = 0;
+      }
+  }
+
   const CsrRows<T> rows_;
   BlockPlan plan_;
   int threads_;
-  std::vector<double> scattered_;  // d: the candidate's values, zero elsewhere
+  int64_t group_;                  // candidates screened per pass
+  std::vector<double> scattered_;  // d * group_: the candidates' values, zero elsewhere
+  std::vector<uint16_t> masks_;    // d: which candidates hold each column
+  std::vector<double> dots_;       // group_ per thread
   BlockPartials partials_;
 };
 
@@ -128,10 +174,10 @@ Status sparse_plus_plus(const CsrRows<T>& rows, int64_t k, int64_t trials, const
   const int64_t n = rows.n;
   const auto cancelled = [&] { return cancel && __atomic_load_n(cancel, __ATOMIC_RELAXED) != 0; };
   try {
-    SparseSeeding<T> seeding(rows, threads);
+    SparseSeeding<T> seeding(rows, trials, threads);
     const size_t size = static_cast<size_t>(n);
     std::vector<double> weight_totals(size), totals(size), closest(size, std::numeric_limits<double>::infinity());
-    std::vector<double> terms(size), best_terms(size);
+    std::vector<double> terms(size);
     running_sums(n, [&](int64_t i) { return rows.weight(i); }, weight_totals);
     const double total_weight = weight_totals.back();
 
@@ -139,6 +185,7 @@ Status sparse_plus_plus(const CsrRows<T>& rows, int64_t k, int64_t trials, const
     double potential = seeding.terms_for(chosen[0], closest, terms);
     closest.swap(terms);
     std::vector<int32_t> candidates(static_cast<size_t>(trials));
+    std::vector<double> potentials(static_cast<size_t>(trials));
     for (int64_t center = 1; center < k; ++center) {
       if (cancelled()) return Status::kCancelled;
       running_sums(n, [&](int64_t i) { return rows.weight(i) * closest[i]; }, totals);
@@ -148,18 +195,15 @@ Status sparse_plus_plus(const CsrRows<T>& rows, int64_t k, int64_t trials, const
         candidates[t] = static_cast<int32_t>(potential > 0 ? draw_row(totals, u[t] * potential)
                                                            : draw_row(weight_totals, u[t] * total_weight));
       }
-      int64_t best = -1;
-      double best_potential = 0;
-      for (int64_t t = 0; t < trials; ++t) {
-        const double trial = seeding.terms_for(candidates[t], closest, terms);
-        if (best < 0 || trial < best_potential) {
-          best = t;
-          best_potential = trial;
-          best_terms.swap(terms);
-        }
-      }
-      closest.swap(best_terms);
-      potential = best_potential;
+      // The candidate of lowest potential (the first on a tie); then its terms become the
+      // closest distances.
+      seeding.potentials_for(candidates.data(), trials, closest, potentials.data());
+      int64_t best = 0;
+      for (int64_t t = 1; t < trials; ++t)
+        if (potentials[t] < potentials[best]) best = t;
+      seeding.terms_for(candidates[best], closest, terms);
+      closest.swap(terms);
+      potential = potentials[best];
       chosen[center] = candidates[best];
     }
   } catch (const std::bad_alloc&) {

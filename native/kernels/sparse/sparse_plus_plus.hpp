@@ -7,7 +7,8 @@
 // block order, as the dense seeding's; the candidate of lowest potential wins (the first on a
 // tie), and draws follow plus_plus's rule.
 //
-// Cost per candidate: a dot product per row (the candidate scattered into a d-value buffer), and
+// Cost per candidate: a dot product per row (the step's candidates scattered side by side into a
+// buffer of d values each, so that one pass over the rows screens them all), and
 // the exact distance, O(e + m) for rows of e and m entries, only where the estimate
 // ||x||^2 + ||c||^2 - 2 x.c cannot rule out that the row is nearer to the candidate than to its
 // centers so far. The estimate errs by at most (2e + m + 4) u (||x||^2 + ||c||^2) and the exact
