@@ -11,6 +11,7 @@ import { matrixOf, readData } from './commands';
 import { kCurvesSvg, recommendationLine } from './k_curves_plot';
 import { inFileTerms } from './library_errors';
 import { Outputs } from './outputs';
+import { sparseInputOf } from './sparse_input';
 import { describeTable } from './summary';
 import type { Table } from './table';
 
@@ -21,6 +22,9 @@ export async function chooseKCommand(operands: string[], values: Values): Promis
     'choose-k takes one data file: kmeans-native choose-k DATA --k 2..12 [options]',
   );
   rejectOptions(values, 'choose-k', ['out', 'labels', 'stream', 'mini-batch', 'batch-size', 'bounds-memory']);
+  if (sparseInputOf(input, values) !== undefined) {
+    throw new UsageError('choose-k does not read sparse data (svmlight, .npz): run fit for each k instead');
+  }
   const options = chooseKOptions(values);
   const targets = [{ flag: '--plot', file: values.plot }];
   if (values.json && Outputs.usesStdout(targets)) {

@@ -7,6 +7,7 @@ import { UsageError, type Values, integerOption, numberOption } from './command_
 import { parseColumnSpec } from './columns';
 import { type DataFormat, type DataReadOptions, dataFormats } from './data_file';
 import type { DataInput } from './data_stream';
+import { sparseFormats } from './sparse_file';
 
 /** The data operand, or --sql in its place; `usageLine` says how the command is used. */
 export function dataInput(operands: string[], values: Values, usageLine: string): DataInput {
@@ -43,12 +44,13 @@ export function kmeansOptions(values: Values): KMeansOptions {
   };
 }
 
-/** The reading options; predict's default columns are the model's, by name. */
+/** The reading options of dense data; predict's default columns are the model's, by name. */
 export function readOptions(values: Values, modelNames: string[] | undefined): DataReadOptions {
   if (values.header && values['no-header']) throw new UsageError('--header and --no-header contradict each other');
   const format = values.format;
   if (format !== undefined && !dataFormats.includes(format as DataFormat)) {
-    throw new UsageError(`--format must be one of ${dataFormats.join(', ')} (got "${format}")`);
+    const known = [...dataFormats, ...sparseFormats];
+    throw new UsageError(`--format must be one of ${known.join(', ')} (got "${format}")`);
   }
   let columns: readonly string[] | undefined;
   try {

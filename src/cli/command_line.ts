@@ -21,6 +21,8 @@ DATA is a CSV or TSV file (with or without a header line), NDJSON (a JSON array 
 numbers per line), NumPy .npy or Parquet; "-" reads CSV from standard input. Parquet and --sql
 are read through DuckDB, which needs the optional package @duckdb/node-api. predict, fit --stream
 and fit --mini-batch read DATA a chunk at a time: their memory does not grow with it.
+Sparse DATA, svmlight / libsvm text (.svm, .svmlight, .libsvm) or SciPy .npz (save_npz, CSR),
+is clustered as it is stored, never laid out densely (fit and predict; see below).
 
 Reading data (fit and predict):
   --sql QUERY          read the rows of a DuckDB query instead of DATA, e.g.
@@ -29,8 +31,17 @@ Reading data (fit and predict):
                        (default: all; predict: the columns the model was fitted on)
   --header, --no-header  whether the first line names the columns (default: it does if it
                        holds anything but numbers)
-  --format FORMAT      csv, tsv, ndjson, npy or parquet (default: from the extension or the content)
-  --float32            compute in float32 (float32 .npy data stays float32 anyway)
+  --format FORMAT      csv, tsv, ndjson, npy, parquet, svmlight or npz (default: from the
+                       extension or the content)
+  --float32            compute in float32 (float32 .npy and .npz data stays float32 anyway)
+
+Sparse data (fit and predict; not with --columns, --header, --plot, --stream, --mini-batch or
+  --init k-means||; predict needs a KMeans model):
+  --zero-based         svmlight feature indices count from 0 (default: from 1)
+  --cols N             svmlight: the number of columns, when the largest index is smaller
+                       (fit default: the largest index; predict default: the model's)
+  --no-label-column    svmlight lines start with their features (default: with a label, ignored)
+  --keep-labels        write each row's svmlight label next to its cluster in --labels
 
 fit:
   -k, --clusters N     number of clusters (default 8)
@@ -92,6 +103,10 @@ const options = {
   'no-header': { type: 'boolean' },
   format: { type: 'string' },
   float32: { type: 'boolean' },
+  'zero-based': { type: 'boolean' },
+  cols: { type: 'string' },
+  'no-label-column': { type: 'boolean' },
+  'keep-labels': { type: 'boolean' },
   out: { type: 'string' },
   labels: { type: 'string' },
   plot: { type: 'string' },
@@ -120,7 +135,7 @@ export function rejectOptions(values: Values, command: string, notHere: (keyof V
 
 export function integerOption(
   values: Values,
-  name: 'clusters' | 'n-init' | 'max-iter' | 'seed' | 'threads' | 'batch-size' | 'bounds-memory',
+  name: 'clusters' | 'n-init' | 'max-iter' | 'seed' | 'threads' | 'batch-size' | 'bounds-memory' | 'cols',
   fallback?: number,
 ): number | undefined {
   const text = values[name];

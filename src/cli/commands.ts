@@ -1,30 +1,32 @@
 /**
  * fit clusters a data file (or query), predict labels one with a saved model, reading it a chunk
- * at a time. fit --stream and --mini-batch are in stream_commands.ts, choose-k in
- * choose_k_command.ts.
+ * at a time. fit --stream and --mini-batch are in stream_commands.ts, sparse files in
+ * sparse_commands.ts, choose-k in choose_k_command.ts.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BisectingKMeans, KMeans, type Matrix, MiniBatchKMeans, type ModelJSON, meanVariance } from '../index';
-import { UsageError, type Values, progressMode, rejectOptions } from './command_line';
+import { KMeans, type Matrix, type ModelJSON, meanVariance } from '../index';
+import { UsageError, type Values, rejectOptions } from './command_line';
 import { dataInput, inputFiles, inputName, kmeansOptions, readOptions } from './command_inputs';
-import { DataFileError } from './data_error';
 import { readDataFile } from './data_file';
 import { type DataInput, openDataStream } from './data_stream';
 import { duckdbRows } from './duckdb_input';
-import { inFileTerms, inTerms } from './library_errors';
+import { readModel } from './model_file';
+import { runFit } from './fit_run';
 import { Outputs } from './outputs';
-import { ProgressBar } from './progress_bar';
 import { collectTable } from './row_stream';
 import { scatterSvg } from './scatter_plot';
-import { type SavedModel, fitStreamCommand, labelPass, sampledPlot } from './stream_commands';
-import { describeTable, fitSummary, labelsCsv, runCount } from './summary';
+import { sparseFitCommand, sparsePredictCommand } from './sparse_commands';
+import { sparseInputOf } from './sparse_input';
+import { fitStreamCommand, labelPass, sampledPlot } from './stream_commands';
+import { describeTable, fitSummary, labelsCsv } from './summary';
 import type { Table } from './table';
 
 export async function fitCommand(operands: string[], values: Values): Promise<number> {
   const input = dataInput(operands, values, 'fit takes one data file: kmeans-native fit DATA [-k N] [options]');
   if (values.k !== undefined) throw new UsageError("--k is choose-k's range: fit takes -k N or --clusters N");
   rejectOptions(values, 'fit', ['gap', 'json']);
+  const sparse = sparseInputOf(input, values);
+  if (sparse !== undefined) return sparseFitCommand(sparse, values);
   if (values.stream || values['mini-batch']) return fitStreamCommand(input, values);
   if (values['batch-size'] !== undefined) throw new UsageError('--batch-size applies to fit --mini-batch only');
   if (values['bounds-memory'] !== undefined) throw new UsageError('--bounds-memory applies to fit --stream only');
@@ -41,24 +43,7 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
   const X = matrixOf(table);
   const context = { name, table, k: model.params.nClusters };
 
-  const mode = progressMode(values);
-  const progress = new ProgressBar(process.stderr, {
-    runs: runCount(model.params),
-    maxIter: model.params.maxIter,
-    shiftTolerance: mode === 'off' ? 0 : model.params.tol * inTerms(() => meanVariance(X), context),
-    mode,
-  });
-  const interrupt = new AbortController();
-  const onInterrupt = (): void => interrupt.abort();
-  process.once('SIGINT', onInterrupt);
-  try {
-    await model.fitAsync(X, { signal: interrupt.signal, onProgress: (report) => progress.update(report) });
-  } catch (error) {
-    throw inFileTerms(error, context);
-  } finally {
-    process.removeListener('SIGINT', onInterrupt);
-    progress.finish();
-  }
+  await runFit(model, X, values, context, () => meanVariance(X));
 
   if (values.out !== undefined) {
     const json: ModelJSON = { ...model.toJSON(), ...(table.columnNames ? { featureNames: table.columnNames } : {}) };
@@ -100,6 +85,8 @@ export async function predictCommand(operands: string[], values: Values): Promis
     'gap',
     'json',
   ]);
+  const sparse = sparseInputOf(input, values);
+  if (sparse !== undefined) return sparsePredictCommand(modelFile, sparse, values);
   const labelsTo = values.labels ?? '-';
   const targets = [
     { flag: '--labels', file: labelsTo },
@@ -132,36 +119,6 @@ export async function predictCommand(operands: string[], values: Values): Promis
 
 export function matrixOf({ data, rows, cols }: Table): Matrix {
   return { data, rows, cols };
-}
-
-function readModel(file: string): { model: SavedModel; featureNames: string[] | undefined } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataFileError(
-      file,
-      undefined,
-      `cannot read the model: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-    );
-  }
-  try {
-    const json = JSON.parse(text) as Partial<ModelJSON>;
-    const model =
-      json?.model === 'MiniBatchKMeans'
-        ? MiniBatchKMeans.fromJSON(json)
-        : json?.model === 'BisectingKMeans'
-          ? BisectingKMeans.fromJSON(json)
-          : KMeans.fromJSON(json);
-    return { model, featureNames: json.featureNames };
-  } catch (error) {
-    const message =
-      error instanceof SyntaxError
-        ? `Cannot read the model file: it is not valid JSON (${error.message})`
-        : (error as Error).message;
-    throw new DataFileError(file, undefined, message);
-  }
 }
 
 /** The whole input as one table. */

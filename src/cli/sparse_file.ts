@@ -9,6 +9,7 @@ import { readNpzFile } from './npz';
 import { type SvmlightReadOptions, readSvmlightFile } from './svmlight';
 
 export type SparseFormat = 'npz' | 'svmlight';
+export const sparseFormats: readonly SparseFormat[] = ['svmlight', 'npz'];
 
 const extensions: Record<string, SparseFormat> = {
   '.npz': 'npz',

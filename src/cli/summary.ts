@@ -2,16 +2,21 @@
 import type { KMeans, MiniBatchKMeans } from '../index';
 import type { Table } from './table';
 
-/** What the summary says of the data: its shape and column names. */
-export type Shape = Pick<Table, 'rows' | 'cols' | 'columnNames'>;
+/** What the summary says of the data: its shape, column names and, when sparse, its stored values. */
+export type Shape = Pick<Table, 'rows' | 'cols' | 'columnNames'> & { stored?: number };
 
 export function labelsCsv(labels: Int32Array): string {
   return `cluster\n${labels.join('\n')}\n`;
 }
 
-export function describeTable(name: string, { rows, cols, columnNames }: Shape): string {
+export function describeTable(name: string, { rows, cols, columnNames, stored }: Shape): string {
   const names = columnNames && cols <= 12 ? ` (${columnNames.join(', ')})` : '';
-  return `${name}: ${rows} rows × ${cols} columns${names}`;
+  const density = stored === undefined ? '' : `, sparse: ${stored} stored values (${percent(stored / rows / cols)})`;
+  return `${name}: ${rows} rows × ${cols} columns${names}${density}`;
+}
+
+function percent(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(2))}%`;
 }
 
 export function clusterSizes(labels: Int32Array, k: number): number[] {

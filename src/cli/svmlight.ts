@@ -2,9 +2,10 @@
  * svmlight / libsvm text files (.svm, .libsvm): one row per line, `label index:value ...`, with
  * `#` starting a comment. Indices count from 1, as the format defines (zeroBased reads files
  * that count from 0); the number of columns is the largest index unless given. The label (and
- * a `qid:N` after it) is read past: k-means has no use for it. Within a line, indices may come
- * in any order and repeat (the values of a repeated index add up, as for any CSR input).
- * Lines with no features are rows of zeros; blank and comment-only lines are no rows.
+ * a `qid:N` after it) is read past, k-means has no use for it, but can be kept as text; files
+ * without a label column (labelColumn false) start each line with its features. Within a line,
+ * indices may come in any order and repeat (the values of a repeated index add up, as for any
+ * CSR input). Lines with no features are rows of zeros; blank and comment-only lines are no rows.
  */
 import * as fs from 'node:fs';
 import type { CsrMatrix } from '../index';
@@ -19,15 +20,33 @@ export interface SvmlightReadOptions {
   cols?: number;
   /** Default float64. */
   dtype?: DType;
+  /** Whether each line starts with a label (default true). */
+  labelColumn?: boolean;
+  /** Keep each row's label as written (readSvmlightRows' labels). */
+  keepLabels?: boolean;
+  /** How messages name a given `cols` (default "given": "beyond the 12 columns given"). */
+  colsOrigin?: string;
+}
+
+/** A file's rows, the line each came from, and (with keepLabels) each row's label. */
+export interface SvmlightRows {
+  matrix: CsrMatrix;
+  lines: Int32Array;
+  labels: string[] | undefined;
 }
 
 const maxColumns = 2 ** 31 - 1;
 
 /** Reads `file` ("-": standard input). */
-export function readSvmlightFile(file: string, options: SvmlightReadOptions = {}): Promise<CsrMatrix> {
-  if (file === '-') return readSvmlight('standard input', lines(process.stdin), options);
+export async function readSvmlightFile(file: string, options: SvmlightReadOptions = {}): Promise<CsrMatrix> {
+  return (await readSvmlightFileRows(file, options)).matrix;
+}
+
+/** As readSvmlightFile, with the rows' lines and labels. */
+export function readSvmlightFileRows(file: string, options: SvmlightReadOptions = {}): Promise<SvmlightRows> {
+  if (file === '-') return readSvmlightRows('standard input', lines(process.stdin), options);
   checkReadable(file);
-  return readSvmlight(file, lines(fs.createReadStream(file)), options);
+  return readSvmlightRows(file, lines(fs.createReadStream(file)), options);
 }
 
 export async function readSvmlight(
@@ -35,7 +54,15 @@ export async function readSvmlight(
   input: AsyncIterable<string>,
   options: SvmlightReadOptions = {},
 ): Promise<CsrMatrix> {
-  const { zeroBased = false, cols, dtype = 'float64' } = options;
+  return (await readSvmlightRows(file, input, options)).matrix;
+}
+
+export async function readSvmlightRows(
+  file: string,
+  input: AsyncIterable<string>,
+  options: SvmlightReadOptions = {},
+): Promise<SvmlightRows> {
+  const { zeroBased = false, cols, dtype = 'float64', labelColumn = true, keepLabels = false } = options;
   if (cols !== undefined && !(Number.isSafeInteger(cols) && cols >= 1 && cols <= maxColumns)) {
     throw new DataFileError(
       file,
@@ -44,6 +71,7 @@ export async function readSvmlight(
     );
   }
   const builder = new CsrBuilder();
+  const labels: string[] | undefined = keepLabels ? [] : undefined;
   let lineNumber = 0;
   let widest = -1;
   for await (const line of input) {
@@ -54,15 +82,25 @@ export async function readSvmlight(
     const hash = line.indexOf('#');
     const tokens = (hash < 0 ? line : line.slice(0, hash)).trim().split(/\s+/);
     if (tokens[0] === '') continue;
-    if (tokens[0]!.includes(':')) {
-      fail(`it starts with "${tokens[0]}", not a label: svmlight lines read "label index:value ..."`);
+    let first = 0;
+    if (labelColumn) {
+      if (tokens[0]!.includes(':')) {
+        fail(`it starts with "${tokens[0]}", not a label: svmlight lines read "label index:value ..."`);
+      }
+      labels?.push(tokens[0]!);
+      first = 1;
     }
-    let first = 1;
-    if (tokens[1]?.startsWith('qid:')) first = 2;
+    if (tokens[first]?.startsWith('qid:')) first++;
     for (let t = first; t < tokens.length; t++) {
       const token = tokens[t]!;
       const colon = token.indexOf(':');
-      if (colon < 0) fail(`"${token}" is not index:value`);
+      if (colon < 0) {
+        fail(
+          t === 0
+            ? `it starts with "${token}", not index:value (is the first field a label?)`
+            : `"${token}" is not index:value`,
+        );
+      }
       const indexText = token.slice(0, colon);
       const valueText = token.slice(colon + 1);
       if (!/^\d+$/.test(indexText)) fail(`"${indexText}" in "${token}" is not an index (a whole number)`);
@@ -76,7 +114,7 @@ export async function readSvmlight(
         fail(
           cols === undefined
             ? `index ${indexText} is beyond the 2^31 - 1 columns supported`
-            : `index ${indexText} is beyond the ${cols} columns given`,
+            : `index ${indexText} is beyond the ${cols} columns ${options.colsOrigin ?? 'given'}`,
         );
       }
       const value = parseNumber(valueText);
@@ -86,12 +124,12 @@ export async function readSvmlight(
       builder.push(column, value!);
       if (column > widest) widest = column;
     }
-    builder.endRow();
+    builder.endRow(lineNumber);
   }
   if (builder.rows === 0) throw new DataFileError(file, undefined, 'it holds no data rows');
   const width = cols ?? widest + 1;
   if (width === 0) throw new DataFileError(file, undefined, 'it holds no values (every row is empty)');
-  return builder.finish(width, dtype);
+  return { matrix: builder.finish(width, dtype), lines: builder.lines(), labels };
 }
 
 /** Collects entries row by row into growing buffers. */
@@ -99,6 +137,7 @@ class CsrBuilder {
   private indices = new Int32Array(4096);
   private values = new Float64Array(4096);
   private ends = new Float64Array(1024);
+  private lineNumbers = new Int32Array(1024);
   private length = 0;
   rows = 0;
 
@@ -111,9 +150,18 @@ class CsrBuilder {
     this.values[this.length++] = value;
   }
 
-  endRow(): void {
-    if (this.rows === this.ends.length) this.ends = grown(this.ends);
+  endRow(line: number): void {
+    if (this.rows === this.ends.length) {
+      this.ends = grown(this.ends);
+      this.lineNumbers = grown(this.lineNumbers);
+    }
+    this.lineNumbers[this.rows] = line;
     this.ends[this.rows++] = this.length;
+  }
+
+  /** The line each row came from. */
+  lines(): Int32Array {
+    return this.lineNumbers.slice(0, this.rows);
   }
 
   finish(cols: number, dtype: DType): CsrMatrix {

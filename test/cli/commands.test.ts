@@ -198,7 +198,7 @@ describe('usage and input errors: one line on stderr, exit code 2', () => {
     [
       'bad format',
       ['fit', iris, '--format', 'xls'],
-      /^kmeans-native: --format must be one of csv, tsv, ndjson, npy, parquet \(got "xls"\)\n$/,
+      /^kmeans-native: --format must be one of csv, tsv, ndjson, npy, parquet, svmlight, npz \(got "xls"\)\n$/,
     ],
     [
       'non-numeric column',

@@ -1,0 +1,100 @@
+/**
+ * fit and predict on a sparse data file (svmlight or .npz): the file is read whole as CSR and
+ * handed to KMeans as it is stored, never laid out densely. The model file, the labels CSV and
+ * the summary are those of dense data.
+ */
+import { KMeans, MiniBatchKMeans } from '../index';
+import { UsageError, type Values } from './command_line';
+import { kmeansOptions } from './command_inputs';
+import { DataFileError } from './data_error';
+import { runFit } from './fit_run';
+import { inFileTerms } from './library_errors';
+import { readModel } from './model_file';
+import { Outputs } from './outputs';
+import {
+  type SparseData,
+  type SparseInput,
+  readSparseInput,
+  rejectDenseOnlyOptions,
+  sparseLabelsCsv,
+} from './sparse_input';
+import { clusterSizes, describeTable, fitSummary } from './summary';
+
+export async function sparseFitCommand(input: SparseInput, values: Values): Promise<number> {
+  rejectDenseOnlyOptions(values, 'fit');
+  if (values['keep-labels'] && values.labels === undefined) {
+    throw new UsageError("--keep-labels writes the file's labels next to the clusters of --labels: give --labels FILE");
+  }
+  // Options and outputs are checked before the data is read.
+  const model = new KMeans(kmeansOptions(values));
+  const targets = [
+    { flag: '--out', file: values.out },
+    { flag: '--labels', file: values.labels },
+  ];
+  const outputs = new Outputs([input.file], targets);
+  const data = await readSparseInput(input);
+  const table = tableOf(data);
+  await runFit(model, data.X, values, { name: input.name, table, k: model.params.nClusters });
+
+  if (values.out !== undefined) outputs.write(values.out, `${JSON.stringify(model.toJSON())}\n`);
+  if (values.labels !== undefined) outputs.write(values.labels, sparseLabelsCsv(model.labels, data.labels));
+  if (!values.quiet && !Outputs.usesStdout(targets)) {
+    const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';
+    process.stdout.write(fitSummary(input.name, table, model) + wrote);
+  }
+  return 0;
+}
+
+export async function sparsePredictCommand(modelFile: string, input: SparseInput, values: Values): Promise<number> {
+  rejectDenseOnlyOptions(values, 'predict');
+  const labelsTo = values.labels ?? '-';
+  const targets = [{ flag: '--labels', file: labelsTo }];
+  const outputs = new Outputs([modelFile, input.file], targets);
+  const { model } = readModel(modelFile);
+  if (!(model instanceof KMeans)) {
+    const kind = model instanceof MiniBatchKMeans ? 'MiniBatchKMeans' : 'BisectingKMeans';
+    throw new DataFileError(
+      modelFile,
+      undefined,
+      `a ${kind} model labels dense data only: sparse data needs a KMeans model`,
+    );
+  }
+  const cols = model.clusterCenters.cols;
+  const data = await readSparseInput(withModelColumns(input, cols));
+  if (data.X.cols !== cols) {
+    throw new DataFileError(input.name, undefined, `it has ${data.X.cols} columns; the model was fitted on ${cols}`);
+  }
+  const table = tableOf(data);
+  let labels: Int32Array;
+  try {
+    labels = await model.predictAsync(data.X);
+  } catch (error) {
+    throw inFileTerms(error, { name: input.name, table, model: { cols, featureNames: undefined } });
+  }
+
+  outputs.write(labelsTo, sparseLabelsCsv(labels, data.labels));
+  if (!values.quiet && !Outputs.usesStdout(targets)) {
+    const sizes = clusterSizes(labels, model.clusterCenters.rows);
+    process.stdout.write(
+      `${describeTable(input.name, table)}\ncluster sizes: ${sizes.join(', ')}\nwrote ${outputs.written.join(', ')}\n`,
+    );
+  }
+  return 0;
+}
+
+/**
+ * An svmlight file has as many columns as the model (an index beyond them is an error naming
+ * the line); --cols, if given, must say the same.
+ */
+function withModelColumns(input: SparseInput, cols: number): SparseInput {
+  if (input.format !== 'svmlight') return input;
+  const given = input.options.cols;
+  if (given !== undefined && given !== cols) {
+    throw new UsageError(`--cols ${given} does not match the model, which was fitted on ${cols} columns`);
+  }
+  return { ...input, options: { ...input.options, cols, colsOrigin: given === undefined ? 'of the model' : 'given' } };
+}
+
+function tableOf({ X, place }: SparseData) {
+  return { rows: X.rows, cols: X.cols, columnNames: undefined, stored: X.data.length, place };
+}
