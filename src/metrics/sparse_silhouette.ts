@@ -1,7 +1,9 @@
 /**
  * The silhouette of CSR rows, computed from their entries in JavaScript: the native op's
  * contract (silhouette.hpp) on sparse rows, with memory O(n + d) besides X (a d-length scratch
- * row, k sums, per-row norms) and never the n×n distances or an n×d layout.
+ * row, k sums, per-row norms; and where rows are out of column order or repeat a column, the
+ * copy of X's entries that sparse_metric_rows.ts makes), never the n×n distances or an n×d
+ * layout.
  *
  * Each scored row in turn is scattered into the dense scratch; its distance to every other
  * scored row comes from that row's entries alone: euclidean and sqeuclidean as
