@@ -2,9 +2,12 @@
  * The silhouette coefficient (Rousseeuw 1987) of each sample and its mean, as scikit-learn's
  * silhouette_samples and silhouette_score define them. The native core computes the distances a
  * tile at a time on every core and never holds the n×n matrix; each row's sums are added in one
- * fixed order, so the result does not depend on the thread count or on the call style.
+ * fixed order, so the result does not depend on the thread count or on the call style. A CSR
+ * matrix is scored from its entries (sparse_silhouette.ts).
  */
 import { native } from '../binding';
+import { type CsrMatrix, isCsrLike } from '../csr';
+import { toCsrMatrix } from '../csr_checks';
 import { rowIndices, rowsField, toDataMatrix } from '../data_matrix';
 import { KMeansError, invalidOption } from '../errors';
 import type { MatrixLike } from '../matrix';
@@ -13,6 +16,7 @@ import { type Plan, call, runAsync, runSync } from '../plan';
 import { Random, randomSeed } from '../rng';
 import { clusterLabels, requireClusterCount } from './cluster_labels';
 import { type Labels, encodeLabels } from './labels';
+import { sparseSilhouette } from './sparse_silhouette';
 
 /** The distance between two samples, by scikit-learn's name. */
 export type SilhouetteMetric = 'euclidean' | 'sqeuclidean' | 'cosine' | 'manhattan';
@@ -23,7 +27,10 @@ export interface SilhouetteSamplesOptions {
    * non-zero length, else ERR_KMEANS_ZERO_VECTOR) or 'manhattan' (the sum of absolute differences).
    */
   metric?: SilhouetteMetric;
-  /** Threads for the native work. Default: all cores. Results do not depend on it. */
+  /**
+   * Threads for the native work. Default: all cores. Results do not depend on it. A CSR matrix
+   * is scored in JavaScript on the calling thread, so it does not apply there.
+   */
   threads?: number;
 }
 
@@ -52,44 +59,70 @@ const metrics: readonly SilhouetteMetric[] = ['euclidean', 'sqeuclidean', 'cosin
 const samplesOptions = ['metric', 'threads'];
 const scoreOptions = [...samplesOptions, 'sampleSize', 'seed'];
 
-/** The silhouette of every row: a Float64Array with one value in [−1, 1] per row of X. */
-export function silhouetteSamples(X: MatrixLike, labels: Labels, options: SilhouetteSamplesOptions = {}): Float64Array {
-  return runSync(samplesPlan(X, labels, options, 'silhouetteSamples', samplesOptions));
+/**
+ * The silhouette of every row: a Float64Array with one value in [−1, 1] per row of X.
+ *
+ * X may be a CSR matrix (as scikit-learn's silhouette_samples accepts): it is then scored from
+ * its entries, never laid out densely, with memory O(n + d) besides X (and a copy of its entries
+ * where a row's columns are out of order or repeated). Its euclidean, sqeuclidean and cosine
+ * distances come from dot products (‖x‖² − 2x·y + ‖y‖², clamped at 0, as scikit-learn's sparse
+ * euclidean distances), so they agree with the dense ones to rounding, not bit for bit.
+ */
+export function silhouetteSamples(
+  X: MatrixLike | CsrMatrix,
+  labels: Labels,
+  options: SilhouetteSamplesOptions = {},
+): Float64Array {
+  return runSync(samplesPlan(X, labels, options, 'silhouetteSamples', samplesOptions, false));
 }
 
-/** As silhouetteSamples, on the libuv thread pool; the result is identical. */
+/**
+ * As silhouetteSamples, on the libuv thread pool; the result is identical. A CSR matrix is
+ * scored on the main thread in slices of rows, between which the event loop runs and the
+ * signal is checked.
+ */
 export async function silhouetteSamplesAsync(
-  X: MatrixLike,
+  X: MatrixLike | CsrMatrix,
   labels: Labels,
   options: SilhouetteSamplesOptions & MetricAsyncOptions = {},
 ): Promise<Float64Array> {
   const callSite = new Error();
   const { signal, rest } = splitSignal(options, 'silhouetteSamplesAsync');
-  return runAsync(samplesPlan(X, labels, rest, 'silhouetteSamplesAsync', samplesOptions), callSite, { signal });
+  const plan = samplesPlan(X, labels, rest, 'silhouetteSamplesAsync', samplesOptions, true);
+  return runAsync(plan, callSite, { signal });
 }
 
-/** The mean silhouette over every row, or over sampleSize rows drawn at random. */
-export function silhouetteScore(X: MatrixLike, labels: Labels, options: SilhouetteScoreOptions = {}): number {
-  return mean(runSync(samplesPlan(X, labels, options, 'silhouetteScore', scoreOptions)));
+/**
+ * The mean silhouette over every row, or over sampleSize rows drawn at random (for a CSR
+ * matrix, the same rows as for its dense copy; see silhouetteSamples).
+ */
+export function silhouetteScore(
+  X: MatrixLike | CsrMatrix,
+  labels: Labels,
+  options: SilhouetteScoreOptions = {},
+): number {
+  return mean(runSync(samplesPlan(X, labels, options, 'silhouetteScore', scoreOptions, false)));
 }
 
-/** As silhouetteScore, on the libuv thread pool; the result is identical. */
+/** As silhouetteScore, on the libuv thread pool (a CSR matrix: as silhouetteSamplesAsync); the result is identical. */
 export async function silhouetteScoreAsync(
-  X: MatrixLike,
+  X: MatrixLike | CsrMatrix,
   labels: Labels,
   options: SilhouetteScoreOptions & MetricAsyncOptions = {},
 ): Promise<number> {
   const callSite = new Error();
   const { signal, rest } = splitSignal(options, 'silhouetteScoreAsync');
-  return mean(await runAsync(samplesPlan(X, labels, rest, 'silhouetteScoreAsync', scoreOptions), callSite, { signal }));
+  const plan = samplesPlan(X, labels, rest, 'silhouetteScoreAsync', scoreOptions, true);
+  return mean(await runAsync(plan, callSite, { signal }));
 }
 
 function* samplesPlan(
-  X: MatrixLike,
+  X: MatrixLike | CsrMatrix,
   labels: Labels,
   options: SilhouetteScoreOptions,
   method: string,
   names: readonly string[],
+  async: boolean,
 ): Plan<Float64Array> {
   invalidOptionsObject(options, `${method} options`);
   rejectUnknownKeys(options, names, method);
@@ -97,8 +130,9 @@ function* samplesPlan(
   const threads = checkThreads(options.threads) ?? native().info().maxThreads;
   const sampleSize = options.sampleSize === undefined ? undefined : checkInteger('sampleSize', options.sampleSize, 1);
   const seed = checkSeed(options.seed);
-  const matrix = toDataMatrix(X, 'X');
-  const rows = matrix.rows;
+  const sparse = isCsrLike(X) ? toCsrMatrix(X, 'X') : undefined;
+  const dense = sparse ? undefined : toDataMatrix(X, 'X');
+  const rows = (sparse ?? dense!).rows;
   const indices = sampleSize !== undefined && sampleSize < rows ? drawRows(rows, sampleSize, seed) : undefined;
   // With a subset, the cluster count that matters is the subset's.
   const { codes, classes } = indices ? encodeLabels(labels, 'labels', rows) : clusterLabels(labels, rows);
@@ -106,8 +140,13 @@ function* samplesPlan(
     requireClusterCount(distinctAmong(codes, indices), indices.length, ` (the ${indices.length} rows drawn)`);
   const k = classes.length;
   const out = new Float64Array(indices?.length ?? rows);
-  const request = { ...rowsField(matrix), n: rows, d: matrix.cols, sampleWeight: null, threads };
-  const zeroRow = yield* call('silhouette', { ...request, labels: codes, k, metric, out, ...(indices && { indices }) });
+  let zeroRow: number;
+  if (sparse) {
+    zeroRow = yield* sparseSilhouette(sparse, { labels: codes, k, metric, indices, out }, async);
+  } else {
+    const request = { ...rowsField(dense!), n: rows, d: dense!.cols, sampleWeight: null, threads };
+    zeroRow = yield* call('silhouette', { ...request, labels: codes, k, metric, out, ...(indices && { indices }) });
+  }
   if (zeroRow >= 0) {
     throw new KMeansError(
       'ERR_KMEANS_ZERO_VECTOR',
