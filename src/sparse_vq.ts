@@ -18,7 +18,8 @@ export function sparseVq(obs: unknown, codeBook: Observations, checkFinite: bool
   const book = toObservations(codeBook, 'codeBook', checkFinite);
   const placeholder = { data: new Float64Array(0), rows: csr.rows, cols: csr.cols };
   checkSameShape({ matrix: placeholder, oneD: false }, book, 'codeBook');
-  const dtype: DType = dtypeOf(csr.data) === 'float32' && dtypeOf(book.matrix.data) === 'float32' ? 'float32' : 'float64';
+  const dtype: DType =
+    dtypeOf(csr.data) === 'float32' && dtypeOf(book.matrix.data) === 'float32' ? 'float32' : 'float64';
   const X = withDType(csr, dtype);
   const codes = asDType(book.matrix, dtype, 'codeBook');
   const data: SparseData = { sparse: true, X, rowNorms: csrRowSquaredNorms(X), sampleWeight: null, threads };
