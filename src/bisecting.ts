@@ -2,7 +2,8 @@
  * BisectingKMeans with scikit-learn 1.2's semantics, in camelCase: a divisive clustering that
  * starts from one cluster and splits a leaf in two with a 2-means fit until there are nClusters
  * leaves (plans in bisecting_fit.ts). Besides scikit-learn's surface it gives the tree
- * (bisecting_tree.ts) and the clustering of every level of it (labelsAt, centersAt).
+ * (bisecting_tree.ts) and the clustering of every level of it (labelsAt, centersAt). It fits
+ * and queries CSR rows too (sparse_bisecting.ts), never laid out densely.
  */
 import type { FloatArray } from './binding';
 import { type BisectingState, bisectingFitPlan } from './bisecting_fit';
@@ -14,13 +15,17 @@ import {
   resolveBisectingOptions,
 } from './bisecting_options';
 import { type BisectingNode, centersAtLevel, labelsAtLevel, leafTotals, publicTree } from './bisecting_tree';
+import { isCsrLike } from './csr';
 import { Estimator } from './estimator';
 import type { Matrix, MatrixLike } from './matrix';
 import { type AsyncFitOptions, type PreparedData, asyncControls, fitInputs } from './model_inputs';
-import { runAsync, runSync } from './plan';
+import { type Plan, runAsync, runSync } from './plan';
 import type { DataSource } from './source';
 import { isWeightedChunk } from './source';
 import { readChunks } from './source_pass';
+import { sparseBisectingFitPlan, sparseTreePredictPlan } from './sparse_bisecting';
+import { type SparseData, isSparseData, sparseFitInputs, sparseQueryInputs } from './sparse_inputs';
+import { sparseAssignPlan, sparseTransform } from './sparse_queries';
 import type { DataOf, FitOptions } from './types';
 
 export class BisectingKMeans<D extends FloatArray = FloatArray> extends Estimator<
@@ -35,9 +40,13 @@ export class BisectingKMeans<D extends FloatArray = FloatArray> extends Estimato
     super(resolveBisectingOptions(options));
   }
 
-  /** Computes the clustering; the centers take X's dtype. */
+  /**
+   * Computes the clustering; the centers take X's dtype. X may be a CSR matrix
+   * { format: 'csr', indptr, indices, data, rows, cols } (csr.ts), never laid out densely: each
+   * bisection is then KMeans's CSR 2-means, and the fit gives the dense fit's tree and labels.
+   */
   fit<X extends MatrixLike>(X: X, options: FitOptions = {}): BisectingKMeans<DataOf<X>> {
-    this.fitted = runSync(bisectingFitPlan(this.params, this.prepare(X, options)));
+    this.fitted = runSync(this.fitPlan(this.prepare(X, options)));
     return this as BisectingKMeans as BisectingKMeans<DataOf<X>>;
   }
 
@@ -50,7 +59,7 @@ export class BisectingKMeans<D extends FloatArray = FloatArray> extends Estimato
     const callSite = new Error();
     const { fitOptions, control } = asyncControls(options, this.params.metric);
     const prepared = this.prepare(X, fitOptions);
-    this.fitted = await runAsync(bisectingFitPlan(this.params, prepared), callSite, control);
+    this.fitted = await runAsync(this.fitPlan(prepared), callSite, control);
     return this as BisectingKMeans as BisectingKMeans<DataOf<X>>;
   }
 
@@ -70,12 +79,25 @@ export class BisectingKMeans<D extends FloatArray = FloatArray> extends Estimato
    * nearest leaf center, which transform and score use, as in scikit-learn.
    */
   override predict(X: MatrixLike): Int32Array {
-    return runSync(this.treePlan(this.prepareQuery(X, {})));
+    return runSync(this.treePlan(X));
   }
 
   async predictAsync(X: MatrixLike): Promise<Int32Array> {
     const callSite = new Error();
-    return runAsync(this.treePlan(this.prepareQuery(X, {})), callSite);
+    return runAsync(this.treePlan(X), callSite);
+  }
+
+  /** As Estimator's, and for a CSR matrix (the leaf centers are dense). */
+  override transform<X extends MatrixLike>(X: X): Matrix<DataOf<X>> {
+    if (!isCsrLike(X)) return super.transform(X);
+    const data = this.sparseQuery(X, {});
+    return sparseTransform(data, this.state().clusterCenters, this.params.metric) as Matrix<DataOf<X>>;
+  }
+
+  override score(X: MatrixLike, options: FitOptions = {}): number {
+    if (!isCsrLike(X)) return super.score(X, options);
+    const plan = sparseAssignPlan(this.sparseQuery(X, options), this.state().clusterCenters, this.params.metric);
+    return -runSync(plan).inertia;
   }
 
   /** predict of each chunk of a source, as it reads them: one Int32Array per chunk. */
@@ -84,7 +106,7 @@ export class BisectingKMeans<D extends FloatArray = FloatArray> extends Estimato
     this.state();
     for await (const chunk of readChunks(source)) {
       const X = isWeightedChunk(chunk) ? chunk.X : chunk;
-      yield await runAsync(this.treePlan(this.prepareQuery(X, {})), callSite);
+      yield await runAsync(this.treePlan(X), callSite);
     }
   }
 
@@ -134,11 +156,24 @@ export class BisectingKMeans<D extends FloatArray = FloatArray> extends Estimato
     return { tree: encodeTree(state.nodes) };
   }
 
-  private prepare(X: MatrixLike, options: FitOptions): PreparedData {
+  private prepare(X: MatrixLike, options: FitOptions): PreparedData | SparseData {
+    if (isCsrLike(X)) return sparseFitInputs(X, options, this.params);
     return fitInputs(X, options, 'fit', this.params);
   }
 
-  private treePlan(data: PreparedData) {
-    return treePredictPlan(this.state().nodes, data, this.params);
+  private fitPlan(prepared: PreparedData | SparseData): Plan<BisectingState> {
+    return isSparseData(prepared)
+      ? sparseBisectingFitPlan(this.params, prepared)
+      : bisectingFitPlan(this.params, prepared);
+  }
+
+  private sparseQuery(X: unknown, options: FitOptions): SparseData {
+    return sparseQueryInputs(X, options, this.state().clusterCenters, this.params, this.modelName);
+  }
+
+  private treePlan(X: MatrixLike): Plan<Int32Array> {
+    const { nodes } = this.state();
+    if (isCsrLike(X)) return sparseTreePredictPlan(nodes, this.sparseQuery(X, {}));
+    return treePredictPlan(nodes, this.prepareQuery(X, {}), this.params);
   }
 }

@@ -80,7 +80,7 @@ export function sparseInputs(
  * placeholder of zeros, which no limit refuses), then its magnitude check on the rows' values
  * (repeats summed) where the weights add up to more than the row count.
  */
-function sparseSampleWeight(value: unknown, csr: CsrMatrix): Float64Array | null {
+export function sparseSampleWeight(value: unknown, csr: CsrMatrix): Float64Array | null {
   const placeholder: DataMatrix = { data: new Float64Array(csr.rows), rows: csr.rows, cols: 1 };
   const weights = toSampleWeight(value, placeholder);
   if (!weights) return null;

@@ -4,12 +4,14 @@
  * Float64Array / Float32Array) is a set of observations of one feature, and results keep the
  * shape of the input, as in SciPy. kmeans2 lives in vq_kmeans2.ts.
  */
+import { isCsrLike } from './csr';
 import { invalidOption } from './errors';
 import { type DType, type Matrix, allocate, asDType, dtypeOf } from './matrix';
 import { type PreparedData, dataRequest } from './model_inputs';
 import { checkInteger, checkSeed } from './options';
 import { type Plan, call, runSync } from './plan';
 import { Random, randomSeed } from './rng';
+import { sparseVq } from './sparse_vq';
 import { type SeedingContext, randomRows } from './seeding';
 import {
   type CommonVqOptions,
@@ -75,11 +77,18 @@ export type VqOptions = CommonVqOptions;
  * and number of features. Works in float32 only if both are float32 (as numpy's common type).
  * No observations (an empty array, or a matrix of no rows) give an empty code and dist, as in
  * SciPy; the code book needs at least one code.
+ *
+ * Beyond SciPy, obs may be a CSR matrix { format: 'csr', indptr, indices, data, rows, cols }
+ * (of at least one row; the code book stays dense), which is never laid out densely: the codes
+ * are those of the same rows dense, and each distance is computed from the row's entries, equal
+ * to the dense one within rounding relative to its code's length. whiten, kmeans and kmeans2
+ * refuse CSR input (ERR_KMEANS_INVALID_DATA); KMeans and BisectingKMeans fit CSR rows.
  */
 export function vq(obs: Observations, codeBook: Observations, options: VqOptions = {}): VqResult {
   readOptions(options, ['checkFinite', 'threads'], 'vq');
   const checkFinite = checkFiniteOption(options.checkFinite);
   const threads = threadsOption(options.threads);
+  if (isCsrLike(obs)) return sparseVq(obs, codeBook, checkFinite, threads);
   const empty = noObservations(obs);
   const data = empty ?? toObservations(obs, 'obs', checkFinite);
   const book = toObservations(codeBook, 'codeBook', checkFinite);

@@ -3,6 +3,7 @@
  * results in the shape of the input, and the checks of their options and shapes.
  */
 import { fromArrow, isArrowLike } from './arrow_input';
+import { isCsrLike } from './csr';
 import { toRowMatrix } from './data_matrix';
 import type { FloatArray } from './binding';
 import { KMeansError, invalidOption } from './errors';
@@ -30,6 +31,7 @@ export interface Shape {
 }
 
 export function toObservations(value: unknown, name: string, checkFinite: boolean): Shape {
+  refuseCsr(value, name);
   if (value instanceof Float64Array || value instanceof Float32Array) {
     return { matrix: toMatrix({ data: value, rows: value.length, cols: 1 }, name, checkFinite), oneD: true };
   }
@@ -43,6 +45,17 @@ export function toObservations(value: unknown, name: string, checkFinite: boolea
   return { matrix: toRowMatrix(value, name, checkFinite), oneD: false };
 }
 
+/** Only vq reads CSR matrices, and only as its obs (sparse_vq.ts): anywhere else, a typed refusal. */
+function refuseCsr(value: unknown, name: string): void {
+  if (!isCsrLike(value)) return;
+  throw new KMeansError(
+    'ERR_KMEANS_INVALID_DATA',
+    `${name} is a CSR matrix, which only vq reads, as its obs: pass ${name} dense as { data, rows, cols }, ` +
+      'or cluster CSR rows with KMeans or BisectingKMeans, which read them as they are',
+    { details: { argument: name } },
+  );
+}
+
 /**
  * Observations with no rows, which SciPy's vq (and whiten, and kmeans from a codebook) take: an
  * empty typed array (1-D), a typed matrix, typed columns or Arrow data of at least one feature
@@ -50,6 +63,7 @@ export function toObservations(value: unknown, name: string, checkFinite: boolea
  * reads [] so). Undefined for anything else, which toObservations checks as usual.
  */
 export function noObservations(value: unknown, like?: Shape): Shape | undefined {
+  if (isCsrLike(value)) return undefined;
   // A new empty array each time: results never share the caller's.
   const empty = (like: FloatArray, cols: number, oneD: boolean): Shape => ({
     matrix: { data: allocate(dtypeOf(like), 0), rows: 0, cols },
