@@ -6,14 +6,20 @@
  * their center; fit stops early when a smoothed batch inertia stops improving. partialFit
  * takes one batch at a time, and fitStream a whole stream of batches, with memory bounded by
  * the batch and k, not by the number of rows. The plans are in minibatch_fit.ts, a step in
- * minibatch_step.ts, and the regrouping of a stream in minibatch_stream.ts.
+ * minibatch_step.ts, and the regrouping of a stream in minibatch_stream.ts. Every method also
+ * takes CSR rows (sparse_minibatch.ts), never laid out densely: the same draws, labels and
+ * steps as on the dense rows.
  */
 import type { FloatArray } from './binding';
+import { isCsrLike } from './csr';
 import { Estimator } from './estimator';
 import { invalidOption } from './errors';
 import type { Matrix, MatrixLike } from './matrix';
 import { inertiaFor } from './metric';
 import { type FitOutcome, type MiniBatchState, fitPlan, initRuns, initSizeFor, partialFitPlan } from './minibatch_fit';
+import { type SparseData, isSparseData, sparseInputs, sparseQueryInputs } from './sparse_inputs';
+import { sparseFitPlan, sparseMiniBatchInputs, sparsePartialFitPlan } from './sparse_minibatch';
+import { sparseAssignPlan, sparseTransform } from './sparse_queries';
 import {
   type MiniBatchKMeansOptions,
   type ResolvedMiniBatchKMeansOptions,
@@ -30,9 +36,9 @@ import {
   sampleInputs,
   threadCount,
 } from './model_inputs';
-import { runAsync, runSync } from './plan';
+import { type Plan, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
-import type { DataOf, FitOptions } from './types';
+import type { Assignment, DataOf, FitOptions } from './types';
 
 export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimator<
   ResolvedMiniBatchKMeansOptions,
@@ -48,9 +54,12 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
     super(resolveMiniBatchOptions(options));
   }
 
-  /** Computes the clustering from random mini-batches of X; the centers take X's dtype. */
+  /**
+   * Computes the clustering from random mini-batches of X; the centers take X's dtype. X may be
+   * a CSR matrix { format: 'csr', indptr, indices, data, rows, cols } (csr.ts).
+   */
   fit<X extends MatrixLike>(X: X, options: FitOptions = {}): MiniBatchKMeans<DataOf<X>> {
-    this.keep(runSync(fitPlan(this.params, this.prepare(X, options, 'fit'))));
+    this.keep(runSync(this.fitPlan(this.prepare(X, options, 'fit'))));
     return this as MiniBatchKMeans as MiniBatchKMeans<DataOf<X>>;
   }
 
@@ -68,7 +77,7 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
     }
     const { fitOptions, control } = asyncControls(options, this.params.metric);
     const prepared = this.prepare(X, fitOptions, 'fit');
-    this.keep(await runAsync(fitPlan(this.params, prepared), callSite, control));
+    this.keep(await runAsync(this.fitPlan(prepared), callSite, control));
     return this as MiniBatchKMeans as MiniBatchKMeans<DataOf<X>>;
   }
 
@@ -88,11 +97,12 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
 
   /**
    * One step on X as the batch: the first call chooses the initial centers from X; later calls
-   * (and calls after fit) move the centers on from where they are, in X's dtype.
+   * (and calls after fit) move the centers on from where they are, in X's dtype. Dense and CSR
+   * batches may follow each other (the centers are dense).
    */
   partialFit<X extends MatrixLike>(X: X, options: FitOptions = {}): MiniBatchKMeans<DataOf<X>> {
     const prepared = this.prepare(X, options, 'partialFit');
-    this.keep(runSync(partialFitPlan(this.params, prepared, this.partialFitStart())));
+    this.keep(runSync(this.partialFitPlan(prepared)));
     return this as MiniBatchKMeans as MiniBatchKMeans<DataOf<X>>;
   }
 
@@ -104,7 +114,8 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
    * full-batch Lloyd on them (the stream is read once, so the batches could not undo a poor
    * start). Every row is used once (no early stopping). labels is empty afterwards, and inertia
    * an estimate from the smoothed batch inertia; call score on held-out data for an exact one.
-   * The centers take the first chunk's dtype.
+   * The centers take the first chunk's dtype. The chunks may be CSR matrices, all of them (a
+   * dense chunk in a CSR stream, or the other way round, is ERR_KMEANS_INVALID_DATA).
    */
   async fitStream<X extends MatrixLike>(source: AsyncIterable<X> | Iterable<X>): Promise<MiniBatchKMeans<DataOf<X>>> {
     const callSite = new Error();
@@ -120,8 +131,10 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
       const threads = threadCount(this.params.threads);
       const overrides = { computeLabels: false, initRuns: initRuns(this.params) };
       await forEachBatch(source, sizes, async (batch) => {
-        const rows: PreparedData = { X: batch, sampleWeight: null, threads };
-        this.keep(await runAsync(partialFitPlan(this.params, rows, this.partialFitStart(), overrides), callSite));
+        const rows: PreparedData | SparseData = isCsrLike(batch)
+          ? sparseInputs(batch, {}, 'fitStream', threads, metric)
+          : { X: batch, sampleWeight: null, threads };
+        this.keep(await runAsync(this.partialFitPlan(rows, overrides), callSite));
         smoothStreamInertia(this.progress!, batch.rows);
       });
       const progress = this.progress!;
@@ -163,6 +176,21 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
     );
   }
 
+  /** As Estimator's, and for a CSR matrix (the model's centers are dense). */
+  override predict(X: MatrixLike): Int32Array {
+    return isCsrLike(X) ? runSync(this.sparseQueryPlan(X, {})).labels : super.predict(X);
+  }
+
+  override transform<X extends MatrixLike>(X: X): Matrix<DataOf<X>> {
+    if (!isCsrLike(X)) return super.transform(X);
+    const data = sparseQueryInputs(X, {}, this.state().clusterCenters, this.params, this.modelName);
+    return sparseTransform(data, this.state().clusterCenters, this.params.metric) as Matrix<DataOf<X>>;
+  }
+
+  override score(X: MatrixLike, options: FitOptions = {}): number {
+    return isCsrLike(X) ? -runSync(this.sparseQueryPlan(X, options)).inertia : super.score(X, options);
+  }
+
   /** Mini-batch steps taken (scikit-learn's n_steps_). */
   get nSteps(): number {
     return this.state().nSteps;
@@ -179,15 +207,33 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
     this.progress = progress;
   }
 
-  private partialFitStart() {
-    return { progress: this.progress, nIter: this.fitted?.nIter ?? 0 };
+  private fitPlan(prepared: PreparedData | SparseData): Plan<FitOutcome> {
+    return isSparseData(prepared) ? sparseFitPlan(this.params, prepared) : fitPlan(this.params, prepared);
   }
 
-  private prepare(X: MatrixLike, options: FitOptions, method: 'fit' | 'partialFit'): PreparedData {
+  private partialFitPlan(
+    prepared: PreparedData | SparseData,
+    overrides?: { computeLabels: boolean; initRuns: number },
+  ): Plan<FitOutcome> {
+    const start = { progress: this.progress, nIter: this.fitted?.nIter ?? 0 };
+    return isSparseData(prepared)
+      ? sparsePartialFitPlan(this.params, prepared, start, overrides)
+      : partialFitPlan(this.params, prepared, start, overrides);
+  }
+
+  private sparseQueryPlan(X: unknown, options: FitOptions): Plan<Assignment> {
+    const data = sparseQueryInputs(X, options, this.state().clusterCenters, this.params, this.modelName);
+    return sparseAssignPlan(data, this.state().clusterCenters, this.params.metric);
+  }
+
+  private prepare(X: MatrixLike, options: FitOptions, method: 'fit' | 'partialFit'): PreparedData | SparseData {
     // partialFit after the first step: only the column count must match.
-    if (method === 'partialFit' && this.progress !== undefined) {
+    const fittedCols =
+      method === 'partialFit' && this.progress !== undefined ? this.state().clusterCenters.cols : undefined;
+    if (isCsrLike(X)) return sparseMiniBatchInputs(X, options, method, this.params, fittedCols);
+    if (fittedCols !== undefined) {
       const rows = sampleInputs(X, options, method, this.params.threads);
-      requireColumns(rows.X, this.state().clusterCenters.cols, 'MiniBatchKMeans');
+      requireColumns(rows.X, fittedCols, 'MiniBatchKMeans');
       return rows;
     }
     return fitInputs(X, options, method, this.params);

@@ -58,7 +58,7 @@ export function initSizeFor({ initSize, batchSize, nClusters: k }: Params, n: nu
 
 /** fit: random batches of X until maxIter passes over it, or early stopping. */
 export function* fitPlan(params: Params, prepared: PreparedData): Plan<FitOutcome> {
-  const { maxIter, batchSize, tol, nClusters: k, metric, computeLabels, maxNoImprovement } = params;
+  const { batchSize, tol, nClusters: k, metric, computeLabels } = params;
   const data = { ...prepared, X: yield* metricRows(prepared.X, metric, prepared.threads) };
   const n = data.X.rows;
   const batch = Math.min(batchSize, n);
@@ -82,16 +82,7 @@ export function* fitPlan(params: Params, prepared: PreparedData): Plan<FitOutcom
     if (!best || inertia < best.inertia) best = { centers, inertia };
   }
   const progress = newProgress(k, best!.centers, rng);
-
-  const nSteps = Math.floor((maxIter * n) / batch);
-  const indices = new Int32Array(batch);
-  for (let i = 0; i < nSteps; i++) {
-    for (let r = 0; r < batch; r++) indices[r] = rng.nextInt(n);
-    const previous = absoluteTol > 0 ? progress.centers.slice() : undefined;
-    const batchInertia = yield* step(params, data, indices, progress);
-    const shift = previous ? squaredDistance(previous, progress.centers) : 0;
-    if (converged(maxNoImprovement, progress, { step: i, n, batch, shift, tol: absoluteTol }, batchInertia)) break;
-  }
+  yield* fitSteps(params, { n, batch, absoluteTol }, progress, (indices) => step(params, data, indices, progress));
   const assignment = computeLabels
     ? yield* labelsAndInertia(params, data, progress.centers)
     : { labels: new Int32Array(0), inertia: inertiaFor(metric, (progress.ewaInertia ?? 0) * n) };
@@ -102,6 +93,28 @@ export function* fitPlan(params: Params, prepared: PreparedData): Plan<FitOutcom
     nSteps: progress.steps,
   };
   return { state, progress };
+}
+
+/**
+ * fit's steps from the initial centers: `stepOn` takes a batch of `batch` rows drawn from the
+ * n with replacement, until maxIter passes over them or early stopping (tol: absolute).
+ */
+export function* fitSteps(
+  params: Params,
+  { n, batch, absoluteTol }: { n: number; batch: number; absoluteTol: number },
+  progress: Progress,
+  stepOn: (indices: Int32Array) => Plan<number>,
+): Plan<void> {
+  const nSteps = Math.floor((params.maxIter * n) / batch);
+  const indices = new Int32Array(batch);
+  for (let i = 0; i < nSteps; i++) {
+    for (let r = 0; r < batch; r++) indices[r] = progress.rng.nextInt(n);
+    const previous = absoluteTol > 0 ? progress.centers.slice() : undefined;
+    const batchInertia = yield* stepOn(indices);
+    const shift = previous ? squaredDistance(previous, progress.centers) : 0;
+    const context = { step: i, n, batch, shift, tol: absoluteTol };
+    if (converged(params.maxNoImprovement, progress, context, batchInertia)) break;
+  }
 }
 
 /** Where a partialFit starts: the progress so far (none on the first step) and the model's nIter. */

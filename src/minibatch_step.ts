@@ -83,12 +83,15 @@ export function* step(
   });
   progress.steps++;
   progress.lastBatchInertia = inertia / b;
-  if (reassign && reassignmentRatio > 0) reassignSmallClusters(data.X, indices, progress, reassignmentRatio);
+  if (reassign && reassignmentRatio > 0) {
+    const rowOf = (row: number) => gatherRows(data.X, [row]).data;
+    reassignSmallClusters(rowOf, b, indices, progress, reassignmentRatio);
+  }
   return inertia;
 }
 
 /** scikit-learn's _random_reassign: when a center has no weight, or every 10·k rows. */
-function reassignmentDue(k: number, progress: Progress, batch: number): boolean {
+export function reassignmentDue(k: number, progress: Progress, batch: number): boolean {
   progress.sinceReassign += batch;
   if (progress.counts.some((count) => count === 0) || progress.sinceReassign >= 10 * k) {
     progress.sinceReassign = 0;
@@ -138,17 +141,18 @@ export function converged(
 /**
  * Clusters whose weight is below `ratio` × the largest get a random batch row as their center
  * and the smallest remaining weight as their count (at most half the batch size of them).
+ * `rowOf(row)`: the values of the data's row `row`, dense; `b`: the batch's row count.
  */
-function reassignSmallClusters(
-  X: DataMatrix,
+export function reassignSmallClusters(
+  rowOf: (row: number) => FloatArray,
+  b: number,
   indices: Int32Array | undefined,
   progress: Progress,
   ratio: number,
 ): void {
   const { counts, centers, rng } = progress;
   const k = counts.length;
-  const d = X.cols;
-  const b = indices ? indices.length : X.rows;
+  const d = centers.length / k;
   const threshold = ratio * Math.max(...counts);
   let chosen: number[] = [];
   for (let j = 0; j < k; j++) if (counts[j]! < threshold) chosen.push(j);
@@ -166,7 +170,7 @@ function reassignSmallClusters(
   for (let j = 0; j < k; j++) if (!isChosen[j]) smallest = Math.min(smallest, counts[j]!);
   chosen.forEach((j, c) => {
     const row = indices ? indices[rows[c]!]! : rows[c]!;
-    centers.set(gatherRows(X, [row]).data, j * d);
+    centers.set(rowOf(row), j * d);
     counts[j] = smallest;
   });
 }

@@ -1,11 +1,14 @@
 /**
  * fitStream's input side: a stream of matrices, read once and in order, regrouped into
  * batches of a fixed size, holding no more than a batch and the chunk being read. Every chunk
- * is checked, and converted to the first chunk's dtype.
+ * is checked, and converted to the first chunk's dtype. A stream of CSR matrices is regrouped
+ * as CSR (sparse_minibatch_stream.ts).
  */
+import { type CsrMatrix, isCsrLike } from './csr';
 import { KMeansError } from './errors';
 import { toRowMatrix } from './data_matrix';
 import { type DType, type Matrix, type MatrixLike, allocate, asDType, dtypeOf } from './matrix';
+import { PendingCsrRows, mixedStreamError } from './sparse_minibatch_stream';
 
 export interface BatchSizes {
   /** Rows of the first batch (the initial centers come from them). */
@@ -24,17 +27,20 @@ export interface BatchSizes {
 export async function forEachBatch(
   source: AsyncIterable<MatrixLike> | Iterable<MatrixLike>,
   sizes: BatchSizes,
-  onBatch: (batch: Matrix) => Promise<void>,
+  onBatch: (batch: Matrix | CsrMatrix) => Promise<void>,
 ): Promise<void> {
-  const pending = new PendingRows();
+  let pending: PendingRows | PendingCsrRows | undefined;
   let started = false;
   const take = async (rows: number) => {
-    await onBatch(pending.take(rows));
+    await onBatch(pending!.take(rows));
     started = true;
   };
   let index = 0;
   for await (const chunk of source) {
-    pending.add(toRowMatrix(chunk, `stream chunk ${index}`), index);
+    // The first chunk says whether the stream is dense or CSR; the others must say the same.
+    pending ??= isCsrLike(chunk) ? new PendingCsrRows() : new PendingRows();
+    if (isCsrLike(chunk) !== pending instanceof PendingCsrRows) throw mixedStreamError(index, isCsrLike(chunk));
+    pending.add(chunk, index);
     index++;
     // The first batch waits for `first` rows.
     if (!started) {
@@ -43,7 +49,7 @@ export async function forEachBatch(
     }
     while (pending.rows >= sizes.batch) await take(sizes.batch);
   }
-  if (pending.rows > 0) {
+  if (pending && pending.rows > 0) {
     if (!started && pending.rows < sizes.fewest) {
       throw new KMeansError(
         'ERR_KMEANS_TOO_FEW_SAMPLES',
@@ -62,7 +68,8 @@ class PendingRows {
   private dtype: DType | undefined;
   private cols = 0;
 
-  add(matrix: Matrix, index: number): void {
+  add(chunk: unknown, index: number): void {
+    const matrix = toRowMatrix(chunk, `stream chunk ${index}`);
     if (this.dtype === undefined) {
       this.dtype = dtypeOf(matrix.data);
       this.cols = matrix.cols;

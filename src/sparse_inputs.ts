@@ -43,7 +43,7 @@ export function sparseInputs(
   metric: Metric,
 ): SparseData {
   invalidOptionsObject(options, `${method} options`);
-  rejectUnknownKeys(options, ['sampleWeight'], method === 'fit' ? 'fit' : 'score');
+  rejectUnknownKeys(options, ['sampleWeight'], method);
   const csr = toCsrMatrix(X, 'X');
   const sampleWeight = sparseSampleWeight(options.sampleWeight, csr);
   const data: SparseData = {
