@@ -10,7 +10,7 @@ import { type Plan, call, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
 import { type Seeding, defaultLocalTrials, plusPlusPlan } from './seeding';
 import { sparseSampleWeight } from './sparse_inputs';
-import { canonicalRows, csrDenseRows } from './sparse_rows';
+import { canonicalFloat64, csrDenseRows } from './sparse_rows';
 import { sparsePlusPlus } from './sparse_seeding';
 import type { SampleWeight } from './kmeans';
 
@@ -64,7 +64,7 @@ function* plan(X: MatrixLike, nClusters: number, options: KMeansPlusPlusOptions)
 function* sparsePlan(csr: CsrMatrix, nClusters: number, options: KMeansPlusPlusOptions): Plan<Seeding> {
   const sampleWeight = sparseSampleWeight(options.sampleWeight, csr);
   const { k, nLocalTrials, rng, threads } = resolve(csr.rows, nClusters, options);
-  const indices = yield* sparsePlusPlus(canonicalRows(csr), sampleWeight, k, nLocalTrials, rng, threads);
+  const indices = yield* sparsePlusPlus(canonicalFloat64(csr), sampleWeight, k, nLocalTrials, rng, threads);
   return { centers: { data: csrDenseRows(csr, indices), rows: k, cols: csr.cols }, indices };
 }
 

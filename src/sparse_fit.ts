@@ -13,7 +13,7 @@ import type { InitMethod } from './options';
 import { type Plan, call } from './plan';
 import type { Random } from './rng';
 import { defaultLocalTrials } from './seeding';
-import { type SparseData, canonicalFloat64, sparseRequest } from './sparse_inputs';
+import { type SparseData, canonicalRowsFloat64, sparseRequest } from './sparse_inputs';
 import { csrDenseRows, csrMeanVariance } from './sparse_rows';
 import { sparsePlusPlus, sparseRandomRows } from './sparse_seeding';
 
@@ -71,7 +71,7 @@ export function* sparseRun(
     centers = csrDenseRows(data.X, yield* sparseRandomRows(data.X.rows, data.sampleWeight, k, rng, data.threads));
   } else {
     const rows = yield* sparsePlusPlus(
-      canonicalFloat64(data),
+      canonicalRowsFloat64(data),
       data.sampleWeight,
       k,
       defaultLocalTrials(k),

@@ -14,7 +14,14 @@ import { dtypeOf, magnitudeLimit, requireFinite, toSampleWeight } from './matrix
 import type { Metric } from './metric';
 import { checkFitShape, requireColumns, threadCount } from './model_inputs';
 import { type InitMethod, invalidOptionsObject, rejectUnknownKeys } from './options';
-import { type CanonicalRows, canonicalCsr, canonicalRows, isCanonical, unitValues } from './sparse_rows';
+import {
+  type CanonicalRows,
+  canonicalCsr,
+  canonicalFloat64,
+  canonicalRows,
+  isCanonical,
+  unitValues,
+} from './sparse_rows';
 import type { FitOptions } from './types';
 
 /** CSR rows of one call, as the kernels read them, with their weights and the thread count. */
@@ -132,14 +139,9 @@ export function sparseQueryInputs(
   return data;
 }
 
-/**
- * The rows in canonical form with float64 values, as the sparse k-means++ reads them: the
- * caller's own arrays where they already are so (no copy), else a canonical copy.
- */
-export function canonicalFloat64(data: SparseData): CsrMatrix {
-  if (data.X.data instanceof Float64Array && isCanonical(data.X)) return data.X;
-  // float32 values are exact in float64, and the kernel computes in double either way.
-  return canonicalCsr({ ...canonical(data), float32: false });
+/** The rows in canonical form with float64 values (sparse_rows.ts), the canonical form kept. */
+export function canonicalRowsFloat64(data: SparseData): CsrMatrix {
+  return canonicalFloat64(data.X, () => canonical(data));
 }
 
 /** The canonical rows of the data (made once, kept). */

@@ -26,7 +26,13 @@ import { type Plan, call } from './plan';
 import { Random, randomSeed } from './rng';
 import { defaultLocalTrials } from './seeding';
 import { sparseExplicitInit, sparseTolerance } from './sparse_fit';
-import { type SparseData, canonical, sparseClusterTotals, sparseInputs, sparseRequest } from './sparse_inputs';
+import {
+  type SparseData,
+  canonicalRowsFloat64,
+  sparseClusterTotals,
+  sparseInputs,
+  sparseRequest,
+} from './sparse_inputs';
 import { sparseGather, sparseStep, sparseSteps } from './sparse_minibatch_step';
 import { csrDenseRows } from './sparse_rows';
 import { sparsePlusPlus, sparseRandomRows } from './sparse_seeding';
@@ -146,7 +152,7 @@ function* initialCenters(
   const rows =
     params.init === 'random'
       ? yield* sparseRandomRows(subset.X.rows, sampleWeight, k, rng, threads)
-      : yield* sparsePlusPlus(canonical(subset), sampleWeight, k, defaultLocalTrials(k), rng, threads);
+      : yield* sparsePlusPlus(canonicalRowsFloat64(subset), sampleWeight, k, defaultLocalTrials(k), rng, threads);
   return csrDenseRows(subset.X, rows);
 }
 

@@ -74,6 +74,16 @@ export function canonicalCsr(rows: CanonicalRows, values: Float64Array = rows.va
 }
 
 /**
+ * The rows in canonical form with float64 values, as the sparse k-means++ reads them: the matrix
+ * itself where it already is so (no copy), else a canonical copy (from `rows`, where made).
+ */
+export function canonicalFloat64(csr: CsrMatrix, rows?: () => CanonicalRows): CsrMatrix {
+  if (csr.data instanceof Float64Array && isCanonical(csr)) return csr;
+  // float32 values are exact in float64, and the kernel computes in double either way.
+  return canonicalCsr({ ...(rows ? rows() : canonicalRows(csr)), float32: false });
+}
+
+/**
  * Each canonical row scaled to unit length as the dense unit_rows scales a row (native
  * scale_to_unit: the squares summed in column order in double, then each value times
  * 1 / sqrt of the sum, stored in the dtype; rows of tiny or huge norm divided by their largest
