@@ -82,7 +82,8 @@ export type VqOptions = CommonVqOptions;
  * (of at least one row; the code book stays dense), which is never laid out densely: the codes
  * are those of the same rows dense, and each distance is computed from the row's entries, equal
  * to the dense one within rounding relative to its code's length. whiten, kmeans and kmeans2
- * refuse CSR input (ERR_KMEANS_INVALID_DATA); KMeans and BisectingKMeans fit CSR rows.
+ * refuse CSR input (ERR_KMEANS_INVALID_DATA); KMeans, MiniBatchKMeans and BisectingKMeans fit
+ * CSR rows.
  */
 export function vq(obs: Observations, codeBook: Observations, options: VqOptions = {}): VqResult {
   readOptions(options, ['checkFinite', 'threads'], 'vq');
