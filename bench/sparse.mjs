@@ -6,7 +6,7 @@
 //                         [--threads N] [--repeats R] [--iters M] [--json] [--no-sklearn]
 //
 // Data: a text-like CSR matrix (makeSparseTopics in bench/data.js), by default 10^6 rows × 10^5
-// columns with 10 entries per row (10^7 entries, 124 MB as float64 CSR, 400 GB dense), k = 100.
+// columns with 10 entries per row (10^7 entries, 124 MB as float64 CSR, 800 GB dense), k = 100.
 // ms per iteration = (T(maxIter = M) − T(maxIter = 1)) / (M − 1) per repeat, after one untimed
 // warm-up fit, tol 0, median over the repeats (as the iter mode of lloyd.mjs). See bench/README.md.
 
