@@ -57,7 +57,11 @@ export class SummedRows {
   values = new Float64Array(16);
   private order = new Int32Array(16);
 
-  constructor(private readonly csr: CsrMatrix) {}
+  /** With `float32`, each sum of repeats is rounded to float32 after every addition (as a float32 dense row adds them). */
+  constructor(
+    private readonly csr: CsrMatrix,
+    private readonly float32 = false,
+  ) {}
 
   read(row: number): number {
     const { indptr, indices, data } = this.csr;
@@ -80,7 +84,8 @@ export class SummedRows {
       const position = order[k]!;
       const column = indices[position]!;
       if (count >= 0 && this.columns[count] === column) {
-        this.values[count]! += data[position]!;
+        const sum = this.values[count]! + data[position]!;
+        this.values[count] = this.float32 ? Math.fround(sum) : sum;
       } else {
         count++;
         this.columns[count] = column;

@@ -169,6 +169,8 @@ function checkCsrFinite(csr: CsrMatrix, name: string): void {
   const float32 = dtypeOf(data) === 'float32';
   const limit = magnitudeLimit(dtypeOf(data), rows, cols);
   const reader = new SummedRows(csr);
+  // The kernels add a row's repeats in float32, in stored order: that sum must not overflow either.
+  const float32Reader = float32 ? new SummedRows(csr, true) : undefined;
   for (let i = 0; i < rows; i++) {
     const start = rowStart(indptr, i);
     const end = rowStart(indptr, i + 1);
@@ -180,13 +182,21 @@ function checkCsrFinite(csr: CsrMatrix, name: string): void {
       const value = reader.values[k]!;
       const column = reader.columns[k]!;
       if (!(Math.abs(value) < limit)) throw outOfRangeError(name, i, column, value, limit, rows, cols);
-      if (float32 && !(Math.abs(value) <= float32Max)) {
-        throw new KMeansError(
-          'ERR_KMEANS_OVERFLOW',
-          `${name} row ${i}, column ${column}: the entries stored for this column add up to ${value}, beyond the float32 range; pass the data as float64`,
-          { details: { argument: name, row: i, column, value, limit: float32Max } },
-        );
-      }
+      if (float32 && !(Math.abs(value) <= float32Max)) throw float32Overflow(name, i, column, value);
+    }
+    if (!float32Reader) continue;
+    const float32Count = float32Reader.read(i);
+    for (let k = 0; k < float32Count; k++) {
+      const value = float32Reader.values[k]!;
+      if (!Number.isFinite(value)) throw float32Overflow(name, i, float32Reader.columns[k]!, value);
     }
   }
+}
+
+function float32Overflow(name: string, row: number, column: number, value: number): KMeansError {
+  return new KMeansError(
+    'ERR_KMEANS_OVERFLOW',
+    `${name} row ${row}, column ${column}: the entries stored for this column add up to ${value}, beyond the float32 range; pass the data as float64`,
+    { details: { argument: name, row, column, value, limit: float32Max } },
+  );
 }

@@ -1,0 +1,49 @@
+// CSR input at its edges: matrices whose repeated entries cancel or overflow only part way, and
+// the places where a CSR result must still be the dense one.
+import { describe, expect, it } from 'vitest';
+import { BisectingKMeans, type CsrMatrix, KMeans, kmeansPlusPlus } from '../../src/index';
+import { toCsrMatrix } from '../../src/csr_checks';
+import { expectKMeansError } from './validation_helpers';
+
+describe('repeated entries', () => {
+  it('refuses float32 repeats whose stored-order float32 sum overflows, though their float64 sum does not', () => {
+    // Row 0, column 0: 3e38 + 3e38 - 3e38 is 3e38 in float64, but Infinity in float32 (as the kernels add them).
+    const X: CsrMatrix = {
+      format: 'csr',
+      indptr: Int32Array.of(0, 3, 4, 5, 6),
+      indices: Int32Array.of(0, 0, 0, 0, 1, 0),
+      data: Float32Array.of(3e38, 3e38, -3e38, 1, 2, 3),
+      rows: 4,
+      cols: 2,
+    };
+    const pattern =
+      /^X row 0, column 0: the entries stored for this column add up to Infinity, beyond the float32 range/;
+    expectKMeansError(() => toCsrMatrix(X, 'X'), 'ERR_KMEANS_OVERFLOW', pattern);
+    expectKMeansError(() => new KMeans({ nClusters: 2, seed: 0 }).fit(X), 'ERR_KMEANS_OVERFLOW', pattern);
+    expectKMeansError(() => kmeansPlusPlus(X, 2, { seed: 0 }), 'ERR_KMEANS_OVERFLOW', pattern);
+    // In float64 the same entries are a plain 3e38.
+    expect(() => toCsrMatrix({ ...X, data: Float64Array.from(X.data) }, 'X')).not.toThrow();
+  });
+
+  it('BisectingKMeans: the root center sums a row repeats first, so repeats that cancel add nothing', () => {
+    // Row 1 stores column 0 as 1e300 and -1e300: a row of zeros.
+    const X: CsrMatrix = {
+      format: 'csr',
+      indptr: Int32Array.of(0, 1, 3, 4, 5),
+      indices: Int32Array.of(0, 0, 0, 1, 1),
+      data: Float64Array.of(1, 1e300, -1e300, 2, 3),
+      rows: 4,
+      cols: 2,
+    };
+    const dense = [
+      [1, 0],
+      [0, 0],
+      [0, 2],
+      [0, 3],
+    ];
+    const sparse = new BisectingKMeans({ nClusters: 1 }).fit(X);
+    const expected = new BisectingKMeans({ nClusters: 1 }).fit(dense);
+    expect(Array.from(sparse.clusterCenters.data)).toStrictEqual(Array.from(expected.clusterCenters.data));
+    expect(sparse.inertia).toBeCloseTo(expected.inertia, 12);
+  });
+});
