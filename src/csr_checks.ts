@@ -4,7 +4,7 @@
  * indices, and with requireFinite every value finite and below the overflow limit. The caller's
  * arrays are read, never copied or modified, and nothing of size rows × cols is allocated.
  */
-import { type CsrMatrix, SummedRows, isCsrLike, rowStart } from './csr';
+import { type CsrMatrix, SummedRows, isCsrLike, maxInt32Entries, rowStart } from './csr';
 import { KMeansError, type KMeansErrorDetails, describe } from './errors';
 import { checkNotEmpty, dtypeOf, magnitudeLimit, nonFinite, outOfRangeError } from './matrix';
 
@@ -63,6 +63,13 @@ function checkContainers(value: unknown, name: string): CsrMatrix {
   }
   const csr: CsrMatrix = { format: 'csr', indptr, indices, data, rows: rows!, cols: cols! };
   checkNotEmpty(csr.rows, csr.cols, name);
+  if (csr.cols > maxInt32Entries) {
+    throw new KMeansError(
+      'ERR_KMEANS_TOO_LARGE',
+      `${name} has ${csr.cols} columns, more than the ${maxInt32Entries} (2^31 - 1) supported: column indices are 32-bit`,
+      { details: { argument: name, expected: maxInt32Entries, actual: csr.cols } },
+    );
+  }
   for (const field of ['data', 'indices', 'indptr'] as const) checkFixedBuffer(csr[field], `${name}.${field}`, name);
   if (indptr.length !== csr.rows + 1) {
     throw invalid(name, `${name}.indptr must hold rows + 1 = ${csr.rows + 1} values (got ${indptr.length})`, {

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { BisectingKMeans, type CsrMatrix, KMeans, kmeansPlusPlus } from '../../src/index';
 import { toCsrMatrix } from '../../src/csr_checks';
+import { csrDenseRows } from '../../src/sparse_rows';
+import { vq } from '../../src/vq';
 import { expectKMeansError } from './validation_helpers';
 
 describe('repeated entries', () => {
@@ -45,5 +47,33 @@ describe('repeated entries', () => {
     const expected = new BisectingKMeans({ nClusters: 1 }).fit(dense);
     expect(Array.from(sparse.clusterCenters.data)).toStrictEqual(Array.from(expected.clusterCenters.data));
     expect(sparse.inertia).toBeCloseTo(expected.inertia, 12);
+  });
+});
+
+describe('very wide matrices', () => {
+  const wide = (cols: number): CsrMatrix => ({
+    format: 'csr',
+    indptr: Int32Array.of(0, 1, 2, 3),
+    indices: Int32Array.of(0, 5, 9),
+    data: Float64Array.of(1, 2, 3),
+    rows: 3,
+    cols,
+  });
+
+  it('refuses more than 2^31 - 1 columns up front, as the native kernels would (ERR_KMEANS_TOO_LARGE)', () => {
+    const pattern = /^X has 2147483648 columns, more than the 2147483647 \(2\^31 - 1\) supported/;
+    expectKMeansError(() => toCsrMatrix(wide(2 ** 31), 'X'), 'ERR_KMEANS_TOO_LARGE', pattern);
+    expectKMeansError(() => new KMeans({ nClusters: 2, seed: 0 }).fit(wide(2 ** 31)), 'ERR_KMEANS_TOO_LARGE', pattern);
+    const book = { data: new Float64Array(2), rows: 1, cols: 2 };
+    expectKMeansError(() => vq(wide(2 ** 31), book), 'ERR_KMEANS_TOO_LARGE', /^obs has 2147483648 columns/);
+    expect(() => toCsrMatrix(wide(2 ** 31 - 1), 'X')).not.toThrow();
+  });
+
+  it('centers made dense beyond what a typed array holds are ERR_KMEANS_TOO_LARGE, not a RangeError', () => {
+    expectKMeansError(
+      () => csrDenseRows(wide(2 ** 31 - 1), [0, 1, 2]),
+      'ERR_KMEANS_TOO_LARGE',
+      /more than a typed array can/,
+    );
   });
 });
