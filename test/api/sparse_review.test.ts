@@ -1,7 +1,15 @@
 // CSR input at its edges: matrices whose repeated entries cancel or overflow only part way, and
 // the places where a CSR result must still be the dense one.
 import { describe, expect, it } from 'vitest';
-import { BisectingKMeans, type CsrMatrix, KMeans, kmeansPlusPlus } from '../../src/index';
+import {
+  BisectingKMeans,
+  type CsrMatrix,
+  KMeans,
+  MiniBatchKMeans,
+  chooseK,
+  kmeansPlusPlus,
+  meanVariance,
+} from '../../src/index';
 import { toCsrMatrix } from '../../src/csr_checks';
 import { csrDenseRows } from '../../src/sparse_rows';
 import { vq } from '../../src/vq';
@@ -75,5 +83,35 @@ describe('very wide matrices', () => {
       'ERR_KMEANS_TOO_LARGE',
       /more than a typed array can/,
     );
+  });
+});
+
+describe('CSR where only dense matrices are read', () => {
+  // Every entry stored, each row's columns reversed: its data has rows * cols values, but the rows are [1, 10], [2, 20], [3, 30].
+  const full = (): CsrMatrix => ({
+    format: 'csr',
+    indptr: Int32Array.of(0, 2, 4, 6),
+    indices: Int32Array.of(1, 0, 1, 0, 1, 0),
+    data: Float64Array.of(10, 1, 20, 2, 30, 3),
+    rows: 3,
+    cols: 2,
+  });
+  const dense = [
+    [1, 10],
+    [2, 20],
+    [3, 30],
+  ];
+
+  it('is refused, not read as dense rows because its data length matches', () => {
+    const refused = (name: string) => new RegExp(`^${name} is a CSR matrix, which is not read here`);
+    expectKMeansError(() => meanVariance(full()), 'ERR_KMEANS_INVALID_DATA', refused('X'));
+    expectKMeansError(() => chooseK(full(), { kMin: 2, kMax: 2 }), 'ERR_KMEANS_INVALID_DATA', refused('X'));
+    for (const Model of [KMeans, MiniBatchKMeans]) {
+      expectKMeansError(
+        () => new Model({ nClusters: 3, init: full(), nInit: 1 }).fit(dense),
+        'ERR_KMEANS_INVALID_DATA',
+        refused('init'),
+      );
+    }
   });
 });
