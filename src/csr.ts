@@ -41,6 +41,13 @@ export function isCsrLike(value: unknown): value is { format: 'csr' } {
   );
 }
 
+/** Whether `value` says it is a sparse matrix of another layout (SciPy's format names, any case, or 'CSR'). */
+export function isOtherSparseLike(value: unknown): value is { format: string } {
+  if (typeof value !== 'object' || value === null || isCsrLike(value)) return false;
+  const format = (value as { format?: unknown }).format;
+  return typeof format === 'string' && /^(csr|csc|coo|bsr|dia|dok|lil)$/i.test(format);
+}
+
 /** Where row `row`'s entries start (and where row `row - 1`'s end), as a number. */
 export function rowStart(indptr: Int32Array | BigInt64Array, row: number): number {
   return Number(indptr[row]!);

@@ -5,7 +5,7 @@
  */
 import type { ArrowLike } from './arrow_input';
 import { type FloatArray, native } from './binding';
-import { isCsrLike } from './csr';
+import { isCsrLike, isOtherSparseLike } from './csr';
 import { KMeansError, describe } from './errors';
 
 /** A row-major matrix: row i is `data.subarray(i * cols, (i + 1) * cols)`. */
@@ -75,6 +75,13 @@ export function toMatrix(value: unknown, name: string, requireFinite = true): Ma
     throw new KMeansError(
       'ERR_KMEANS_INVALID_DATA',
       `${name} is a CSR matrix, which is not read here: pass ${name} dense as { data, rows, cols }`,
+      { details: { argument: name } },
+    );
+  }
+  if (isOtherSparseLike(value)) {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_DATA',
+      `${name}.format must be 'csr' (got ${describe(value.format)}): only compressed sparse row matrices are read; convert others to CSR`,
       { details: { argument: name } },
     );
   }

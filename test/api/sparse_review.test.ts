@@ -114,4 +114,18 @@ describe('CSR where only dense matrices are read', () => {
       );
     }
   });
+
+  it('other sparse layouts are named as such (here CSC, whose data also has rows * cols values)', () => {
+    const csc = { ...full(), format: 'csc', indices: Int32Array.of(0, 1, 2, 0, 1, 2) };
+    const notCsr = (got: string) =>
+      new RegExp(`^X.format must be 'csr' \\(got "${got}"\\): only compressed sparse row`);
+    for (const Model of [KMeans, MiniBatchKMeans, BisectingKMeans]) {
+      expectKMeansError(() => new Model({ nClusters: 2 }).fit(csc as never), 'ERR_KMEANS_INVALID_DATA', notCsr('csc'));
+      expectKMeansError(
+        () => new Model({ nClusters: 2 }).fit({ ...full(), format: 'CSR' } as never),
+        'ERR_KMEANS_INVALID_DATA',
+        notCsr('CSR'),
+      );
+    }
+  });
 });
