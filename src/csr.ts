@@ -41,6 +41,13 @@ export function isCsrLike(value: unknown): value is { format: 'csr' } {
   );
 }
 
+/** Whether `value` says it is a sparse matrix of another layout (SciPy's format names, any case, or 'CSR'). */
+export function isOtherSparseLike(value: unknown): value is { format: string } {
+  if (typeof value !== 'object' || value === null || isCsrLike(value)) return false;
+  const format = (value as { format?: unknown }).format;
+  return typeof format === 'string' && /^(csr|csc|coo|bsr|dia|dok|lil)$/i.test(format);
+}
+
 /** Where row `row`'s entries start (and where row `row - 1`'s end), as a number. */
 export function rowStart(indptr: Int32Array | BigInt64Array, row: number): number {
   return Number(indptr[row]!);
@@ -57,7 +64,11 @@ export class SummedRows {
   values = new Float64Array(16);
   private order = new Int32Array(16);
 
-  constructor(private readonly csr: CsrMatrix) {}
+  /** With `float32`, each sum of repeats is rounded to float32 after every addition (as a float32 dense row adds them). */
+  constructor(
+    private readonly csr: CsrMatrix,
+    private readonly float32 = false,
+  ) {}
 
   read(row: number): number {
     const { indptr, indices, data } = this.csr;
@@ -80,7 +91,8 @@ export class SummedRows {
       const position = order[k]!;
       const column = indices[position]!;
       if (count >= 0 && this.columns[count] === column) {
-        this.values[count]! += data[position]!;
+        const sum = this.values[count]! + data[position]!;
+        this.values[count] = this.float32 ? Math.fround(sum) : sum;
       } else {
         count++;
         this.columns[count] = column;

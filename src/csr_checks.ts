@@ -4,7 +4,7 @@
  * indices, and with requireFinite every value finite and below the overflow limit. The caller's
  * arrays are read, never copied or modified, and nothing of size rows × cols is allocated.
  */
-import { type CsrMatrix, SummedRows, isCsrLike, rowStart } from './csr';
+import { type CsrMatrix, SummedRows, isCsrLike, maxInt32Entries, rowStart } from './csr';
 import { KMeansError, type KMeansErrorDetails, describe } from './errors';
 import { checkNotEmpty, dtypeOf, magnitudeLimit, nonFinite, outOfRangeError } from './matrix';
 
@@ -63,6 +63,13 @@ function checkContainers(value: unknown, name: string): CsrMatrix {
   }
   const csr: CsrMatrix = { format: 'csr', indptr, indices, data, rows: rows!, cols: cols! };
   checkNotEmpty(csr.rows, csr.cols, name);
+  if (csr.cols > maxInt32Entries) {
+    throw new KMeansError(
+      'ERR_KMEANS_TOO_LARGE',
+      `${name} has ${csr.cols} columns, more than the ${maxInt32Entries} (2^31 - 1) supported: column indices are 32-bit`,
+      { details: { argument: name, expected: maxInt32Entries, actual: csr.cols } },
+    );
+  }
   for (const field of ['data', 'indices', 'indptr'] as const) checkFixedBuffer(csr[field], `${name}.${field}`, name);
   if (indptr.length !== csr.rows + 1) {
     throw invalid(name, `${name}.indptr must hold rows + 1 = ${csr.rows + 1} values (got ${indptr.length})`, {
@@ -169,6 +176,8 @@ function checkCsrFinite(csr: CsrMatrix, name: string): void {
   const float32 = dtypeOf(data) === 'float32';
   const limit = magnitudeLimit(dtypeOf(data), rows, cols);
   const reader = new SummedRows(csr);
+  // The kernels add a row's repeats in float32, in stored order: that sum must not overflow either.
+  const float32Reader = float32 ? new SummedRows(csr, true) : undefined;
   for (let i = 0; i < rows; i++) {
     const start = rowStart(indptr, i);
     const end = rowStart(indptr, i + 1);
@@ -180,13 +189,21 @@ function checkCsrFinite(csr: CsrMatrix, name: string): void {
       const value = reader.values[k]!;
       const column = reader.columns[k]!;
       if (!(Math.abs(value) < limit)) throw outOfRangeError(name, i, column, value, limit, rows, cols);
-      if (float32 && !(Math.abs(value) <= float32Max)) {
-        throw new KMeansError(
-          'ERR_KMEANS_OVERFLOW',
-          `${name} row ${i}, column ${column}: the entries stored for this column add up to ${value}, beyond the float32 range; pass the data as float64`,
-          { details: { argument: name, row: i, column, value, limit: float32Max } },
-        );
-      }
+      if (float32 && !(Math.abs(value) <= float32Max)) throw float32Overflow(name, i, column, value);
+    }
+    if (!float32Reader) continue;
+    const float32Count = float32Reader.read(i);
+    for (let k = 0; k < float32Count; k++) {
+      const value = float32Reader.values[k]!;
+      if (!Number.isFinite(value)) throw float32Overflow(name, i, float32Reader.columns[k]!, value);
     }
   }
+}
+
+function float32Overflow(name: string, row: number, column: number, value: number): KMeansError {
+  return new KMeansError(
+    'ERR_KMEANS_OVERFLOW',
+    `${name} row ${row}, column ${column}: the entries stored for this column add up to ${value}, beyond the float32 range; pass the data as float64`,
+    { details: { argument: name, row, column, value, limit: float32Max } },
+  );
 }

@@ -5,6 +5,7 @@
  */
 import type { ArrowLike } from './arrow_input';
 import { type FloatArray, native } from './binding';
+import { isCsrLike, isOtherSparseLike } from './csr';
 import { KMeansError, describe } from './errors';
 
 /** A row-major matrix: row i is `data.subarray(i * cols, (i + 1) * cols)`. */
@@ -69,6 +70,21 @@ export function isColumnsLike(value: unknown): value is ColumnsLike {
  * reported by row and column.
  */
 export function toMatrix(value: unknown, name: string, requireFinite = true): Matrix {
+  // A CSR matrix's data could pass for dense rows where its length happens to be rows * cols.
+  if (isCsrLike(value)) {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_DATA',
+      `${name} is a CSR matrix, which is not read here: pass ${name} dense as { data, rows, cols }`,
+      { details: { argument: name } },
+    );
+  }
+  if (isOtherSparseLike(value)) {
+    throw new KMeansError(
+      'ERR_KMEANS_INVALID_DATA',
+      `${name}.format must be 'csr' (got ${describe(value.format)}): only compressed sparse row matrices are read; convert others to CSR`,
+      { details: { argument: name } },
+    );
+  }
   if (!isTypedMatrix(value)) return packRows(value, name, requireFinite);
   const matrix = checkTypedMatrix(value, name);
   if (requireFinite) checkFinite(matrix, name);

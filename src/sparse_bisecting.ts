@@ -10,7 +10,7 @@ import { type BisectingRows, type BisectingState, type LeafRows, bisectingPlan, 
 import type { ResolvedBisectingKMeansOptions } from './bisecting_options';
 import { treeWalk } from './bisecting_predict';
 import type { NodeState } from './bisecting_tree';
-import { type CsrMatrix, csrRowsOf, rowStart } from './csr';
+import { type CsrMatrix, SummedRows, csrRowsOf } from './csr';
 import { type DType, allocate, dtypeOf } from './matrix';
 import { type Plan, call } from './plan';
 import { sparseRun } from './sparse_fit';
@@ -82,11 +82,14 @@ function subset(data: SparseData, rows: Int32Array, weighted: boolean): SparseDa
 function weightedMean(X: CsrMatrix, sampleWeight: Float64Array | null): FloatArray {
   const sums = new Float64Array(X.cols);
   let total = 0;
+  // Each row's repeats summed first, as in its dense copy: repeats that cancel add nothing.
+  const reader = new SummedRows(X);
   for (let i = 0; i < X.rows; i++) {
     const weight = sampleWeight ? sampleWeight[i]! : 1;
     total += weight;
-    for (let e = rowStart(X.indptr, i); e < rowStart(X.indptr, i + 1); e++) {
-      sums[X.indices[e]!] = sums[X.indices[e]!]! + weight * X.data[e]!;
+    const count = reader.read(i);
+    for (let e = 0; e < count; e++) {
+      sums[reader.columns[e]!] = sums[reader.columns[e]!]! + weight * reader.values[e]!;
     }
   }
   const center = allocate(dtypeOf(X.data) as DType, X.cols);

@@ -8,6 +8,7 @@
 import type { FloatArray } from './binding';
 import { type CsrMatrix, SummedRows, maxInt32Entries, rowStart } from './csr';
 import { KMeansError } from './errors';
+import { allocate, dtypeOf } from './matrix';
 
 /** Rows with strictly increasing columns and float64 values (each exactly a value of the data's dtype). */
 export interface CanonicalRows {
@@ -155,8 +156,8 @@ export function csrMeanVariance(csr: CsrMatrix): number {
  */
 export function csrDenseRows(csr: CsrMatrix, which: ArrayLike<number>): FloatArray {
   const d = csr.cols;
-  const out: FloatArray =
-    csr.data instanceof Float32Array ? new Float32Array(which.length * d) : new Float64Array(which.length * d);
+  // k rows of a very wide matrix may be more than a typed array holds: ERR_KMEANS_TOO_LARGE.
+  const out = allocate(dtypeOf(csr.data), which.length * d);
   for (let r = 0; r < which.length; r++) {
     const row = which[r]!;
     if (!Number.isInteger(row) || row < 0 || row >= csr.rows) {
