@@ -66,3 +66,10 @@ export function readOptions(values: Values, modelNames: string[] | undefined): D
     modelNames,
   };
 }
+
+/** MiniBatchKMeans's options from the command line: fit's, less those of Lloyd's iterations. */
+export function miniBatchOptions(values: Values) {
+  const { algorithm: _a, maxIter: _m, tol: _t, ...shared } = kmeansOptions(values);
+  const batchSize = integerOption(values, 'batch-size');
+  return { ...shared, ...(batchSize === undefined ? {} : { batchSize }) };
+}

@@ -1,11 +1,11 @@
 /**
  * fit and predict on a sparse data file (svmlight or .npz): the file is read whole as CSR and
- * handed to KMeans as it is stored, never laid out densely. The model file, the labels CSV and
+ * handed to KMeans (MiniBatchKMeans with --mini-batch) as it is stored, never laid out densely. The model file, the labels CSV and
  * the summary are those of dense data.
  */
 import { KMeans, MiniBatchKMeans } from '../index';
-import { UsageError, type Values } from './command_line';
-import { kmeansOptions } from './command_inputs';
+import { UsageError, type Values, rejectOptions } from './command_line';
+import { kmeansOptions, miniBatchOptions } from './command_inputs';
 import { DataFileError } from './data_error';
 import { runFit } from './fit_run';
 import { inFileTerms } from './library_errors';
@@ -18,15 +18,18 @@ import {
   rejectDenseOnlyOptions,
   sparseLabelsCsv,
 } from './sparse_input';
-import { clusterSizes, describeTable, fitSummary } from './summary';
+import { clusterSizes, describeTable, fitSummary, miniBatchSummary } from './summary';
 
 export async function sparseFitCommand(input: SparseInput, values: Values): Promise<number> {
   rejectDenseOnlyOptions(values, 'fit');
+  const miniBatch = values['mini-batch'] === true;
+  if (miniBatch) rejectOptions(values, 'fit --mini-batch', ['algorithm', 'max-iter', 'tol']);
+  else if (values['batch-size'] !== undefined) throw new UsageError('--batch-size applies to fit --mini-batch only');
   if (values['keep-labels'] && values.labels === undefined) {
     throw new UsageError("--keep-labels writes the file's labels next to the clusters of --labels: give --labels FILE");
   }
   // Options and outputs are checked before the data is read.
-  const model = new KMeans(kmeansOptions(values));
+  const model = miniBatch ? new MiniBatchKMeans(miniBatchOptions(values)) : new KMeans(kmeansOptions(values));
   const targets = [
     { flag: '--out', file: values.out },
     { flag: '--labels', file: values.labels },
@@ -34,13 +37,29 @@ export async function sparseFitCommand(input: SparseInput, values: Values): Prom
   const outputs = new Outputs([input.file], targets);
   const data = await readSparseInput(input);
   const table = tableOf(data);
-  await runFit(model, data.X, values, { name: input.name, table, k: model.params.nClusters });
+  const context = { name: input.name, table, k: model.params.nClusters };
+  if (model instanceof MiniBatchKMeans) {
+    // One pass of mini-batches over the rows, as fit --mini-batch makes over a dense file.
+    try {
+      await model.fitStream([data.X]);
+    } catch (error) {
+      throw inFileTerms(error, context);
+    }
+  } else {
+    await runFit(model, data.X, values, context);
+  }
 
+  // A pass of mini-batches keeps no labels: they are the final centers' (a pass of predict).
+  const labels = model instanceof MiniBatchKMeans ? model.predict(data.X) : model.labels;
   if (values.out !== undefined) outputs.write(values.out, `${JSON.stringify(model.toJSON())}\n`);
-  if (values.labels !== undefined) outputs.write(values.labels, sparseLabelsCsv(model.labels, data.labels));
+  if (values.labels !== undefined) outputs.write(values.labels, sparseLabelsCsv(labels, data.labels));
   if (!values.quiet && !Outputs.usesStdout(targets)) {
     const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';
-    process.stdout.write(fitSummary(input.name, table, model) + wrote);
+    const summary =
+      model instanceof MiniBatchKMeans
+        ? miniBatchSummary(input.name, table, model, clusterSizes(labels, model.clusterCenters.rows))
+        : fitSummary(input.name, table, model);
+    process.stdout.write(summary + wrote);
   }
   return 0;
 }
@@ -51,14 +70,6 @@ export async function sparsePredictCommand(modelFile: string, input: SparseInput
   const targets = [{ flag: '--labels', file: labelsTo }];
   const outputs = new Outputs([modelFile, input.file], targets);
   const { model } = readModel(modelFile);
-  if (!(model instanceof KMeans)) {
-    const kind = model instanceof MiniBatchKMeans ? 'MiniBatchKMeans' : 'BisectingKMeans';
-    throw new DataFileError(
-      modelFile,
-      undefined,
-      `a ${kind} model labels dense data only: sparse data needs a KMeans model`,
-    );
-  }
   const cols = model.clusterCenters.cols;
   const data = await readSparseInput(withModelColumns(input, cols));
   if (data.X.cols !== cols) {
@@ -67,7 +78,8 @@ export async function sparsePredictCommand(modelFile: string, input: SparseInput
   const table = tableOf(data);
   let labels: Int32Array;
   try {
-    labels = await model.predictAsync(data.X);
+    // Every kind of model labels CSR rows; MiniBatchKMeans has no asynchronous predict.
+    labels = model instanceof MiniBatchKMeans ? model.predict(data.X) : await model.predictAsync(data.X);
   } catch (error) {
     throw inFileTerms(error, { name: input.name, table, model: { cols, featureNames: undefined } });
   }

@@ -39,8 +39,6 @@ const denseOnly: [keyof Values, string][] = [
   ['no-header', 'sparse files have no header line'],
   ['plot', 'its principal axes need dense rows; write --labels and plot from them'],
   ['stream', 'a sparse file is read once and held as it is stored'],
-  ['mini-batch', 'mini-batch k-means reads dense rows only'],
-  ['batch-size', 'mini-batch k-means reads dense rows only'],
   ['bounds-memory', 'a sparse file is read once and held as it is stored'],
 ];
 

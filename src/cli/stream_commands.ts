@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { type BisectingKMeans, KMeans, type Matrix, MiniBatchKMeans, type ModelJSON } from '../index';
 import { type Values, integerOption, progressMode, rejectOptions, UsageError } from './command_line';
-import { inputFiles, kmeansOptions, readOptions } from './command_inputs';
+import { inputFiles, kmeansOptions, miniBatchOptions, readOptions } from './command_inputs';
 import { type DataInput, openDataStream } from './data_stream';
 import { inFileTerms, inTerms } from './library_errors';
 import { type OutputStream, Outputs } from './outputs';
@@ -78,12 +78,6 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
     stream.close();
   }
   return 0;
-}
-
-function miniBatchOptions(values: Values) {
-  const { algorithm: _a, maxIter: _m, tol: _t, ...shared } = kmeansOptions(values);
-  const batchSize = integerOption(values, 'batch-size');
-  return { ...shared, ...(batchSize === undefined ? {} : { batchSize }) };
 }
 
 async function fitSource(

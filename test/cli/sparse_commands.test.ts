@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readNpzFile } from '../../src/cli/npz';
 import { readSvmlightFile, readSvmlightFileRows } from '../../src/cli/svmlight';
-import { type CsrMatrix, KMeans, MiniBatchKMeans } from '../../src/index';
+import { BisectingKMeans, type CsrMatrix, KMeans, MiniBatchKMeans } from '../../src/index';
 import { cliWorkspace, root } from './cli_helpers';
 
 const { out, cli, readLabels } = cliWorkspace();
@@ -76,6 +76,20 @@ describe('kmeans-native fit on sparse files', () => {
       expect(again.stderr).toBe('');
       expect(readLabels(out('again.csv'))).toEqual(Array.from(expected.labels));
     }
+  });
+
+  it('fits with --mini-batch as MiniBatchKMeans.fitStream makes one pass over the CSR matrix', async () => {
+    const X = readNpzFile(tfidf);
+    const expected = await new MiniBatchKMeans({ nClusters: 6, seed: 3, batchSize: 100 }).fitStream([X]);
+    const run = cli(['fit', tfidf, '-k', '6', '--seed', '3', '--mini-batch', '--batch-size', '100']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const args = ['fit', tfidf, '-k', '6', '--seed', '3', '--mini-batch', '--batch-size', '100'];
+    expect(cli([...args, '--out', 'mini.json', '--labels', 'mini.csv']).code).toBe(0);
+    const model = MiniBatchKMeans.fromJSON(fs.readFileSync(out('mini.json'), 'utf8'));
+    expect(model.clusterCenters).toEqual(expected.clusterCenters);
+    expect(readLabels(out('mini.csv'))).toEqual(Array.from(expected.predict(X)));
+    expect(run.stdout).toContain(`mini-batch k-means: k = 6, batches of 100 rows, seed 3: ${expected.nSteps} steps`);
   });
 
   it('computes in float32 with --float32, and with --metric cosine on unit rows', async () => {
@@ -235,17 +249,30 @@ describe('kmeans-native predict on sparse files', () => {
     );
   });
 
-  it('refuses models that cannot label CSR rows', () => {
-    const mini = new MiniBatchKMeans({ nClusters: 2, seed: 0 }).fit([
+  it('labels with MiniBatchKMeans and BisectingKMeans model files too, as the library does', () => {
+    const file = write('four.svm', '0 1:1\n1 2:1\n0 1:1.2 2:0.1\n1 2:0.9 1:0.2\n');
+    const rows = [
       [0, 1],
       [1, 0],
       [2, 2],
-    ]);
-    fs.writeFileSync(out('mini.json'), JSON.stringify(mini.toJSON()));
-    expectFailure(
-      ['predict', 'mini.json', write('two.svm', '0 1:1\n1 2:1\n')],
-      `mini.json: a MiniBatchKMeans model labels dense data only: sparse data needs a KMeans model`,
-    );
+      [3, 3],
+    ];
+    const X: CsrMatrix = {
+      format: 'csr',
+      indptr: Int32Array.from([0, 1, 2, 4, 6]),
+      indices: Int32Array.from([0, 1, 0, 1, 1, 0]),
+      data: Float64Array.from([1, 1, 1.2, 0.1, 0.9, 0.2]),
+      rows: 4,
+      cols: 2,
+    };
+    for (const model of [
+      new MiniBatchKMeans({ nClusters: 2, seed: 0 }).fit(rows),
+      new BisectingKMeans({ nClusters: 2, seed: 0 }).fit(rows),
+    ]) {
+      fs.writeFileSync(out('other.json'), JSON.stringify(model.toJSON()));
+      const expected = Array.from(model.predict(X), (label) => `${label}\n`).join('');
+      expect(cli(['predict', 'other.json', file]).stdout).toBe(`cluster\n${expected}`);
+    }
   });
 });
 
@@ -290,8 +317,8 @@ describe('errors on sparse files', () => {
       [['--header'], '--header is not available for sparse data in fit: sparse files have no header line'],
       [['--plot', 'p.svg'], '--plot is not available for sparse data in fit'],
       [['--stream'], '--stream is not available for sparse data in fit'],
-      [['--mini-batch'], '--mini-batch is not available for sparse data in fit'],
-      [['--batch-size', '10'], '--batch-size is not available for sparse data in fit'],
+      [['--batch-size', '10'], '--batch-size applies to fit --mini-batch only'],
+      [['--mini-batch', '--max-iter', '5'], '--max-iter'],
       [['--bounds-memory', '10'], '--bounds-memory is not available for sparse data in fit'],
       [['--init', 'k-means||'], '--init k-means|| is not available for sparse data: use k-means++ or random'],
     ];
