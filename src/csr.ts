@@ -50,14 +50,18 @@ export function rowStart(indptr: Int32Array | BigInt64Array, row: number): numbe
  * Reads one row at a time with repeated columns summed: `read(row)` returns the row's entry
  * count and leaves its columns and float64 values in `columns` and `values`, in increasing
  * column order where the row had to be sorted (a row whose columns already increase strictly is
- * copied as it is). The scratch grows to the longest row read, never beyond.
+ * copied as it is). The scratch grows to the longest row read, never beyond. With `float32Sums`,
+ * each sum is rounded to float32 after every addition, as the kernels add float32 rows.
  */
 export class SummedRows {
   columns = new Int32Array(16);
   values = new Float64Array(16);
   private order = new Int32Array(16);
 
-  constructor(private readonly csr: CsrMatrix) {}
+  constructor(
+    private readonly csr: CsrMatrix,
+    private readonly float32Sums = false,
+  ) {}
 
   read(row: number): number {
     const { indptr, indices, data } = this.csr;
@@ -80,7 +84,8 @@ export class SummedRows {
       const position = order[k]!;
       const column = indices[position]!;
       if (count >= 0 && this.columns[count] === column) {
-        this.values[count]! += data[position]!;
+        const sum = this.values[count]! + data[position]!;
+        this.values[count] = this.float32Sums ? Math.fround(sum) : sum;
       } else {
         count++;
         this.columns[count] = column;

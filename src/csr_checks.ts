@@ -4,7 +4,7 @@
  * indices, and with requireFinite every value finite and below the overflow limit. The caller's
  * arrays are read, never copied or modified, and nothing of size rows × cols is allocated.
  */
-import { type CsrMatrix, SummedRows, isCsrLike, rowStart } from './csr';
+import { type CsrMatrix, SummedRows, isCsrLike, maxInt32Entries, rowStart } from './csr';
 import { KMeansError, type KMeansErrorDetails, describe } from './errors';
 import { checkNotEmpty, dtypeOf, magnitudeLimit, nonFinite, outOfRangeError } from './matrix';
 
@@ -63,6 +63,13 @@ function checkContainers(value: unknown, name: string): CsrMatrix {
   }
   const csr: CsrMatrix = { format: 'csr', indptr, indices, data, rows: rows!, cols: cols! };
   checkNotEmpty(csr.rows, csr.cols, name);
+  if (csr.cols > maxInt32Entries) {
+    throw new KMeansError(
+      'ERR_KMEANS_TOO_LARGE',
+      `${name} has ${csr.cols} columns, more than the ${maxInt32Entries} (2^31 - 1) that Int32Array column indices address`,
+      { details: { argument: name, expected: maxInt32Entries, actual: csr.cols } },
+    );
+  }
   for (const field of ['data', 'indices', 'indptr'] as const) checkFixedBuffer(csr[field], `${name}.${field}`, name);
   if (indptr.length !== csr.rows + 1) {
     throw invalid(name, `${name}.indptr must hold rows + 1 = ${csr.rows + 1} values (got ${indptr.length})`, {
@@ -162,13 +169,15 @@ function rowOfEntry(indptr: Int32Array | BigInt64Array, rows: number, k: number)
  * Throws ERR_KMEANS_NON_FINITE at the first NaN or ±Infinity (by row, then stored order), and
  * ERR_KMEANS_OVERFLOW at the first value too large to square, with the dense path's limit for
  * the matrix's rows and cols. Where a column repeats within a row, the limit applies to the sum
- * that the row holds there (and for float32 data, that sum must stay within float32's range).
+ * that the row holds there (and for float32 data, that sum must stay within float32's range,
+ * both in float64 and as the kernels add it up, in float32 in stored order).
  */
 function checkCsrFinite(csr: CsrMatrix, name: string): void {
   const { indptr, indices, data, rows, cols } = csr;
   const float32 = dtypeOf(data) === 'float32';
   const limit = magnitudeLimit(dtypeOf(data), rows, cols);
   const reader = new SummedRows(csr);
+  const float32Reader = float32 ? new SummedRows(csr, true) : null;
   for (let i = 0; i < rows; i++) {
     const start = rowStart(indptr, i);
     const end = rowStart(indptr, i + 1);
@@ -176,6 +185,7 @@ function checkCsrFinite(csr: CsrMatrix, name: string): void {
       if (!Number.isFinite(data[k]!)) throw nonFinite(name, i, indices[k]!, data[k]!);
     }
     const count = reader.read(i);
+    float32Reader?.read(i);
     for (let k = 0; k < count; k++) {
       const value = reader.values[k]!;
       const column = reader.columns[k]!;
@@ -184,6 +194,14 @@ function checkCsrFinite(csr: CsrMatrix, name: string): void {
         throw new KMeansError(
           'ERR_KMEANS_OVERFLOW',
           `${name} row ${i}, column ${column}: the entries stored for this column add up to ${value}, beyond the float32 range; pass the data as float64`,
+          { details: { argument: name, row: i, column, value, limit: float32Max } },
+        );
+      }
+      // 3e38 + 3e38 - 3e38 is 3e38 in float64, but Infinity as float32 sums it.
+      if (float32Reader && !Number.isFinite(float32Reader.values[k]!)) {
+        throw new KMeansError(
+          'ERR_KMEANS_OVERFLOW',
+          `${name} row ${i}, column ${column}: the entries stored for this column overflow float32 as they are added up in stored order; pass the data as float64`,
           { details: { argument: name, row: i, column, value, limit: float32Max } },
         );
       }
