@@ -127,6 +127,18 @@ describe('toCsrMatrix refuses malformed matrices', () => {
     );
   });
 
+  it('more than 2^31 - 1 columns, which Int32Array indices cannot address: ERR_KMEANS_TOO_LARGE', () => {
+    for (const cols of [2 ** 31, 2 ** 40]) {
+      const error = expectKMeansError(
+        () => toCsrMatrix({ ...sample(), cols }, 'X'),
+        'ERR_KMEANS_TOO_LARGE',
+        `X has ${cols} columns, more than the 2147483647 (2^31 - 1) that Int32Array column indices address`,
+      );
+      expect(error.details).toStrictEqual({ argument: 'X', expected: 2 ** 31 - 1, actual: cols });
+    }
+    expect(toCsrMatrix({ ...sample(), cols: 2 ** 31 - 1 }, 'X').cols).toBe(2 ** 31 - 1);
+  });
+
   it('lengths: indptr holds rows + 1 values, indices one per value', () => {
     const error = invalid({ ...sample(), rows: 3 }, 'X.indptr must hold rows + 1 = 4 values (got 5)');
     expect(error.details).toStrictEqual({ argument: 'X', expected: 4, actual: 5 });
@@ -231,6 +243,24 @@ describe('toCsrMatrix checks values as the dense path does', () => {
       'ERR_KMEANS_OVERFLOW',
       /^X row 3, column 3: the entries stored for this column add up to [\d.]+e\+38, beyond the float32 range/,
     );
+  });
+
+  it('float32 repeats that overflow as float32 adds them up, though their float64 sum is in range', () => {
+    // Row 3, column 3: 3e38 + 3e38 is Infinity in float32 before -3e38 comes.
+    const csr = {
+      ...sample(),
+      indices: Int32Array.of(0, 2, 4, 1, 3, 3, 3, 0),
+      data: Float32Array.of(1, 2, 3, 4, 3e38, 3e38, -3e38, -1),
+      indptr: Int32Array.of(0, 2, 2, 4, 8),
+    };
+    const error = expectKMeansError(
+      () => toCsrMatrix(csr, 'X'),
+      'ERR_KMEANS_OVERFLOW',
+      'X row 3, column 3: the entries stored for this column overflow float32 as they are added up in stored order; pass the data as float64',
+    );
+    expect(error.details).toMatchObject({ argument: 'X', row: 3, column: 3 });
+    // In another order the sums stay finite: accepted.
+    expect(() => toCsrMatrix({ ...csr, data: Float32Array.of(1, 2, 3, 4, 3e38, -3e38, 3e38, -1) }, 'X')).not.toThrow();
   });
 
   it('a failing check leaves the arrays unchanged', () => {

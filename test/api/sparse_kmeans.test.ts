@@ -476,6 +476,28 @@ describe('KMeans on CSR: more layouts', () => {
     expectSameFit({ dense, csr: toCsr(dense) }, { nClusters: 6, seed: 12, nInit: 2 });
     expectSameFit({ dense: problem.dense, csr: toCsr(problem.dense) }, { nClusters: 6, seed: 13, metric: 'cosine' });
   });
+
+  it('empty clusters take the rows the dense fit gives them when every row sits at its center', () => {
+    // Rows 3-5 repeat a, 0-2 repeat b, and init holds a and b twice: two clusters stay empty, and
+    // every row is at distance 0 from its center. The dense pass gives them rows 0 and 1 (the
+    // lower rows first); the entry-wise distances of a's rows were rounding noise above 0.
+    const d = 12;
+    const a = [
+      562.533, 820.858, 579.316, 18.343, 735.061, 928.128, 618.94, 428.691, 665.623, 920.388, 722.544, 973.411,
+    ];
+    const b = Array.from({ length: d }, (_, f) => (f === 0 ? 5 : 0));
+    const dense = { data: Float64Array.from([b, b, b, a, a, a].flat()), rows: 6, cols: d };
+    const init = { data: Float64Array.from([...a, ...a, ...b, ...b]), rows: 4, cols: d };
+    const options = { nClusters: 4, init, maxIter: 5 };
+    const denseFit = new KMeans(options).fit(dense);
+    const sparse = new KMeans(options).fit(toCsr(dense));
+    expect(Array.from(sparse.labels)).toEqual(Array.from(denseFit.labels));
+    expect(sparse.nIter).toBe(denseFit.nIter);
+    expect(Array.from(sparse.history.relocated)).toEqual(Array.from(denseFit.history.relocated));
+    expect(sameBits(sparse.clusterCenters.data, denseFit.clusterCenters.data)).toBe(true);
+    // The inertia is 0, and the entry-wise sums are within rounding of ||a||^2 (about 6e6) of it.
+    expect(Math.abs(sparse.inertia - denseFit.inertia)).toBeLessThan(1e-6);
+  });
 });
 
 describe("scikit-learn's sparse KMeans runs", () => {

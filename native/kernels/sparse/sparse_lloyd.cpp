@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <new>
 
+#include "../common/assign.hpp"
 #include "../common/cluster_sums.hpp"
 #include "../common/tile_kernel.hpp"
 #include "../common/unit_rows.hpp"
@@ -234,14 +236,42 @@ Status sparse_farthest_rows(const CsrRows<T>& data, const T* centers, const int3
   if (count <= 0) return Status::kOk;
   try {
     ws.centers.prepare(centers, ws.k, d);
-    std::vector<double> distance(static_cast<size_t>(data.n));
+    // The entry-wise distances, each with a bound on its error; then the rows whose distance
+    // may reach the count-th largest within twice the largest bound get the dense pass's exact
+    // distance, which alone ranks them (rows that tie there, as rows at their own center do,
+    // would otherwise be ordered by rounding). The others get -1: they cannot be chosen.
+    std::vector<double> distance(static_cast<size_t>(data.n)), bound(static_cast<size_t>(data.n));
+    constexpr double u = std::numeric_limits<double>::epsilon() / 2;
+    constexpr double tiny = std::numeric_limits<double>::denorm_min();
     parallel_for_blocks(ws.plan, ws.threads, [&](int64_t b, int thread) {
       T* dense = ws.scratch[thread].dense.data();
       for_each_chunk_in_block(ws.plan, b, [&](int64_t, int64_t begin, int64_t end) {
         for (int64_t i = begin; i < end; ++i) {
           data.scatter(i, dense);
           const int64_t base = static_cast<int64_t>(labels[i]) * d;
-          distance[i] = take_row(data, i, centers + base, ws.centers.norms[labels[i]], dense, 1.0, nullptr, nullptr, 0);
+          const double norm = ws.centers.norms[labels[i]];
+          distance[i] = take_row(data, i, centers + base, norm, dense, 1.0, nullptr, nullptr, 0);
+          const double terms = static_cast<double>(data.end(i) - data.begin(i) + d + 16);
+          bound[i] = 4 * terms * (u * (distance[i] + 2 * norm) + tiny);
+        }
+      });
+    });
+    std::vector<double> sorted = distance;
+    std::nth_element(sorted.begin(), sorted.begin() + (count - 1), sorted.end(), std::greater<double>());
+    double threshold = sorted[count - 1] - 2 * *std::max_element(bound.begin(), bound.end());
+    if (std::isnan(threshold)) threshold = -std::numeric_limits<double>::infinity();
+    const ExactDistanceFn<T> exact_distance = tile_kernel<T>().exact_distance;
+    parallel_for_blocks(ws.plan, ws.threads, [&](int64_t b, int thread) {
+      T* dense = ws.scratch[thread].dense.data();
+      for_each_chunk_in_block(ws.plan, b, [&](int64_t, int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) {
+          if (!(distance[i] >= threshold)) {
+            distance[i] = -1;
+            continue;
+          }
+          data.scatter(i, dense);
+          distance[i] = exact_squared(dense, centers + static_cast<int64_t>(labels[i]) * d, d, exact_distance);
+          for (int64_t e = data.begin(i), stop = data.end(i); e < stop; ++e) dense[data.indices[e]] = T(0);
         }
       });
     });

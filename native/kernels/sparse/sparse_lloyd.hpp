@@ -14,7 +14,8 @@
 // sum_f ((x_f - c_f)^2 - c_f^2) + ||c||^2 in double: the columns where x is zero add c_f^2 each,
 // which the norm holds. Its rounding error is at most about (e + 2) u (||x - c||^2 + 2 ||c||^2)
 // for a row of e entries (u: double's unit roundoff), where the dense pass's sum of squares errs
-// relative to ||x - c||^2 alone; no label depends on it (the inertia and the farthest rows do).
+// relative to ||x - c||^2 alone; no label depends on it (the inertia does; the farthest rows
+// only through which rows get the exact distance that ranks them).
 //
 // Sums. Per fixed block of rows (BlockPlan::fixed), each row's weighted values added to its
 // cluster's sums in row order, blocks added to the total in block order (SparseBlockSums): the
@@ -92,8 +93,9 @@ template <typename T>
 Status sparse_inertia(const CsrRows<T>& data, const T* centers /* IN k*d */, const int32_t* labels /* IN n */,
                       SparseWorkspace<T>& ws, double* out /* INOUT */);
 
-// The `count` rows farthest from their centers (sparse squared distances), farthest first, the
-// lower index first on a tie; their values written out dense (count*d), as farthest_rows.
+// The `count` rows farthest from their centers (by the dense pass's exact squared distances,
+// computed for the rows that the sparse ones cannot rule out), farthest first, the lower index
+// first on a tie; their values written out dense (count*d): farthest_rows's rows.
 template <typename T>
 Status sparse_farthest_rows(const CsrRows<T>& data, const T* centers /* IN k*d */, const int32_t* labels /* IN n */,
                             int64_t count, SparseWorkspace<T>& ws, RowMoves<T>* moves);
