@@ -132,7 +132,7 @@ describe('toCsrMatrix refuses malformed matrices', () => {
       const error = expectKMeansError(
         () => toCsrMatrix({ ...sample(), cols }, 'X'),
         'ERR_KMEANS_TOO_LARGE',
-        `X has ${cols} columns, more than the 2147483647 (2^31 - 1) that Int32Array column indices address`,
+        `X has ${cols} columns, more than the 2147483647 (2^31 - 1) supported: column indices are 32-bit`,
       );
       expect(error.details).toStrictEqual({ argument: 'X', expected: 2 ** 31 - 1, actual: cols });
     }
@@ -256,7 +256,7 @@ describe('toCsrMatrix checks values as the dense path does', () => {
     const error = expectKMeansError(
       () => toCsrMatrix(csr, 'X'),
       'ERR_KMEANS_OVERFLOW',
-      'X row 3, column 3: the entries stored for this column overflow float32 as they are added up in stored order; pass the data as float64',
+      'X row 3, column 3: the entries stored for this column add up to Infinity, beyond the float32 range; pass the data as float64',
     );
     expect(error.details).toMatchObject({ argument: 'X', row: 3, column: 3 });
     // In another order the sums stay finite: accepted.

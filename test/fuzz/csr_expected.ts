@@ -20,7 +20,12 @@ const resizable = (array: ArrayBufferView) => (array.buffer as { resizable?: boo
 /** The error code the input calls for, or the dense matrix it stands for. */
 export function expectedOf(input: unknown): CsrExpected | null {
   const isObject = typeof input === 'object' && input !== null && !Array.isArray(input);
-  if (!isObject || (input as { format?: unknown }).format !== 'csr') return denseExpected(input);
+  const format = isObject ? (input as { format?: unknown }).format : undefined;
+  // Another sparse layout's name (in any case) is refused, never read as dense rows.
+  if (typeof format === 'string' && format !== 'csr' && /^(csr|csc|coo|bsr|dia|dok|lil)$/i.test(format)) {
+    return invalid('ERR_KMEANS_INVALID_DATA');
+  }
+  if (format !== 'csr') return denseExpected(input);
   const { data, indices, indptr, rows, cols } = input as Record<string, unknown>;
   if (!isFloatArray(data) || !(indices instanceof Int32Array)) return invalid('ERR_KMEANS_INVALID_DATA');
   if (!(indptr instanceof Int32Array || indptr instanceof BigInt64Array)) return invalid('ERR_KMEANS_INVALID_DATA');
