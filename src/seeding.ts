@@ -75,7 +75,7 @@ function* seedPlan(
 }
 
 /** Seeding draws rows by weight: it needs k rows whose weight is not zero. */
-function requirePositiveWeights(sampleWeight: Float64Array | null, k: number, method: string): void {
+export function requirePositiveWeights(sampleWeight: Float64Array | null, k: number, method: string): void {
   if (!sampleWeight) return;
   let positive = 0;
   for (let i = 0; i < sampleWeight.length; i++) if (sampleWeight[i]! > 0) positive++;

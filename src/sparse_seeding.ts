@@ -6,9 +6,9 @@
  * count and the weights). A chosen row becomes a center densified (k rows only).
  */
 import { type CsrMatrix, csrRowSquaredNorms } from './csr';
-import { KMeansError } from './errors';
 import { type Plan, call } from './plan';
 import type { Random } from './rng';
+import { requirePositiveWeights } from './seeding';
 
 /**
  * Greedy k-means++ with `trials` local trials (native sparsePlusPlus, on canonical rows with
@@ -75,17 +75,4 @@ export function* sparseRandomRows(
   });
   rng.restoreState(state);
   return indices;
-}
-
-/** As seeding.ts: seeding draws rows by weight, so it needs k rows whose weight is not zero. */
-function requirePositiveWeights(sampleWeight: Float64Array | null, k: number, method: string): void {
-  if (!sampleWeight) return;
-  let positive = 0;
-  for (let i = 0; i < sampleWeight.length; i++) if (sampleWeight[i]! > 0) positive++;
-  if (positive < k) {
-    throw new KMeansError(
-      'ERR_KMEANS_TOO_FEW_SAMPLES',
-      `init "${method}" needs nClusters = ${k} samples with positive weight (got ${positive})`,
-    );
-  }
 }

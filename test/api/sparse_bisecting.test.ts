@@ -6,7 +6,17 @@
 import { describe, expect, it } from 'vitest';
 import { BisectingKMeans, type BisectingKMeansOptions, type CsrMatrix } from '../../src/index';
 import { maxRelativeError } from '../helpers';
-import { type Problem, generator, relative, sameBits, snapshot, sparseBlobs, tfidf } from './sparse_helpers';
+import {
+  type Problem,
+  generator,
+  relative,
+  sameBits,
+  smallCsr,
+  snapshot,
+  sparseBlobs,
+  tfidf,
+  wideCsr,
+} from './sparse_helpers';
 
 process.env.KMEANS_NATIVE_WORK_PER_THREAD = '1';
 
@@ -134,17 +144,8 @@ describe('BisectingKMeans on CSR: threads, async, model files', () => {
   });
 
   it('never lays the rows out densely (2000 × 200,000: 3.2 GB dense)', () => {
-    const rows = 2000;
-    const cols = 200_000;
-    const uniform = generator(77);
-    const indptr = Int32Array.from({ length: rows + 1 }, (_, i) => i * 10);
-    const indices = Int32Array.from(
-      { length: rows * 10 },
-      (_, e) => ((e % 10) * 20_000 + Math.floor(uniform() * 20_000)) % cols,
-    );
-    for (let i = 0; i < rows; i++) indices.subarray(i * 10, (i + 1) * 10).sort();
-    const data = Float64Array.from({ length: rows * 10 }, () => uniform() + (uniform() < 0.5 ? 0 : 4));
-    const X: CsrMatrix = { format: 'csr', indptr, indices, data, rows, cols };
+    const X = wideCsr();
+    const cols = X.cols;
     const before = process.memoryUsage().rss;
     const model = new BisectingKMeans({ nClusters: 4, seed: 1, maxIter: 20 }).fit(X);
     model.predict(X);
@@ -167,14 +168,7 @@ describe('BisectingKMeans on CSR: threads, async, model files', () => {
 });
 
 describe('BisectingKMeans on CSR: bad input', () => {
-  const good = (): CsrMatrix => ({
-    format: 'csr',
-    indptr: Int32Array.of(0, 2, 3, 5),
-    indices: Int32Array.of(0, 2, 1, 0, 2),
-    data: Float64Array.of(1, 2, 3, 4, 5),
-    rows: 3,
-    cols: 3,
-  });
+  const good = smallCsr;
 
   it.each([
     ['a decreasing indptr', { indptr: Int32Array.of(0, 3, 2, 5) }, 'ERR_KMEANS_INVALID_DATA', /must not decrease/],

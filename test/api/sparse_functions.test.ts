@@ -6,18 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { type CsrMatrix, kmeansPlusPlus, kmeansPlusPlusAsync } from '../../src/index';
 import type { Matrix } from '../../src/matrix';
 import { kmeans, kmeans2, vq, whiten } from '../../src/vq';
-import { generator, sameBits, snapshot, sparseBlobs, tfidf } from './sparse_helpers';
+import { generator, refusal, sameBits, smallCsr, snapshot, sparseBlobs, tfidf } from './sparse_helpers';
 
 process.env.KMEANS_NATIVE_WORK_PER_THREAD = '1';
 
-const small = (): CsrMatrix => ({
-  format: 'csr',
-  indptr: Int32Array.of(0, 2, 3, 5),
-  indices: Int32Array.of(0, 2, 1, 0, 2),
-  data: Float64Array.of(1, 2, 3, 4, 5),
-  rows: 3,
-  cols: 3,
-});
+const small = smallCsr;
 
 /** The refusals of bad CSR matrices, shared by every entry point. */
 const badMatrices = [
@@ -174,14 +167,6 @@ describe('kmeansPlusPlus on CSR: refusals and the caller arrays', () => {
   });
 
   it('refuses too many clusters, bad weights and bad trials as the dense call', () => {
-    const refusal = (call: () => unknown) => {
-      try {
-        call();
-      } catch (error) {
-        return `${(error as { code: string }).code}: ${(error as Error).message}`;
-      }
-      return 'accepted';
-    };
     const dense = { data: Float64Array.of(1, 0, 2, 0, 3, 0, 4, 0, 5), rows: 3, cols: 3 };
     for (const [k, options] of [
       [4, {}],

@@ -1,7 +1,8 @@
 // Sparse test data shared by the CSR tests: seeded sparse blobs dense and as CSR (entries
-// shuffled, some split into exact halves, a few explicit zeros), the TF-IDF fixture, and
-// comparisons.
+// shuffled, some split into exact halves, a few explicit zeros), the TF-IDF and reference
+// fixtures, a small and a very wide matrix, and comparisons.
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { FloatArray } from '../../src/binding';
 import { readNpzFile } from '../../src/cli/npz';
 import type { CsrMatrix } from '../../src/index';
@@ -87,11 +88,75 @@ export function densify(csr: CsrMatrix): Matrix {
   return { data: out, rows: csr.rows, cols: d };
 }
 
+const fixtures = join(__dirname, '..', 'fixtures');
+
 /** The TF-IDF fixture (813 documents × 1034 terms, some without terms), in the dtype. */
 export function tfidf(dtype: DType): Problem {
-  const csr: CsrMatrix = readNpzFile(join(__dirname, '..', 'fixtures', 'sparse', 'tfidf_debian.npz'));
+  const csr: CsrMatrix = readNpzFile(join(fixtures, 'sparse', 'tfidf_debian.npz'));
   const typed = { ...csr, data: dtype === 'float32' ? Float32Array.from(csr.data) : Float64Array.from(csr.data) };
   return { dense: densify(typed), csr: typed };
+}
+
+/** A reference data set: an .npz file under test/fixtures, or its CSR arrays listed inline. */
+export interface FixtureDataset {
+  npz?: string;
+  rows: number;
+  cols: number;
+  indptr?: number[];
+  indices?: number[];
+  data?: number[];
+}
+
+/** The reference data set as CSR, in the dtype. */
+export function fixtureCsr(dataset: FixtureDataset, dtype: DType = 'float64'): CsrMatrix {
+  const csr: CsrMatrix = dataset.npz
+    ? readNpzFile(join(fixtures, dataset.npz))
+    : {
+        format: 'csr',
+        indptr: Int32Array.from(dataset.indptr!),
+        indices: Int32Array.from(dataset.indices!),
+        data: Float64Array.from(dataset.data!),
+        rows: dataset.rows,
+        cols: dataset.cols,
+      };
+  return { ...csr, data: dtype === 'float32' ? Float32Array.from(csr.data) : Float64Array.from(csr.data) };
+}
+
+/** A 3 × 3 matrix, every row with an entry: the base that the bad-input cases change. */
+export function smallCsr(): CsrMatrix {
+  return {
+    format: 'csr',
+    indptr: Int32Array.of(0, 2, 3, 5),
+    indices: Int32Array.of(0, 2, 1, 0, 2),
+    data: Float64Array.of(1, 2, 3, 4, 5),
+    rows: 3,
+    cols: 3,
+  };
+}
+
+/** 2000 × 200,000 with 10 sorted entries a row in two value groups: 3.2 GB if laid out densely. */
+export function wideCsr(): CsrMatrix {
+  const rows = 2000;
+  const cols = 200_000;
+  const uniform = generator(77);
+  const indptr = Int32Array.from({ length: rows + 1 }, (_, i) => i * 10);
+  const indices = Int32Array.from(
+    { length: rows * 10 },
+    (_, e) => ((e % 10) * 20_000 + Math.floor(uniform() * 20_000)) % cols,
+  );
+  for (let i = 0; i < rows; i++) indices.subarray(i * 10, (i + 1) * 10).sort();
+  const data = Float64Array.from({ length: rows * 10 }, () => uniform() + (uniform() < 0.5 ? 0 : 4));
+  return { format: 'csr', indptr, indices, data, rows, cols };
+}
+
+/** What the call throws as `code: message`, or 'accepted'. */
+export function refusal(call: () => unknown): string {
+  try {
+    call();
+  } catch (error) {
+    return `${(error as { code: string }).code}: ${(error as Error).message}`;
+  }
+  return 'accepted';
 }
 
 /** Copies of the matrix's arrays, to check later that nothing changed them. */
@@ -112,3 +177,16 @@ export function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 export function relative(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(b), Number.MIN_VALUE);
 }
+
+/** Relative agreement 1e-9 (with a 1e-12 floor for values near zero). */
+export function expectClose(actual: number, expected: number): void {
+  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.abs(expected) + 1e-12);
+}
+
+export function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) expectClose(actual[i]!, expected[i]!);
+}
+
+/** The values' bit patterns as 32-bit words, for exact comparisons. */
+export const bits = (values: Float64Array) => Array.from(new Uint32Array(values.buffer));

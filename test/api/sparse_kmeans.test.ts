@@ -6,89 +6,26 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type FloatArray, native } from '../../src/binding';
-import { readNpzFile } from '../../src/cli/npz';
 import { KMeans, type CsrMatrix, type KMeansOptions } from '../../src/index';
 import type { Matrix } from '../../src/matrix';
 import { maxRelativeError } from '../helpers';
+import {
+  type DType,
+  type FixtureDataset,
+  type Problem,
+  densify,
+  fixtureCsr,
+  generator,
+  refusal,
+  relative,
+  sameBits,
+  smallCsr,
+  snapshot,
+  sparseBlobs,
+  wideCsr,
+} from './sparse_helpers';
 
 process.env.KMEANS_NATIVE_WORK_PER_THREAD = '1';
-
-type DType = 'float64' | 'float32';
-
-/** mulberry32: a small seeded generator of uniforms in [0, 1). */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Problem {
-  dense: Matrix;
-  csr: CsrMatrix;
-}
-
-/**
- * Sparse blobs (each cluster on its own columns, a few stray values), dense and as CSR with each
- * row's entries shuffled, some values split into halves (exact) and a few explicit zeros.
- */
-function sparseBlobs(n: number, d: number, blobs: number, seed: number, dtype: DType): Problem {
-  const uniform = generator(seed);
-  const active = Array.from({ length: blobs }, () => Array.from({ length: d }, () => uniform() < 0.3));
-  const means = Array.from({ length: blobs }, () => Array.from({ length: d }, () => (uniform() * 2 - 1) * 5));
-  const values = dtype === 'float32' ? new Float32Array(n * d) : new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const blob = i % blobs;
-    for (let f = 0; f < d; f++) {
-      if (active[blob]![f] && uniform() < 0.8) values[i * d + f] = means[blob]![f]! + (uniform() - 0.5);
-      else if (uniform() < 0.02) values[i * d + f] = uniform() - 0.5;
-    }
-    if (values.subarray(i * d, (i + 1) * d).every((value) => value === 0)) values[i * d + (i % d)] = 1;
-  }
-  const indptr = new Int32Array(n + 1);
-  const indices: number[] = [];
-  const data: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const entries: [number, number][] = [];
-    for (let f = 0; f < d; f++) {
-      const value = values[i * d + f]!;
-      if (value !== 0) {
-        if (uniform() < 0.05) entries.push([f, value / 2], [f, value / 2]);
-        else entries.push([f, value]);
-      } else if (uniform() < 0.01) {
-        entries.push([f, 0]);
-      }
-    }
-    for (let e = entries.length - 1; e > 0; e--) {
-      const other = Math.floor(uniform() * (e + 1));
-      [entries[e], entries[other]] = [entries[other]!, entries[e]!];
-    }
-    for (const [f, value] of entries) {
-      indices.push(f);
-      data.push(value);
-    }
-    indptr[i + 1] = indices.length;
-  }
-  const typed = dtype === 'float32' ? Float32Array.from(data) : Float64Array.from(data);
-  return {
-    dense: { data: values, rows: n, cols: d },
-    csr: { format: 'csr', indptr, indices: Int32Array.from(indices), data: typed, rows: n, cols: d },
-  };
-}
-
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
-}
-
-function relative(a: number, b: number): number {
-  return Math.abs(a - b) / Math.max(Math.abs(b), Number.MIN_VALUE);
-}
 
 /** Fits the problem dense and as CSR with the same options; expects the same clustering. */
 function expectSameFit(problem: Problem, options: KMeansOptions, sampleWeight?: Float64Array) {
@@ -236,17 +173,8 @@ describe('KMeans on CSR: threads, async, model files, warnings', () => {
   });
 
   it('never lays the rows out densely (2000 × 200,000: 3.2 GB dense)', () => {
-    const rows = 2000;
-    const cols = 200_000;
-    const uniform = generator(77);
-    const indptr = Int32Array.from({ length: rows + 1 }, (_, i) => i * 10);
-    const indices = Int32Array.from(
-      { length: rows * 10 },
-      (_, e) => ((e % 10) * 20_000 + Math.floor(uniform() * 20_000)) % cols,
-    );
-    for (let i = 0; i < rows; i++) indices.subarray(i * 10, (i + 1) * 10).sort();
-    const data = Float64Array.from({ length: rows * 10 }, () => uniform() + (uniform() < 0.5 ? 0 : 4));
-    const X: CsrMatrix = { format: 'csr', indptr, indices, data, rows, cols };
+    const X = wideCsr();
+    const cols = X.cols;
     const before = process.memoryUsage().rss;
     const model = new KMeans({ nClusters: 4, seed: 1, maxIter: 20 }).fit(X);
     model.transform(X);
@@ -256,32 +184,19 @@ describe('KMeans on CSR: threads, async, model files, warnings', () => {
   });
 
   it('leaves the caller arrays as they were', () => {
-    const copy = {
-      indptr: problem.csr.indptr.slice(),
-      indices: problem.csr.indices.slice(),
-      data: problem.csr.data.slice(),
-    };
+    const unchanged = snapshot(problem.csr);
     const sampleWeight = new Float64Array(6000).fill(2);
     const model = new KMeans({ nClusters: 5, seed: 4, metric: 'cosine' }).fit(problem.csr, { sampleWeight });
     model.transform(problem.csr);
     model.score(problem.csr);
     new KMeans({ nClusters: 5, seed: 4, init: 'random' }).fit(problem.csr);
-    expect(sameBits(problem.csr.indptr as Int32Array, copy.indptr as Int32Array)).toBe(true);
-    expect(sameBits(problem.csr.indices, copy.indices)).toBe(true);
-    expect(sameBits(problem.csr.data, copy.data)).toBe(true);
+    expect(unchanged()).toBe(true);
     expect(sampleWeight.every((w) => w === 2)).toBe(true);
   });
 });
 
 describe('KMeans on CSR: bad input', () => {
-  const good = (): CsrMatrix => ({
-    format: 'csr',
-    indptr: Int32Array.of(0, 2, 3, 5),
-    indices: Int32Array.of(0, 2, 1, 0, 2),
-    data: Float64Array.of(1, 2, 3, 4, 5),
-    rows: 3,
-    cols: 3,
-  });
+  const good = smallCsr;
 
   it.each([
     ['a decreasing indptr', { indptr: Int32Array.of(0, 3, 2, 5) }, 'ERR_KMEANS_INVALID_DATA', /must not decrease/],
@@ -387,26 +302,12 @@ interface SparseCase {
 
 const fixtures = join(__dirname, '..', 'fixtures');
 const sparseReference = JSON.parse(readFileSync(join(fixtures, 'sparse_reference.json'), 'utf8')) as {
-  datasets: Record<
-    string,
-    { npz?: string; rows: number; cols: number; indptr?: number[]; indices?: number[]; data?: number[] }
-  >;
+  datasets: Record<string, FixtureDataset>;
   cases: SparseCase[];
 };
 
 function fixtureMatrix(name: string, dtype: DType): CsrMatrix {
-  const dataset = sparseReference.datasets[name]!;
-  const csr: CsrMatrix = dataset.npz
-    ? readNpzFile(join(fixtures, dataset.npz))
-    : {
-        format: 'csr',
-        indptr: Int32Array.from(dataset.indptr!),
-        indices: Int32Array.from(dataset.indices!),
-        data: Float64Array.from(dataset.data!),
-        rows: dataset.rows,
-        cols: dataset.cols,
-      };
-  return { ...csr, data: dtype === 'float32' ? Float32Array.from(csr.data) : Float64Array.from(csr.data) };
+  return fixtureCsr(sparseReference.datasets[name]!, dtype);
 }
 
 /** The rows initRows of the matrix, dense (the fixture's explicit init). */
@@ -419,14 +320,6 @@ function initFrom(csr: CsrMatrix, rows: number[]): Matrix {
       out[r * d + csr.indices[e]!] = out[r * d + csr.indices[e]!]! + csr.data[e]!;
   });
   return { data: out, rows: rows.length, cols: d };
-}
-
-/** The matrix laid out dense (for comparisons only). */
-function densify(csr: CsrMatrix): Matrix {
-  return initFrom(
-    csr,
-    Array.from({ length: csr.rows }, (_, i) => i),
-  );
 }
 
 /** A dense matrix as CSR with sorted indices and no repeats. */
@@ -458,15 +351,9 @@ describe('KMeans on CSR: more layouts', () => {
     );
     expect(sameBits(sparse.clusterCenters.data, d.clusterCenters.data)).toBe(true);
     // It has rows without terms, which the cosine metric refuses as the dense fit does.
-    const refusal = (X: Matrix | CsrMatrix) => {
-      try {
-        new KMeans({ nClusters: 3, metric: 'cosine' }).fit(X);
-      } catch (error) {
-        return `${(error as { code: string }).code}: ${(error as Error).message}`;
-      }
-      return 'accepted';
-    };
-    expect(refusal(csr)).toBe(refusal(dense));
+    const cosineRefusal = (X: Matrix | CsrMatrix) =>
+      refusal(() => new KMeans({ nClusters: 3, metric: 'cosine' }).fit(X));
+    expect(cosineRefusal(csr)).toBe(cosineRefusal(dense));
   });
 
   it('rows without entries, sorted indices, cosine on rows in order', () => {

@@ -6,10 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readNpzFile } from '../../src/cli/npz';
 import { type CsrMatrix, csrRowsOf } from '../../src/csr';
 import { AbortError, KMeansError } from '../../src/index';
-import type { Matrix } from '../../src/matrix';
 import {
   calinskiHarabaszScore,
   daviesBouldinScore,
@@ -19,8 +17,17 @@ import {
   silhouetteScoreAsync,
   type SilhouetteMetric,
 } from '../../src/metrics';
+import {
+  type DType,
+  type FixtureDataset,
+  bits,
+  densify,
+  expectAllClose,
+  expectClose,
+  fixtureCsr,
+  generator,
+} from './sparse_helpers';
 
-type DType = 'float64' | 'float32';
 type SparseMetric = 'euclidean' | 'cosine' | 'manhattan';
 interface Scores {
   samples: number[];
@@ -39,10 +46,7 @@ interface Case {
 }
 interface Reference {
   sklearnVersion: string;
-  datasets: Record<
-    string,
-    { npz?: string; rows: number; cols: number; indptr?: number[]; indices?: number[]; data?: number[] }
-  >;
+  datasets: Record<string, FixtureDataset>;
   cases: Case[];
 }
 
@@ -50,31 +54,8 @@ const fixtures = join(__dirname, '..', 'fixtures');
 const reference = JSON.parse(readFileSync(join(fixtures, 'sparse_metrics_reference.json'), 'utf8')) as Reference;
 const metricNames: SilhouetteMetric[] = ['euclidean', 'sqeuclidean', 'cosine', 'manhattan'];
 
-/** Relative agreement 1e-9 (with a 1e-12 floor for values near zero). */
-function expectClose(actual: number, expected: number): void {
-  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.abs(expected) + 1e-12);
-}
-
-function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) expectClose(actual[i]!, expected[i]!);
-}
-
-const bits = (values: Float64Array) => Array.from(new Uint32Array(values.buffer));
-
 function datasetMatrix(name: string, dtype: DType = 'float64'): CsrMatrix {
-  const set = reference.datasets[name]!;
-  const csr: CsrMatrix = set.npz
-    ? readNpzFile(join(fixtures, set.npz))
-    : {
-        format: 'csr',
-        indptr: Int32Array.from(set.indptr!),
-        indices: Int32Array.from(set.indices!),
-        data: Float64Array.from(set.data!),
-        rows: set.rows,
-        cols: set.cols,
-      };
-  return { ...csr, data: dtype === 'float32' ? Float32Array.from(csr.data) : Float64Array.from(csr.data) };
+  return fixtureCsr(reference.datasets[name]!, dtype);
 }
 
 /** The rows that hold at least one entry. */
@@ -82,30 +63,6 @@ function nonEmptyRows(csr: CsrMatrix): number[] {
   const rows: number[] = [];
   for (let i = 0; i < csr.rows; i++) if (Number(csr.indptr[i + 1]) > Number(csr.indptr[i])) rows.push(i);
   return rows;
-}
-
-/** The matrix laid out dense in its dtype, repeated columns added in stored order. */
-function densify(csr: CsrMatrix): Matrix {
-  const { rows, cols } = csr;
-  const data = csr.data instanceof Float32Array ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    for (let e = Number(csr.indptr[i]); e < Number(csr.indptr[i + 1]); e++) {
-      data[i * cols + csr.indices[e]!] = data[i * cols + csr.indices[e]!]! + csr.data[e]!;
-    }
-  }
-  return { data, rows, cols };
-}
-
-/** mulberry32: a small seeded generator of uniforms in [0, 1). */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

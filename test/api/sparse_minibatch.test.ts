@@ -5,29 +5,20 @@
 // batches mix; bad CSR input is refused as KMeans refuses it, and the caller's arrays are kept.
 import { describe, expect, it } from 'vitest';
 import { type CsrMatrix, KMeans, MiniBatchKMeans, type MiniBatchKMeansOptions } from '../../src/index';
-import type { Matrix } from '../../src/matrix';
 import { maxRelativeError } from '../helpers';
+import {
+  type DType,
+  type Problem,
+  generator,
+  refusal,
+  relative,
+  sameBits,
+  smallCsr,
+  snapshot,
+  wideCsr,
+} from './sparse_helpers';
 
 process.env.KMEANS_NATIVE_WORK_PER_THREAD = '1';
-
-type DType = 'float64' | 'float32';
-
-/** mulberry32: a small seeded generator of uniforms in [0, 1). */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Problem {
-  dense: Matrix;
-  csr: CsrMatrix;
-}
 
 /**
  * Sparse blobs (each on its own columns, a few stray values), dense and as CSR; with `shuffled`,
@@ -81,16 +72,6 @@ function rowsOf({ dense, csr }: Problem, start: number, end: number): Problem {
       cols: d,
     },
   };
-}
-
-function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
-}
-
-function relative(a: number, b: number): number {
-  return Math.abs(a - b) / Math.max(Math.abs(b), Number.MIN_VALUE);
 }
 
 /** The same clustering: labels, steps and center bits; inertia and cluster inertia within rounding. */
@@ -303,22 +284,7 @@ describe('MiniBatchKMeans on CSR: queries, threads, mixed input', () => {
 });
 
 describe('MiniBatchKMeans on CSR: bad input', () => {
-  const good = (): CsrMatrix => ({
-    format: 'csr',
-    indptr: Int32Array.of(0, 2, 3, 5),
-    indices: Int32Array.of(0, 2, 1, 0, 2),
-    data: Float64Array.of(1, 2, 3, 4, 5),
-    rows: 3,
-    cols: 3,
-  });
-  const refusal = (fn: () => unknown) => {
-    try {
-      fn();
-    } catch (error) {
-      return `${(error as { code: string }).code}: ${(error as Error).message}`;
-    }
-    return 'accepted';
-  };
+  const good = smallCsr;
 
   it.each([
     ['a decreasing indptr', { indptr: Int32Array.of(0, 3, 2, 5) }, 'ERR_KMEANS_INVALID_DATA', /must not decrease/],
@@ -366,7 +332,7 @@ describe('MiniBatchKMeans on CSR: bad input', () => {
 
   it('leaves the caller arrays as they were', async () => {
     const { csr } = sparseBlobs(3000, 20, 4, 9, 'float32');
-    const copy = { indptr: csr.indptr.slice(), indices: csr.indices.slice(), data: csr.data.slice() };
+    const unchanged = snapshot(csr);
     const sampleWeight = new Float64Array(3000).fill(2);
     for (const metric of ['euclidean', 'cosine'] as const) {
       const model = new MiniBatchKMeans({ nClusters: 5, seed: 4, batchSize: 256, metric }).fit(csr, { sampleWeight });
@@ -375,24 +341,13 @@ describe('MiniBatchKMeans on CSR: bad input', () => {
       model.score(csr, { sampleWeight });
       await new MiniBatchKMeans({ nClusters: 5, seed: 4, metric, init: 'random' }).fitStream([csr, csr]);
     }
-    expect(sameBits(csr.indptr as Int32Array, copy.indptr as Int32Array)).toBe(true);
-    expect(sameBits(csr.indices, copy.indices)).toBe(true);
-    expect(sameBits(csr.data, copy.data)).toBe(true);
+    expect(unchanged()).toBe(true);
     expect(sampleWeight.every((w) => w === 2)).toBe(true);
   });
 
   it('never lays the rows out densely (2000 × 200,000: 3.2 GB dense)', () => {
-    const rows = 2000;
-    const cols = 200_000;
-    const uniform = generator(77);
-    const indptr = Int32Array.from({ length: rows + 1 }, (_, i) => i * 10);
-    const indices = Int32Array.from(
-      { length: rows * 10 },
-      (_, e) => ((e % 10) * 20_000 + Math.floor(uniform() * 20_000)) % cols,
-    );
-    for (let i = 0; i < rows; i++) indices.subarray(i * 10, (i + 1) * 10).sort();
-    const data = Float64Array.from({ length: rows * 10 }, () => uniform() + (uniform() < 0.5 ? 0 : 4));
-    const X: CsrMatrix = { format: 'csr', indptr, indices, data, rows, cols };
+    const X = wideCsr();
+    const cols = X.cols;
     const before = process.memoryUsage().rss;
     const model = new MiniBatchKMeans({ nClusters: 4, seed: 1, batchSize: 256, maxIter: 5 }).fit(X);
     model.partialFit(X);

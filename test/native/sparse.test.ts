@@ -5,24 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { type FloatArray, type SparseFitRequest, native } from '../../src/binding';
 import { KMeans } from '../../src/index';
 import type { Matrix } from '../../src/matrix';
+import { type DType, generator, sameBits } from '../api/sparse_helpers';
 import { maxRelativeError } from '../helpers';
 
 // Small problems run on as many threads as asked: these tests compare thread counts.
 process.env.KMEANS_NATIVE_WORK_PER_THREAD = '1';
-
-type DType = 'float64' | 'float32';
-
-/** mulberry32: a small seeded generator of uniforms in [0, 1). */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Problem {
   dense: Matrix;
@@ -138,10 +125,6 @@ function denseFit(problem: Problem, centers: FloatArray, tol: number, maxIter: n
     means: new Float64Array(problem.dense.cols),
   });
   return { model, absoluteTol: tol * meanVariance };
-}
-
-function sameBits(a: FloatArray, b: FloatArray): boolean {
-  return a.length === b.length && a.every((value, i) => Object.is(value, b[i]));
 }
 
 const shapes = [
