@@ -44,7 +44,7 @@ export interface BisectingKMeansOptions {
    * (counted, not weighed, as scikit-learn). Ties go to the leftmost leaf.
    */
   bisectingStrategy?: BisectingStrategy;
-  /** Threads for the native work. Default: all cores. Results do not depend on it. */
+  /** Threads for the native work. Default: the CPUs available (cores, within a container's CPU quota). Results do not depend on it. */
   threads?: number;
   /** As KMeans's: float32 distances with exact re-checks for float64 data, same results. Default 'auto'. */
   mixedPrecision?: boolean | 'auto';

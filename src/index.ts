@@ -4,6 +4,7 @@
  */
 import type { AlgorithmName } from './algorithms';
 import { native } from './binding';
+import { defaultThreads } from './cpu_quota';
 
 export { KMeans } from './kmeans';
 export type { FitOptions, IterationHistory, SampleWeight } from './types';
@@ -51,9 +52,19 @@ export * as vq from './vq';
 /** Clustering quality and label-agreement scores (scikit-learn's sklearn.metrics), also importable from 'kmeans-native/metrics'. */
 export * as metrics from './metrics';
 
-/** How the native core was built, what it runs on this CPU, and the algorithms it has. */
-export function info(): { simd: string; openmp: boolean; maxThreads: number; algorithms: AlgorithmName[] } {
-  return native().info();
+/**
+ * How the native core was built, what it runs on this CPU, and the algorithms it has:
+ * `maxThreads` is what OpenMP offers, `defaultThreads` the threads a call uses when it does not
+ * say (the CPUs available, within a container's CPU quota; cpu_quota.ts).
+ */
+export function info(): {
+  simd: string;
+  openmp: boolean;
+  maxThreads: number;
+  defaultThreads: number;
+  algorithms: AlgorithmName[];
+} {
+  return { ...native().info(), defaultThreads: defaultThreads() };
 }
 export { chooseK, chooseKAsync } from './choose_k';
 export type {

@@ -1,5 +1,4 @@
 /** kmeansPlusPlus: scikit-learn's kmeans_plusplus, as a function of its own, on dense or CSR rows. */
-import { native } from './binding';
 import { type CsrMatrix, isCsrLike } from './csr';
 import { toCsrMatrix } from './csr_checks';
 import { KMeansError } from './errors';
@@ -13,6 +12,7 @@ import { sparseSampleWeight } from './sparse_inputs';
 import { canonicalFloat64, csrDenseRows } from './sparse_rows';
 import { sparsePlusPlus } from './sparse_seeding';
 import type { SampleWeight } from './kmeans';
+import { defaultThreads } from './cpu_quota';
 
 export interface KMeansPlusPlusOptions {
   /** Seed of the random generator (see KMeansOptions.seed). Default: a fresh random seed. */
@@ -21,7 +21,7 @@ export interface KMeansPlusPlusOptions {
   sampleWeight?: SampleWeight;
   /** Candidates tried for each center after the first. Default 2 + floor(ln k). */
   nLocalTrials?: number;
-  /** Threads for the native work. Default: all cores. Results do not depend on it. */
+  /** Threads for the native work. Default: the CPUs available (cores, within a container's CPU quota). Results do not depend on it. */
   threads?: number;
 }
 
@@ -83,6 +83,6 @@ function resolve(rows: number, nClusters: number, options: KMeansPlusPlusOptions
       ? defaultLocalTrials(k)
       : checkInteger('nLocalTrials', options.nLocalTrials, 1, rows);
   const rng = new Random(checkSeed(options.seed) ?? randomSeed());
-  const threads = checkThreads(options.threads) ?? native().info().maxThreads;
+  const threads = checkThreads(options.threads) ?? defaultThreads();
   return { k, nLocalTrials, rng, threads };
 }

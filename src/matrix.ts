@@ -7,6 +7,7 @@ import type { ArrowLike } from './arrow_input';
 import { type FloatArray, native } from './binding';
 import { isCsrLike, isOtherSparseLike } from './csr';
 import { KMeansError, describe } from './errors';
+import { defaultThreads } from './cpu_quota';
 
 /** A row-major matrix: row i is `data.subarray(i * cols, (i + 1) * cols)`. */
 export interface Matrix<A extends FloatArray = FloatArray> {
@@ -291,7 +292,7 @@ export function firstOutOfRange(X: DataMatrix, limit: number): number {
       n: rows,
       d: cols,
       sampleWeight: null,
-      threads: native().info().maxThreads,
+      threads: defaultThreads(),
       limit,
     });
   }
@@ -302,7 +303,7 @@ export function firstOutOfRange(X: DataMatrix, limit: number): number {
       n: rows,
       d: cols,
       sampleWeight: null,
-      threads: native().info().maxThreads,
+      threads: defaultThreads(),
       limit,
     });
   }

@@ -62,7 +62,7 @@ export interface MiniBatchKMeansOptions {
   computeLabels?: boolean;
   /** Seed of the random generator (as KMeans). */
   seed?: number;
-  /** Threads for the native work. Default: all cores. */
+  /** Threads for the native work. Default: the CPUs available (cores, within a container's CPU quota). */
   threads?: number;
   /** As KMeans: float32 distances with exact re-checks for float64 data. */
   mixedPrecision?: boolean | 'auto';

@@ -2,7 +2,6 @@
  * What KMeans and MiniBatchKMeans share around their fits: the checks of fit and query inputs,
  * and the queries of a fitted model (predict, score, transform) under its metric.
  */
-import { native } from './binding';
 import { KMeansError, invalidOption } from './errors';
 import { rowsField, toDataMatrix } from './data_matrix';
 import {
@@ -19,6 +18,7 @@ import { type Metric, inertiaFor, metricRows } from './metric';
 import { type InitMethod, invalidOptionsObject, rejectUnknownKeys } from './options';
 import { type AsyncControl, type Plan, call } from './plan';
 import type { AsyncFitOptions, FitOptions } from './types';
+import { defaultThreads } from './cpu_quota';
 
 export type { AsyncFitOptions, FitProgress } from './types';
 
@@ -50,7 +50,7 @@ export interface PreparedData<M extends DataMatrix = DataMatrix> {
 }
 
 export function threadCount(threads: number | undefined): number {
-  return threads ?? native().info().maxThreads;
+  return threads ?? defaultThreads();
 }
 
 /** The fields of every native request. */

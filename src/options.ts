@@ -52,7 +52,7 @@ export interface KMeansOptions {
    * algorithm instead); 'auto' (default) picks by the shape of the problem.
    */
   algorithm?: Algorithm;
-  /** Threads for the native work. Default: all cores. Results do not depend on it. */
+  /** Threads for the native work. Default: the CPUs available (cores, within a container's CPU quota). Results do not depend on it. */
   threads?: number;
   /**
    * float64 data only: compute distances in float32 and re-compute in float64 only the rows

@@ -9,8 +9,8 @@
  *
  * Synchronous calls run on the calling thread with their own `threads` and are not counted.
  */
-import { native } from './binding';
 import { KMeansError, describe } from './errors';
+import { defaultThreads } from './cpu_quota';
 
 let limit: number | undefined;
 let inUse = 0;
@@ -18,15 +18,15 @@ const waiting: { wanted: number; grant: (threads: number) => void }[] = [];
 
 /** The number of threads concurrent async calls may use together. */
 export function asyncThreadLimit(): number {
-  return limit ?? native().info().maxThreads;
+  return limit ?? defaultThreads();
 }
 
-/** Sets the budget (an integer 1-4096), or restores the default (the number of cores) with undefined. */
+/** Sets the budget (an integer 1-4096), or restores the default (the CPUs available, see cpu_quota.ts) with undefined. */
 export function setAsyncThreadLimit(threads: number | undefined): void {
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 4096)) {
     throw new KMeansError(
       'ERR_KMEANS_INVALID_OPTION',
-      `asyncThreads must be an integer from 1 to 4096, or undefined for the number of cores (got ${describe(threads)})`,
+      `asyncThreads must be an integer from 1 to 4096, or undefined for the CPUs available (got ${describe(threads)})`,
     );
   }
   limit = threads;

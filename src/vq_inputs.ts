@@ -21,7 +21,7 @@ export type Shaped = Matrix | FloatArray;
 export interface CommonVqOptions {
   /** Check that the input holds only finite numbers (default true). */
   checkFinite?: boolean;
-  /** Threads for the native work. Default: all cores. Results do not depend on it. */
+  /** Threads for the native work. Default: the CPUs available (cores, within a container's CPU quota). Results do not depend on it. */
   threads?: number;
 }
 

@@ -51,7 +51,7 @@ fit:
   --max-iter N         iterations per run (default 300)
   --tol X              convergence tolerance, relative to the data's variance (default 1e-4)
   --seed N             seed of the random generator (default: random)
-  --threads N          native threads (default: all cores)
+  --threads N          native threads (default: the CPUs available, within a CPU quota)
   --metric NAME        euclidean or cosine (default euclidean)
   --out FILE           save the model as JSON (read it back with predict or KMeans.fromJSON)
   --stream             read DATA once per iteration instead of holding it: the same fit, in

@@ -28,7 +28,7 @@ export interface SilhouetteSamplesOptions {
    */
   metric?: SilhouetteMetric;
   /**
-   * Threads for the native work. Default: all cores. Results do not depend on it. A CSR matrix
+   * Threads for the native work. Default: the CPUs available (cores, within a container's CPU quota). Results do not depend on it. A CSR matrix
    * is scored in JavaScript on the calling thread, so it does not apply there.
    */
   threads?: number;
