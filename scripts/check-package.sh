@@ -13,6 +13,8 @@ tarball=$(npm pack --pack-destination "$work" 2>/dev/null | tail -n 1)
 echo "packed $tarball"
 tar -tzf "$work/$tarball" > "$work/contents"
 grep -q '^package/prebuilds/linux-x64/kmeans-native.glibc.node$' "$work/contents" || { echo "the tarball has no prebuilt binary"; exit 1; }
+# The fuzz target is for development: the package carries the kernels, not their fuzzing.
+if grep -q '^package/native/fuzz/' "$work/contents"; then echo "the tarball carries native/fuzz"; exit 1; fi
 
 # A PATH holding node, npm and a shell, nothing else.
 mkdir "$work/bin" "$work/app"
