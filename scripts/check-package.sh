@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# The package as users get it: makes the prebuilt binary, packs the library with `npm pack`,
-# installs the tarball into a fresh empty project with no C++ compiler, make or CMake on PATH,
-# and fits there through the library (require and import) and the command line.
+# The package as users get it, packed as a publisher packs it: a fresh clone of the committed
+# tree, `npm ci`, then `npm pack`, whose prepack step builds the prebuilt binary
+# (scripts/prepack.js). The tarball is installed into a fresh empty project with no C++
+# compiler, make or CMake on PATH, and fits there through the library (require and import) and
+# the command line.
 # Prints "package check passed" and exits 0, or stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-npm run prebuild
-tarball=$(npm pack --pack-destination "$work" 2>/dev/null | tail -n 1)
-echo "packed $tarball"
+git clone --quiet "$PWD" "$work/clone"
+(cd "$work/clone" && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline >/dev/null)
+tarball=$(cd "$work/clone" && npm pack --pack-destination "$work" | tail -n 1)
+echo "packed $tarball from a fresh clone"
 tar -tzf "$work/$tarball" > "$work/contents"
 grep -q '^package/prebuilds/linux-x64/kmeans-native.glibc.node$' "$work/contents" || { echo "the tarball has no prebuilt binary"; exit 1; }
 # The fuzz target is for development: the package carries the kernels, not their fuzzing.
