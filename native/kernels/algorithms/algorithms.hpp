@@ -41,10 +41,11 @@ std::vector<std::string> names(StepList<Steps...>) {
 template <template <class, class> class... Steps>
 bool step_fits(StepList<Steps...>, const std::string& name, int64_t n, int64_t k, const char** fallback) {
   bool fits = true;
-  ((name == Steps<float, float>::kName ? (fits = Steps<float, float>::fits(n, k),
-                                          *fallback = Steps<float, float>::kFallback, true)
-                                       : false) ||
-   ...);
+  // Stops at the step named; the value of the fold itself is not needed.
+  static_cast<void>(((name == Steps<float, float>::kName ? (fits = Steps<float, float>::fits(n, k),
+                                                            *fallback = Steps<float, float>::kFallback, true)
+                                                         : false) ||
+                     ...));
   return fits;
 }
 template <typename T, typename K, template <class, class> class... Steps, typename F>

@@ -18,6 +18,8 @@
 // it. values_wide writes every value out, for seeding.
 //
 // Compiled once per instruction set, like nearest_tile.cpp; no header with inline code.
+#include <type_traits>  // type aliases only
+
 #include "../common/tile_kernel.hpp"
 
 #if defined(__AVX__)
@@ -232,7 +234,7 @@ void pack_wide_rows(const T* x, int64_t d, int64_t begin, int64_t end, const K* 
 template <typename K>
 void pack_wide_centers(const K* centers, const K* norms, int64_t k, int64_t d, K* panel, K* lane_norms,
                        K* lane_labels) {
-  using Index = decltype(typename VecOf<K>::index{}[0]);
+  using Index = std::remove_reference_t<decltype(typename VecOf<K>::index{}[0])>;  // element access is an lvalue (a reference under clang)
   constexpr int L = lanes<K>();
   constexpr int sum_lanes_count = sum_vectors<K>() * L;
   const int64_t blocks = round_up(d, L) / L, groups = (k + kCenterGroup - 1) / kCenterGroup;
@@ -295,7 +297,7 @@ void nearest_wide(const K* packed, int64_t rows, int64_t d, const K* panel, cons
                   K* second) {
   using V = typename VecOf<K>::type;
   using I = typename VecOf<K>::index;
-  using Index = decltype(I{}[0]);
+  using Index = std::remove_reference_t<decltype(I{}[0])>;
   constexpr int L = lanes<K>(), Q = sum_vectors<K>();
   const int64_t row_groups = (rows + kRowGroup - 1) / kRowGroup;
   // work: partial sums [row group][group in block][Q vectors], then the argmin state
