@@ -46,7 +46,7 @@ export class BisectingKMeans<D extends FloatArray = FloatArray> extends Estimato
    * bisection is then KMeans's CSR 2-means, and the fit gives the dense fit's tree and labels.
    */
   fit<X extends MatrixLike>(X: X, options: FitOptions = {}): BisectingKMeans<DataOf<X>> {
-    this.fitted = runSync(this.fitPlan(this.prepare(X, options)));
+    this.fitted = this.runFit(this.fitPlan(this.prepare(X, options)));
     return this as BisectingKMeans as BisectingKMeans<DataOf<X>>;
   }
 
@@ -59,7 +59,7 @@ export class BisectingKMeans<D extends FloatArray = FloatArray> extends Estimato
     const callSite = new Error();
     const { fitOptions, control } = asyncControls(options, this.params.metric);
     const prepared = this.prepare(X, fitOptions);
-    this.fitted = await runAsync(this.fitPlan(prepared), callSite, control);
+    this.fitted = await this.runFitAsync(this.fitPlan(prepared), callSite, control);
     return this as BisectingKMeans as BisectingKMeans<DataOf<X>>;
   }
 

@@ -14,7 +14,7 @@ import { type DataMatrix, allocate, dataDType } from './matrix';
 import { inertiaFor, metricRows } from './metric';
 import { type PreparedData, dataRequest } from './model_inputs';
 import { resolveMixedPrecision } from './options';
-import { type Plan, call } from './plan';
+import { type Plan, type WarnStep, call, warn } from './plan';
 import { Random, randomSeed } from './rng';
 import { defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
 
@@ -98,7 +98,7 @@ export function* bisectingPlan(
     finalLeaves(nodes).map((id) => grown[id]!.rows!),
     n,
   );
-  warnEmptyLeaves(nodes);
+  yield* warnEmptyLeaves(nodes);
   const clusterCenters = leafCenters(nodes);
   const inertia = yield* data.inertia(labels, clusterCenters.data, k);
   return { clusterCenters, labels, inertia: inertiaFor(metric, inertia), nIter, nodes, ...leafTotals(nodes) };
@@ -247,13 +247,14 @@ function* denseLeaf(data: PreparedData, rows: Int32Array, params: ResolvedBisect
 }
 
 /** As KMeans's ConvergenceWarning: a bisection of duplicate points can leave a leaf empty. */
-function warnEmptyLeaves(nodes: readonly NodeState[]): void {
+function* warnEmptyLeaves(nodes: readonly NodeState[]): Generator<WarnStep, void, unknown> {
   const leaves = finalLeaves(nodes);
   const distinct = leaves.filter((id) => nodes[id]!.size > 0).length;
   if (distinct < leaves.length) {
-    process.emitWarning(
+    yield* warn(
       `Number of distinct clusters (${distinct}) found smaller than nClusters (${leaves.length}). Possibly due to duplicate points in X.`,
-      { type: 'ConvergenceWarning', code: 'KMEANS_FEWER_DISTINCT_CLUSTERS' },
+      'KMEANS_FEWER_DISTINCT_CLUSTERS',
+      'ConvergenceWarning',
     );
   }
 }

@@ -1,7 +1,8 @@
 /**
  * What KMeans and MiniBatchKMeans share as models: the options in force, the fitted state and
- * the error when there is none yet, the getters, the queries of a fitted model (predict,
- * transform, score) and the frame of its model file (toJSON, and the common part of fromJSON).
+ * the error when there is none yet, the getters, the warnings kept, the queries of a fitted model
+ * (predict, transform, score) and the frame of its model file (toJSON, and the common part of
+ * fromJSON).
  * Each subclass adds its fits and what only it stores.
  */
 import type { FloatArray } from './binding';
@@ -14,8 +15,12 @@ import { type DataSource, isWeightedChunk } from './source';
 import { sourceInertiaPlan } from './source_fit';
 import { readChunks, sourceInput } from './source_pass';
 import { type InitMethod, resolveMixedPrecision } from './options';
-import { type Plan, runAsync, runSync } from './plan';
+import { type AsyncControl, type Plan, runAsync, runSync } from './plan';
 import type { Assignment, DataOf, FitOptions } from './types';
+import type { KMeansWarning } from './warnings';
+
+/** What a fit does with the warnings kept before it: replaces them (a fit) or adds to them (partialFit). */
+export type WarningsKept = 'replace' | 'append';
 
 /** The resolved options that the shared queries and checks read. */
 export interface EstimatorParams {
@@ -56,9 +61,26 @@ export abstract class Estimator<
   protected abstract readonly modelName: ModelName;
   /** What the not-fitted error tells the caller to do. */
   protected abstract readonly fitFirst: string;
+  private readonly optionWarnings: readonly KMeansWarning[];
+  private fitWarnings: readonly KMeansWarning[] = [];
 
-  protected constructor(params: Params) {
+  /** `optionWarnings`: those that checking the options gave. */
+  protected constructor(params: Params, optionWarnings: readonly KMeansWarning[] = []) {
     this.params = Object.freeze(params);
+    this.optionWarnings = Object.freeze([...optionWarnings]);
+  }
+
+  /**
+   * The warnings this model emitted as process warnings (process.emitWarning still hears every
+   * one), in order: first its options' (made when the model was built, fromJSON included; they
+   * stay), then its last fit's, those of the fits it runs inside (BisectingKMeans's 2-means
+   * bisections) included. A new fit, fitAsync, fitSource or fitStream replaces the last fit's
+   * once it succeeds (one that throws leaves them, as it leaves the model); partialFit adds its
+   * own to them. Each call keeps its own, so concurrent fits of different models never mix them.
+   * A fresh frozen array on every read; toJSON does not save them.
+   */
+  get warnings(): readonly KMeansWarning[] {
+    return Object.freeze([...this.optionWarnings, ...this.fitWarnings]);
   }
 
   /** Index of the nearest center for each row of X (lowest index on an exact tie). */
@@ -108,7 +130,7 @@ export abstract class Estimator<
   /**
    * The fitted model as a versioned plain object (JSON.stringify it to save it): options,
    * centers (exact), inertia, nIter, clusterSizes and clusterInertia (where known) and the
-   * model's own attributes. Not the training labels.
+   * model's own attributes. Not the training labels, nor the warnings.
    */
   toJSON(): ModelJSON {
     const state = this.state();
@@ -162,6 +184,32 @@ export abstract class Estimator<
   /** Number of features seen by fit. */
   get nFeaturesIn(): number {
     return this.state().clusterCenters.cols;
+  }
+
+  /** Runs a fit's plan on the calling thread; once it succeeds, its warnings are kept as `kept` says. */
+  protected runFit<R>(plan: Plan<R>, kept: WarningsKept = 'replace'): R {
+    const warnings: KMeansWarning[] = [];
+    const result = runSync(plan, (warning) => warnings.push(warning));
+    this.keepWarnings(warnings, kept);
+    return result;
+  }
+
+  /** As runFit, on the thread pool (plan.ts's runAsync). */
+  protected async runFitAsync<R>(
+    plan: Plan<R>,
+    callSite: Error,
+    control: AsyncControl = {},
+    kept: WarningsKept = 'replace',
+  ): Promise<R> {
+    const warnings: KMeansWarning[] = [];
+    const result = await runAsync(plan, callSite, { ...control, onWarning: (warning) => warnings.push(warning) });
+    this.keepWarnings(warnings, kept);
+    return result;
+  }
+
+  /** The warnings of a fit that succeeded: in place of the last fit's, or after them. */
+  protected keepWarnings(warnings: readonly KMeansWarning[], kept: WarningsKept): void {
+    this.fitWarnings = kept === 'replace' ? [...warnings] : [...this.fitWarnings, ...warnings];
   }
 
   /** The attributes of this model that its file keeps in `extra`. */

@@ -27,7 +27,7 @@ export { kmeansPlusPlus, kmeansPlusPlusAsync } from './kmeans_plus_plus';
 export type { KMeansPlusPlusOptions } from './kmeans_plus_plus';
 export type { Seeding } from './seeding';
 export { KMeansError } from './errors';
-export type { KMeansWarningCode } from './warnings';
+export type { KMeansWarning, KMeansWarningCode } from './warnings';
 export { chunkSource } from './source';
 export type {
   DataSource,

@@ -31,7 +31,7 @@ import {
 } from './source_fit';
 import { type RowInput, memoryInput, sourceInput } from './source_pass';
 import { type KMeansOptions, type ResolvedKMeansOptions, resolveKMeansOptions, resolveMixedPrecision } from './options';
-import { type Plan, call, runAsync, runSync } from './plan';
+import { type Plan, type WarnStep, call, runAsync, runSync, warn } from './plan';
 import { Random, randomSeed } from './rng';
 import { kmeansParallelPlan } from './parallel_init';
 import { type SeedingContext, defaultLocalTrials, plusPlusPlan, randomRows } from './seeding';
@@ -45,7 +45,7 @@ import {
 } from './sparse_inputs';
 import { sparseAssignPlan, sparseTransform } from './sparse_queries';
 import type { Assignment, DataOf, FitOptions, IterationHistory } from './types';
-import { emitKMeansWarning } from './warnings';
+import { withWarnings } from './warnings';
 
 export type { FitOptions, IterationHistory, SampleWeight } from './types';
 
@@ -69,7 +69,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
   protected readonly fitFirst = 'call fit(X) or await fitAsync(X) first';
 
   constructor(options: KMeansOptions = {}) {
-    super(resolveKMeansOptions(options));
+    super(...withWarnings((sink) => resolveKMeansOptions(options, sink)));
   }
 
   /**
@@ -79,7 +79,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
    * where X's does.
    */
   fit<X extends MatrixLike>(X: X, options: FitOptions = {}): KMeans<DataOf<X>> {
-    this.fitted = runSync(this.fitPlan(this.prepare(X, options)));
+    this.fitted = this.runFit(this.fitPlan(this.prepare(X, options)));
     return this as KMeans as KMeans<DataOf<X>>;
   }
 
@@ -92,7 +92,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     const callSite = new Error();
     const { fitOptions, control } = asyncControls(options, this.params.metric);
     const prepared = this.prepare(X, fitOptions);
-    this.fitted = await runAsync(this.fitPlan(prepared), callSite, control);
+    this.fitted = await this.runFitAsync(this.fitPlan(prepared), callSite, control);
     return this as KMeans as KMeans<DataOf<X>>;
   }
 
@@ -121,11 +121,11 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     const { signal, onProgress, boundsMemory } = sourceControls(options);
     if (isPushdownSource(source)) {
       const plan = pushdownFitPlan(source.pushdown, this.params, { signal, onProgress });
-      this.fitted = await runAsync(plan, callSite, { signal });
+      this.fitted = await this.runFitAsync(plan, callSite, { signal });
       return this;
     }
     const input = sourceInput(source, threadCount(this.params.threads));
-    this.fitted = await runAsync(this.fitSourcePlan(input, onProgress, boundsMemory), callSite, { signal });
+    this.fitted = await this.runFitAsync(this.fitSourcePlan(input, onProgress, boundsMemory), callSite, { signal });
     return this;
   }
 
@@ -228,7 +228,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     const distinct = seen.reduce((count, flag) => count + flag, 0);
     if (distinct < k) {
       // As scikit-learn's ConvergenceWarning: usually duplicate points in X.
-      emitKMeansWarning(
+      yield* warn(
         `Number of distinct clusters (${distinct}) found smaller than nClusters (${k}). Possibly due to duplicate points in X.`,
         'KMEANS_FEWER_DISTINCT_CLUSTERS',
         'ConvergenceWarning',
@@ -258,7 +258,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
     const means = new Float64Array(X.cols);
     const meanVariance = yield* call('columnStats', { ...dataRequest(data), means });
     const absoluteTol = tol * meanVariance;
-    const algorithm = algorithmFor(this.params.algorithm, k);
+    const algorithm = yield* algorithmFor(this.params.algorithm, k);
     const context: SeedingContext = { X, k, sampleWeight: data.sampleWeight, rng, threads: data.threads, means };
     const mixedPrecision = resolveMixedPrecision(this.params.mixedPrecision, dataDType(X));
     const parallelInit = () => this.parallelInit(memoryInput(data), data.threads, rng);
@@ -294,7 +294,7 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
   /** The runs of a fit on CSR rows (sparse_fit.ts): Lloyd's kernel whatever the algorithm. */
   private *sparseProblem(data: SparseData, rng: Random): Plan<FitProblem> {
     const { nClusters: k, init, tol, metric } = this.params;
-    algorithmFor(this.params.algorithm, k);
+    yield* algorithmFor(this.params.algorithm, k);
     const explicitInit = yield* sparseExplicitInit(init, metric, data.threads);
     const absoluteTol = sparseTolerance(data, tol);
     return {
@@ -389,9 +389,9 @@ function isSameClustering(labels1: Int32Array, labels2: Int32Array, k: number): 
 }
 
 /** As scikit-learn: Elkan's bounds between centers mean nothing for one cluster, so Lloyd's runs (same result). */
-function algorithmFor(algorithm: Algorithm, k: number): Algorithm {
+function* algorithmFor(algorithm: Algorithm, k: number): Generator<WarnStep, Algorithm, unknown> {
   if (algorithm !== 'elkan' || k !== 1) return algorithm;
-  emitKMeansWarning(
+  yield* warn(
     "algorithm='elkan' doesn't make sense for a single cluster. Using 'lloyd' instead.",
     'KMEANS_ELKAN_SINGLE_CLUSTER',
     'RuntimeWarning',

@@ -39,6 +39,7 @@ import {
 import { type Plan, runAsync, runSync } from './plan';
 import { Random, randomSeed } from './rng';
 import type { Assignment, DataOf, FitOptions } from './types';
+import { type KMeansWarning, withWarnings } from './warnings';
 
 export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimator<
   ResolvedMiniBatchKMeansOptions,
@@ -51,7 +52,7 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
   private progress: Progress | undefined;
 
   constructor(options: MiniBatchKMeansOptions = {}) {
-    super(resolveMiniBatchOptions(options));
+    super(...withWarnings((sink) => resolveMiniBatchOptions(options, sink)));
   }
 
   /**
@@ -59,7 +60,7 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
    * a CSR matrix { format: 'csr', indptr, indices, data, rows, cols } (csr.ts).
    */
   fit<X extends MatrixLike>(X: X, options: FitOptions = {}): MiniBatchKMeans<DataOf<X>> {
-    this.keep(runSync(this.fitPlan(this.prepare(X, options, 'fit'))));
+    this.keep(this.runFit(this.fitPlan(this.prepare(X, options, 'fit'))));
     return this as MiniBatchKMeans as MiniBatchKMeans<DataOf<X>>;
   }
 
@@ -77,7 +78,7 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
     }
     const { fitOptions, control } = asyncControls(options, this.params.metric);
     const prepared = this.prepare(X, fitOptions, 'fit');
-    this.keep(await runAsync(this.fitPlan(prepared), callSite, control));
+    this.keep(await this.runFitAsync(this.fitPlan(prepared), callSite, control));
     return this as MiniBatchKMeans as MiniBatchKMeans<DataOf<X>>;
   }
 
@@ -98,11 +99,12 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
   /**
    * One step on X as the batch: the first call chooses the initial centers from X; later calls
    * (and calls after fit) move the centers on from where they are, in X's dtype. Dense and CSR
-   * batches may follow each other (the centers are dense).
+   * batches may follow each other (the centers are dense). Its warnings join those of the fit
+   * it goes on from.
    */
   partialFit<X extends MatrixLike>(X: X, options: FitOptions = {}): MiniBatchKMeans<DataOf<X>> {
     const prepared = this.prepare(X, options, 'partialFit');
-    this.keep(runSync(this.partialFitPlan(prepared)));
+    this.keep(this.runFit(this.partialFitPlan(prepared), 'append'));
     return this as MiniBatchKMeans as MiniBatchKMeans<DataOf<X>>;
   }
 
@@ -115,7 +117,8 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
    * start). Every row is used once (no early stopping). labels is empty afterwards, and inertia
    * an estimate from the smoothed batch inertia; call score on held-out data for an exact one.
    * The centers take the first chunk's dtype. The chunks may be CSR matrices, all of them (a
-   * dense chunk in a CSR stream, or the other way round, is ERR_KMEANS_INVALID_DATA).
+   * dense chunk in a CSR stream, or the other way round, is ERR_KMEANS_INVALID_DATA). A new fit:
+   * its warnings, those of all its batches, replace the last fit's.
    */
   async fitStream<X extends MatrixLike>(source: AsyncIterable<X> | Iterable<X>): Promise<MiniBatchKMeans<DataOf<X>>> {
     const callSite = new Error();
@@ -127,6 +130,8 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
     };
     const before = { fitted: this.fitted, progress: this.progress };
     this.progress = undefined;
+    const warnings: KMeansWarning[] = [];
+    const onWarning = (warning: KMeansWarning) => warnings.push(warning);
     try {
       const threads = threadCount(this.params.threads);
       const overrides = { computeLabels: false, initRuns: initRuns(this.params) };
@@ -134,7 +139,7 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
         const rows: PreparedData | SparseData = isCsrLike(batch)
           ? sparseInputs(batch, {}, 'fitStream', threads, metric)
           : { X: batch, sampleWeight: null, threads };
-        this.keep(await runAsync(this.partialFitPlan(rows, overrides), callSite));
+        this.keep(await runAsync(this.partialFitPlan(rows, overrides), callSite, { onWarning }));
         smoothStreamInertia(this.progress!, batch.rows);
       });
       const progress = this.progress!;
@@ -143,6 +148,7 @@ export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimato
         labels: new Int32Array(0),
         inertia: inertiaFor(metric, (progress.ewaInertia ?? 0) * progress.rowsSeen),
       };
+      this.keepWarnings(warnings, 'replace');
       return this as MiniBatchKMeans as MiniBatchKMeans<DataOf<X>>;
     } catch (error) {
       // A stream that fails part way leaves the model as it was.

@@ -19,7 +19,7 @@ import {
   resolveInit,
   warnExplicitInitRuns,
 } from './options';
-import { emitKMeansWarning } from './warnings';
+import { type WarningSink, emitKMeansWarning } from './warnings';
 
 export interface MiniBatchKMeansOptions {
   /** Number of clusters k. Default 8, or the number of rows of an explicit `init`. */
@@ -106,7 +106,11 @@ export const miniBatchDefaults = {
   metric: 'euclidean',
 } as const satisfies Record<keyof MiniBatchKMeansOptions, unknown>;
 
-export function resolveMiniBatchOptions(options: MiniBatchKMeansOptions): ResolvedMiniBatchKMeansOptions {
+/** `sink` hears of the options' warnings (the model keeps them). */
+export function resolveMiniBatchOptions(
+  options: MiniBatchKMeansOptions,
+  sink?: WarningSink,
+): ResolvedMiniBatchKMeansOptions {
   invalidOptionsObject(options, 'MiniBatchKMeans options');
   rejectUnknownKeys(options, Object.keys(miniBatchDefaults), 'MiniBatchKMeans');
   const merged = { ...miniBatchDefaults, ...dropUndefined(options) };
@@ -120,13 +124,14 @@ export function resolveMiniBatchOptions(options: MiniBatchKMeansOptions): Resolv
   const initSize = merged.initSize === null ? null : checkInteger('initSize', merged.initSize, 1);
   if (typeof merged.computeLabels !== 'boolean')
     throw invalidOption('computeLabels', 'true or false', merged.computeLabels);
-  warnExplicitInitRuns(init, nInit);
+  warnExplicitInitRuns(init, nInit, sink);
   if (initSize !== null && initSize < nClusters) {
     // initSizeFor (minibatch_fit.ts) makes the change, as scikit-learn's _check_params_vs_input.
     emitKMeansWarning(
       `initSize=${initSize} should be larger than nClusters=${nClusters}. Setting it to min(3 * nClusters, number of samples)`,
       'KMEANS_INIT_SIZE_ADJUSTED',
       'RuntimeWarning',
+      sink,
     );
   }
   return {

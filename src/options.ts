@@ -8,6 +8,7 @@ import { KMeansError, invalidOption } from './errors';
 import { toRowMatrix } from './data_matrix';
 import type { Matrix, MatrixLike } from './matrix';
 import { type Metric, checkMetric } from './metric';
+import { type WarningSink, emitKMeansWarning } from './warnings';
 
 export type InitMethod = 'k-means++' | 'k-means||' | 'random';
 export type { Algorithm } from './algorithms';
@@ -182,7 +183,8 @@ export function invalidOptionsObject(options: unknown, name: string): void {
   }
 }
 
-export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOptions {
+/** `sink` hears of the options' warnings (the model keeps them). */
+export function resolveKMeansOptions(options: KMeansOptions, sink?: WarningSink): ResolvedKMeansOptions {
   invalidOptionsObject(options, 'KMeans options');
   rejectUnknownKeys(options, Object.keys(kmeansDefaults), 'KMeans');
   const merged = { ...kmeansDefaults, ...dropUndefined(options) };
@@ -199,7 +201,7 @@ export function resolveKMeansOptions(options: KMeansOptions): ResolvedKMeansOpti
   if (!isAlgorithm(merged.algorithm)) {
     throw invalidOption('algorithm', listAlgorithms(['auto']), merged.algorithm);
   }
-  warnExplicitInitRuns(init, nInit);
+  warnExplicitInitRuns(init, nInit, sink);
   return {
     nClusters,
     init,
@@ -252,12 +254,14 @@ export function checkInitSteps(value: unknown): number {
 }
 
 /** scikit-learn warns and runs once: other runs would start from the same centers. */
-export function warnExplicitInitRuns(init: InitMethod | Matrix, nInit: 'auto' | number): void {
+export function warnExplicitInitRuns(init: InitMethod | Matrix, nInit: 'auto' | number, sink?: WarningSink): void {
   if (typeof init === 'object' && typeof nInit === 'number' && nInit !== 1) {
-    process.emitWarning(`Explicit initial centers: performing only one init instead of nInit=${nInit}`, {
-      type: 'RuntimeWarning',
-      code: 'KMEANS_EXPLICIT_INIT_NINIT',
-    });
+    emitKMeansWarning(
+      `Explicit initial centers: performing only one init instead of nInit=${nInit}`,
+      'KMEANS_EXPLICIT_INIT_NINIT',
+      'RuntimeWarning',
+      sink,
+    );
   }
 }
 

@@ -7,6 +7,7 @@
 import { type OperationName, type Operations, native } from './binding';
 import { KMeansError, fromNativeError } from './errors';
 import { acquireThreads, releaseThreads } from './thread_budget';
+import { type KMeansWarningCode, type WarningSink, emitKMeansWarning } from './warnings';
 
 export type NativeCall = { [K in OperationName]: { name: K; request: Operations[K][0] } }[OperationName];
 /** A step that waits for a promise (the next chunk of an async source): async runs only. */
@@ -14,7 +15,14 @@ export interface AwaitStep {
   name: 'await';
   promise: Promise<unknown>;
 }
-export type Plan<R> = Generator<NativeCall | AwaitStep, R, unknown>;
+/** A warning of the plan: the run emits it, and hands it to its sink (the model that runs it). */
+export interface WarnStep {
+  name: 'warn';
+  message: string;
+  code: KMeansWarningCode;
+  type: string | undefined;
+}
+export type Plan<R> = Generator<NativeCall | AwaitStep | WarnStep, R, unknown>;
 
 /** Inside a plan: `const result = yield* call('assign', request)`. */
 export function* call<K extends OperationName>(
@@ -29,15 +37,26 @@ export function* awaited<T>(promise: Promise<T>): Generator<AwaitStep, T, unknow
   return (yield { name: 'await', promise }) as T;
 }
 
+/** Inside a plan: `yield* warn(message, code, type)`, a process warning the model also keeps. */
+export function* warn(message: string, code: KMeansWarningCode, type?: string): Generator<WarnStep, void, unknown> {
+  yield { name: 'warn', message, code, type };
+}
+
 /** The addon's function for a call: `name` on the calling thread, `nameAsync` on the pool. */
 function operation({ name }: NativeCall, async: boolean): (request: NativeCall['request']) => unknown {
   const addon = native() as unknown as Record<string, (request: NativeCall['request']) => unknown>;
   return addon[async ? `${name}Async` : name]!;
 }
 
-export function runSync<R>(plan: Plan<R>): R {
+/** `onWarning` hears of the plan's warnings, each also emitted as a process warning. */
+export function runSync<R>(plan: Plan<R>, onWarning?: WarningSink): R {
   let step = plan.next();
   while (!step.done) {
+    if (step.value.name === 'warn') {
+      emitStep(step.value, onWarning);
+      step = plan.next();
+      continue;
+    }
     if (step.value.name === 'await') {
       void step.value.promise.catch(() => undefined);
       throw new KMeansError('ERR_KMEANS_INTERNAL', 'an asynchronous source cannot be read by a synchronous call');
@@ -53,11 +72,13 @@ export function runSync<R>(plan: Plan<R>): R {
   return step.value;
 }
 
-/** What an async run can be given besides its plan: an AbortSignal, and a progress callback. */
+/** What an async run can be given besides its plan: an AbortSignal, a progress callback, a warnings' sink. */
 export interface AsyncControl {
   signal?: AbortSignal | undefined;
   /** Called with the numbers each native call reports as it goes (a fit: iteration, inertia, shift). */
   onIteration?: ((...values: number[]) => void) | undefined;
+  /** Hears of the plan's warnings, as runSync's. */
+  onWarning?: WarningSink | undefined;
 }
 
 /**
@@ -97,6 +118,11 @@ export async function runAsync<R>(plan: Plan<R>, callSite: Error, control: Async
     let step = plan.next();
     while (!step.done) {
       if (signal?.aborted) throw abortError(signal);
+      if (step.value.name === 'warn') {
+        emitStep(step.value, control.onWarning);
+        step = plan.next();
+        continue;
+      }
       if (step.value.name === 'await') {
         // A rejection goes back into the plan, which may name it (a source's failure).
         let value: unknown;
@@ -140,6 +166,10 @@ export class AbortError extends Error {
     super(message, options);
     this.name = 'AbortError';
   }
+}
+
+function emitStep({ message, code, type }: WarnStep, sink: WarningSink | undefined): void {
+  emitKMeansWarning(message, code, type, sink);
 }
 
 function abortError(signal: AbortSignal): AbortError {
