@@ -150,7 +150,7 @@ export interface KMeansVqResult {
  *
  * const obs = whiten([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]]);
  * const { codebook, distortion } = kmeans(obs, 2, { seed: 0 });
- * console.log(codebook.rows, distortion); // 2 0.816..
+ * console.log(codebook, distortion); // { data: Float64Array [2.22.., 1.22.., 0.22.., 1.22..], rows: 2, cols: 2 } 0.816..
  * ```
  */
 export function kmeans(

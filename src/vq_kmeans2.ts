@@ -70,7 +70,7 @@ const emptyClusterMessage = 'One of the clusters is empty. Re-run kmeans with a 
  *
  * const X = [[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]];
  * const { centroids, label } = kmeans2(X, 2, { minit: '++', seed: 0 });
- * console.log(label, centroids.data); // Int32Array [1, 1, 1, 0, 0, 0] Float64Array [10, 2, 1, 2]
+ * console.log(label, centroids); // Int32Array [1, 1, 1, 0, 0, 0] { data: Float64Array [10, 2, 1, 2], rows: 2, cols: 2 }
  * // An initial codebook instead of k:
  * console.log(kmeans2(X, [[0, 0], [9, 9]], { minit: 'matrix' }).label); // Int32Array [0, 0, 0, 1, 1, 1]
  * ```

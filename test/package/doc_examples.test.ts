@@ -55,6 +55,33 @@ function run(code: string): string {
   });
 }
 
+/** Type errors of every example, each compiled as an ES module that imports the package by name. */
+function typeErrors(): string[] {
+  const files = new Map(examples.map((example, index) => [path.join(root, `doc-example-${index}.mts`), example.code]));
+  const options: ts.CompilerOptions = {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    types: ['node'],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+  };
+  const host = ts.createCompilerHost(options);
+  const { fileExists, readFile, getSourceFile } = host;
+  host.fileExists = (name) => files.has(name) || fileExists(name);
+  host.readFile = (name) => files.get(name) ?? readFile(name);
+  host.getSourceFile = (name, version, ...rest) => {
+    const text = files.get(name);
+    return text === undefined ? getSourceFile(name, version, ...rest) : ts.createSourceFile(name, text, version);
+  };
+  const program = ts.createProgram([...files.keys()], options, host);
+  return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+    const file = diagnostic.file ? path.basename(diagnostic.file.fileName) : '';
+    return `${file}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
+  });
+}
+
 describe('doc comment examples', () => {
   it('are found for the main entry points', () => {
     const all = examples.map((example) => example.code).join('\n');
@@ -74,6 +101,10 @@ describe('doc comment examples', () => {
     ]) {
       expect(all, name).toContain(name);
     }
+  });
+
+  it('type-check against the package types', () => {
+    expect(typeErrors()).toEqual([]);
   });
 
   it.each(examples.map((example) => [example.where, example.code]))('%s runs', (_where, code) => {
