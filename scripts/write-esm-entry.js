@@ -2,7 +2,8 @@
 // Writes the ES module entries (dist/index.mjs, dist/vq.mjs, dist/duckdb.mjs,
 // dist/clickhouse.mjs, dist/metrics.mjs): each re-exports its CommonJS
 // build by name, so `import { KMeans } from 'kmeans-native'` and `require('kmeans-native')`
-// share one instance.
+// share one instance. Each gets a .d.mts beside it, so TypeScript reads the import side as
+// an ES module (its .d.ts alone would describe CommonJS).
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -14,4 +15,6 @@ for (const entry of ['index', 'vq', 'duckdb', 'clickhouse', 'metrics']) {
     names.map((name) => `export const ${name} = cjs.${name};`).join('\n') +
     '\nexport default cjs;\n';
   fs.writeFileSync(path.join(dist, `${entry}.mjs`), source);
+  const types = `import * as cjs from './${entry}.js';\n\nexport * from './${entry}.js';\nexport default cjs;\n`;
+  fs.writeFileSync(path.join(dist, `${entry}.d.mts`), types);
 }

@@ -28,6 +28,19 @@ import { type SparseData, isSparseData, sparseFitInputs, sparseQueryInputs } fro
 import { sparseAssignPlan, sparseTransform } from './sparse_queries';
 import type { DataOf, FitOptions } from './types';
 
+/**
+ * Bisecting k-means (scikit-learn's BisectingKMeans): splits one cluster in two at a time until
+ * there are nClusters, keeping the tree of splits.
+ *
+ * @example
+ * ```ts
+ * import { BisectingKMeans } from 'kmeans-native';
+ *
+ * const X = [[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]];
+ * const bk = new BisectingKMeans({ nClusters: 3, seed: 0 }).fit(X);
+ * console.log(bk.labels); // Int32Array [1, 0, 1, 2, 2, 2]
+ * ```
+ */
 export class BisectingKMeans<D extends FloatArray = FloatArray> extends Estimator<
   ResolvedBisectingKMeansOptions,
   BisectingState,

@@ -114,7 +114,18 @@ type Step =
   | { kind: 'fit'; model: KMeans; X: DataMatrix; k: number; reference: number }
   | { kind: 'silhouette'; X: DataMatrix; labels: Int32Array; options: Record<string, unknown> };
 
-/** Fits KMeans for every k in kMin..kMax and scores each clustering (see ChooseKOptions). */
+/**
+ * Fits KMeans for every k in kMin..kMax and scores each clustering (see ChooseKOptions).
+ *
+ * @example
+ * ```ts
+ * import { chooseK } from 'kmeans-native';
+ *
+ * const X = [[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]];
+ * const { recommended, rows } = chooseK(X, { kMin: 2, kMax: 4, seed: 0 });
+ * console.log(recommended.silhouette, rows.map((row) => row.inertia)); // 2 [16, 10, 8]
+ * ```
+ */
 export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKResult {
   const settings = resolve(X, options);
   const steps = chooseKSteps(settings);

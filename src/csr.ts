@@ -18,6 +18,23 @@ import { KMeansError } from './errors';
  * A sparse matrix: `rows + 1` row pointers (`indptr[0] = 0`, non-decreasing, `indptr[rows]` the
  * number of stored entries), and for each stored entry its column (`indices`, 0 to `cols - 1`) and
  * value (`data`). `indptr` is a BigInt64Array only where there are more than 2^31 - 1 entries.
+ *
+ * @example
+ * ```ts
+ * import { KMeans, type CsrMatrix } from 'kmeans-native';
+ *
+ * // The 4×4 rows [1 0 0 0], [2 0 0 0], [0 0 5 0], [0 0 4 1]:
+ * const X: CsrMatrix = {
+ *   format: 'csr',
+ *   indptr: new Int32Array([0, 1, 2, 3, 5]),
+ *   indices: new Int32Array([0, 0, 2, 2, 3]),
+ *   data: new Float64Array([1, 2, 5, 4, 1]),
+ *   rows: 4,
+ *   cols: 4,
+ * };
+ * const km = new KMeans({ nClusters: 2, seed: 0 }).fit(X);
+ * console.log(km.labels); // Int32Array [1, 1, 0, 0]
+ * ```
  */
 export interface CsrMatrix<A extends FloatArray = FloatArray> {
   format: 'csr';

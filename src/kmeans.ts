@@ -64,6 +64,19 @@ interface KMeansState extends FittedState {
   history: IterationHistory;
 }
 
+/**
+ * Exact k-means (Lloyd's, Elkan's or Hamerly's algorithm) with scikit-learn's KMeans options.
+ *
+ * @example
+ * ```ts
+ * import { KMeans } from 'kmeans-native';
+ *
+ * const km = new KMeans({ nClusters: 2, seed: 0 }).fit([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]]);
+ * console.log(km.labels); // Int32Array [1, 1, 1, 0, 0, 0]
+ * console.log(km.clusterCenters); // { data: Float64Array [10, 2, 1, 2], rows: 2, cols: 2 }
+ * console.log(km.predict([[0, 0], [12, 3]])); // Int32Array [1, 0]
+ * ```
+ */
 export class KMeans<D extends FloatArray = FloatArray> extends Estimator<ResolvedKMeansOptions, KMeansState, D> {
   protected readonly modelName = 'KMeans';
   protected readonly fitFirst = 'call fit(X) or await fitAsync(X) first';
@@ -77,6 +90,15 @@ export class KMeans<D extends FloatArray = FloatArray> extends Estimator<Resolve
    * matrix { format: 'csr', indptr, indices, data, rows, cols } (csr.ts), which is never laid
    * out densely; the model's centers take X's dtype, which the returned model's type tells
    * where X's does.
+   *
+   * @example
+   * ```ts
+   * import { KMeans } from 'kmeans-native';
+   *
+   * const data = new Float32Array([1, 2, 1, 4, 1, 0, 10, 2, 10, 4, 10, 0]); // 6 rows, row-major
+   * const km = new KMeans({ nClusters: 2, seed: 0 }).fit({ data, rows: 6, cols: 2 });
+   * console.log(km.clusterCenters.data, km.inertia); // Float32Array [10, 2, 1, 2] 16
+   * ```
    */
   fit<X extends MatrixLike>(X: X, options: FitOptions = {}): KMeans<DataOf<X>> {
     this.fitted = this.runFit(this.fitPlan(this.prepare(X, options)));

@@ -33,6 +33,14 @@ const optionNames = ['seed', 'sampleWeight', 'nLocalTrials', 'threads'];
  * { format: 'csr', indptr, indices, data, rows, cols } (csr.ts), which is never laid out
  * densely: the same seed then picks the same rows as on the dense rows, and the centers are
  * those rows made dense.
+ *
+ * @example
+ * ```ts
+ * import { kmeansPlusPlus } from 'kmeans-native';
+ *
+ * const { centers, indices } = kmeansPlusPlus([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]], 2, { seed: 0 });
+ * console.log(indices, centers.data); // Int32Array [5, 2] Float64Array [10, 0, 1, 0]
+ * ```
  */
 export function kmeansPlusPlus(X: MatrixLike, nClusters: number, options: KMeansPlusPlusOptions = {}): Seeding {
   return runSync(plan(X, nClusters, options));

@@ -41,6 +41,19 @@ import { Random, randomSeed } from './rng';
 import type { Assignment, DataOf, FitOptions } from './types';
 import { type KMeansWarning, withWarnings } from './warnings';
 
+/**
+ * Mini-batch k-means (scikit-learn's MiniBatchKMeans): each step moves the centers towards a
+ * random batch of rows, for data too large for a full pass per iteration.
+ *
+ * @example
+ * ```ts
+ * import { MiniBatchKMeans } from 'kmeans-native';
+ *
+ * const X = [[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]];
+ * const mb = new MiniBatchKMeans({ nClusters: 2, batchSize: 4, seed: 0 }).fit(X);
+ * console.log(mb.predict([[0, 0], [12, 3]])); // Int32Array [1, 0]
+ * ```
+ */
 export class MiniBatchKMeans<D extends FloatArray = FloatArray> extends Estimator<
   ResolvedMiniBatchKMeansOptions,
   MiniBatchState,

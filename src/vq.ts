@@ -45,6 +45,14 @@ export type WhitenOptions = CommonVqOptions;
  * population deviation, as numpy's std). A column whose deviation is zero is left unchanged,
  * with a process warning (code KMEANS_WHITEN_ZERO_STD), as SciPy warns. Returns a new array
  * in the shape and dtype of the input (empty for no observations, as SciPy's).
+ *
+ * @example
+ * ```ts
+ * import { whiten } from 'kmeans-native/vq';
+ *
+ * const w = whiten([[1, 10], [3, 30]]); // each column's deviation is 1 and 10
+ * console.log(w); // { data: Float64Array [1, 1, 3, 3], rows: 2, cols: 2 }
+ * ```
  */
 export function whiten(obs: Observations, options: WhitenOptions = {}): Shaped {
   readOptions(options, ['checkFinite', 'threads'], 'whiten');
@@ -84,6 +92,14 @@ export type VqOptions = CommonVqOptions;
  * to the dense one within rounding relative to its code's length. whiten, kmeans and kmeans2
  * refuse CSR input (ERR_KMEANS_INVALID_DATA); KMeans, MiniBatchKMeans and BisectingKMeans fit
  * CSR rows.
+ *
+ * @example
+ * ```ts
+ * import { vq } from 'kmeans-native/vq';
+ *
+ * const { code, dist } = vq([[1, 1], [9, 9], [2, 0]], [[0, 0], [10, 10]]);
+ * console.log(code, dist); // Int32Array [0, 1, 0] Float64Array [1.414.., 1.414.., 2]
+ * ```
  */
 export function vq(obs: Observations, codeBook: Observations, options: VqOptions = {}): VqResult {
   readOptions(options, ['checkFinite', 'threads'], 'vq');
@@ -127,6 +143,15 @@ export interface KMeansVqResult {
  * on no observations gives SciPy's result: no codes, distortion NaN (a number k needs k of them).
  * As current SciPy, the loop compares the absolute change of the distortion and the
  * distortion returned is that of the codebook returned.
+ *
+ * @example
+ * ```ts
+ * import { kmeans, whiten } from 'kmeans-native/vq';
+ *
+ * const obs = whiten([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]]);
+ * const { codebook, distortion } = kmeans(obs, 2, { seed: 0 });
+ * console.log(codebook, distortion); // { data: Float64Array [2.22.., 1.22.., 0.22.., 1.22..], rows: 2, cols: 2 } 0.816..
+ * ```
  */
 export function kmeans(
   obs: Observations,

@@ -61,7 +61,20 @@ type Start = { codebook: Matrix } | { k: number; minit: Exclude<Minit, 'matrix'>
 
 const emptyClusterMessage = 'One of the clusters is empty. Re-run kmeans with a different initialization.';
 
-/** SciPy's kmeans2: `iter` Lloyd iterations from a chosen initialisation. */
+/**
+ * SciPy's kmeans2: `iter` Lloyd iterations from a chosen initialisation.
+ *
+ * @example
+ * ```ts
+ * import { kmeans2 } from 'kmeans-native/vq';
+ *
+ * const X = [[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]];
+ * const { centroids, label } = kmeans2(X, 2, { minit: '++', seed: 0 });
+ * console.log(label, centroids); // Int32Array [1, 1, 1, 0, 0, 0] { data: Float64Array [10, 2, 1, 2], rows: 2, cols: 2 }
+ * // An initial codebook instead of k:
+ * console.log(kmeans2(X, [[0, 0], [9, 9]], { minit: 'matrix' }).label); // Int32Array [0, 0, 0, 1, 1, 1]
+ * ```
+ */
 export function kmeans2(data: Observations, k: number | Observations, options: KMeans2Options = {}): KMeans2Result {
   readOptions(options, ['iter', 'thresh', 'minit', 'missing', 'checkFinite', 'seed', 'threads'], 'kmeans2');
   const iter = checkInteger('iter', options.iter ?? 10, 1);

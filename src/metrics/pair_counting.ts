@@ -52,8 +52,12 @@ export function randScore(labelsTrue: Labels, labelsPred: Labels): number {
  * ones, negative for worse than chance.
  *
  * @example
+ * ```ts
+ * import { adjustedRandScore } from 'kmeans-native/metrics';
+ *
  * adjustedRandScore([0, 0, 1, 1], [1, 1, 0, 0]); // 1: the same partition, names aside
  * adjustedRandScore([0, 0, 1, 2], [0, 0, 1, 1]); // 0.5714285714285714
+ * ```
  */
 export function adjustedRandScore(labelsTrue: Labels, labelsPred: Labels): number {
   const pairs = pairCounts(sparseContingency(labelsTrue, labelsPred));

@@ -95,6 +95,14 @@ export async function silhouetteSamplesAsync(
 /**
  * The mean silhouette over every row, or over sampleSize rows drawn at random (for a CSR
  * matrix, the same rows as for its dense copy; see silhouetteSamples).
+ *
+ * @example
+ * ```ts
+ * import { silhouetteScore } from 'kmeans-native/metrics';
+ *
+ * const X = [[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]];
+ * console.log(silhouetteScore(X, [0, 0, 0, 1, 1, 1])); // 0.7133..
+ * ```
  */
 export function silhouetteScore(
   X: MatrixLike | CsrMatrix,
