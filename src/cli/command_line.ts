@@ -53,6 +53,9 @@ fit:
   --seed N             seed of the random generator (default: random)
   --threads N          native threads (default: the CPUs available, within a CPU quota)
   --metric NAME        euclidean or cosine (default euclidean)
+  --scale METHOD       scale each feature first: standard ((x - mean) / deviation), minmax
+                       (onto [0, 1]) or none (default none); the model file keeps the scaling
+                       and predict applies it (dense data only)
   --out FILE           save the model as JSON (read it back with predict or KMeans.fromJSON)
   --stream             read DATA once per iteration instead of holding it: the same fit, in
                        memory that does not grow with DATA (a file or --sql, not "-")
@@ -93,6 +96,7 @@ const options = {
   seed: { type: 'string' },
   threads: { type: 'string' },
   metric: { type: 'string' },
+  scale: { type: 'string' },
   sql: { type: 'string' },
   stream: { type: 'boolean' },
   'mini-batch': { type: 'boolean' },
