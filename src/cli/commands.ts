@@ -4,7 +4,7 @@
  * sparse_commands.ts, choose-k in choose_k_command.ts.
  */
 import * as path from 'node:path';
-import { KMeans, type Matrix, meanVariance } from '../index';
+import { KMeans, type Matrix, type Metric, meanVariance } from '../index';
 import { UsageError, type Values, rejectOptions } from './command_line';
 import { dataInput, inputFiles, inputName, kmeansOptions, readOptions } from './command_inputs';
 import { readDataFile } from './data_file';
@@ -18,7 +18,7 @@ import { ColumnStatistics, type Scaling, scaleMatrix, scaleOption, scaledStream,
 import { scatterSvg } from './scatter_plot';
 import { sparseFitCommand, sparsePredictCommand } from './sparse_commands';
 import { sparseInputOf } from './sparse_input';
-import { fitStreamCommand, labelPass, sampledPlot } from './stream_commands';
+import { fitStreamCommand, labelPass, metricOf, sampledPlot } from './stream_commands';
 import { describeTable, fitSummary, labelsCsv } from './summary';
 import type { Table } from './table';
 
@@ -65,8 +65,9 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
   }
   if (values.labels !== undefined) outputs.write(values.labels, labelsCsv(model.labels));
   if (values.plot !== undefined) {
-    const title = `${path.basename(name)}: k-means, k = ${model.clusterCenters.rows}`;
-    outputs.write(values.plot, plotOf(table, model.labels, model.clusterCenters, title));
+    const cosine = model.params.metric === 'cosine';
+    const title = `${path.basename(name)}: ${cosine ? 'spherical k-means' : 'k-means'}, k = ${model.clusterCenters.rows}`;
+    outputs.write(values.plot, plotOf(table, model.labels, model.clusterCenters, title, model.params.metric));
   }
   if (!values.quiet && !Outputs.usesStdout(targets)) {
     const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';
@@ -119,8 +120,10 @@ export async function predictCommand(operands: string[], values: Values): Promis
       model: { cols: centers.cols, featureNames },
     });
     if (values.plot !== undefined) {
-      const title = `${path.basename(stream.name)}: clusters of ${path.basename(modelFile)}`;
-      outputs.write(values.plot, sampledPlot(pass, centers, title));
+      const metric = metricOf(model);
+      const kind = metric === 'cosine' ? ' (spherical k-means)' : '';
+      const title = `${path.basename(stream.name)}: clusters of ${path.basename(modelFile)}${kind}`;
+      outputs.write(values.plot, sampledPlot(pass, centers, title, metric));
     }
     if (!values.quiet && !Outputs.usesStdout(targets)) {
       process.stdout.write(
@@ -149,6 +152,6 @@ export async function readData(input: DataInput, values: Values): Promise<Table>
   }
 }
 
-function plotOf(table: Table, labels: Int32Array, centers: Matrix, title: string): string {
-  return scatterSvg({ ...table, labels, centers: centers.data, k: centers.rows, title });
+function plotOf(table: Table, labels: Int32Array, centers: Matrix, title: string, metric: Metric): string {
+  return scatterSvg({ ...table, labels, centers: centers.data, k: centers.rows, title, metric });
 }

@@ -4,7 +4,7 @@
  * which writes the labels as it reads and keeps only the plot's fixed sample of rows.
  */
 import * as path from 'node:path';
-import { type BisectingKMeans, KMeans, type Matrix, MiniBatchKMeans } from '../index';
+import { type BisectingKMeans, KMeans, type Matrix, type Metric, MiniBatchKMeans } from '../index';
 import { type Values, integerOption, progressMode, rejectOptions, UsageError } from './command_line';
 import { inputFiles, kmeansOptions, miniBatchOptions, readOptions } from './command_inputs';
 import { type DataInput, openDataStream } from './data_stream';
@@ -72,9 +72,10 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
       outputs.write(values.out, `${JSON.stringify(json)}\n`);
     }
     if (values.plot !== undefined) {
-      const kind = miniBatch ? 'mini-batch k-means' : 'k-means';
+      const metric = metricOf(model);
+      const kind = `${metric === 'cosine' ? 'spherical ' : ''}${miniBatch ? 'mini-batch k-means' : 'k-means'}`;
       const title = `${path.basename(stream.name)}: ${kind}, k = ${model.clusterCenters.rows}`;
-      outputs.write(values.plot, sampledPlot(pass!, model.clusterCenters, title));
+      outputs.write(values.plot, sampledPlot(pass!, model.clusterCenters, title, metric));
     }
     if (summary) {
       const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';
@@ -187,8 +188,13 @@ export async function labelPass(stream: RowStream, model: SavedModel, options: L
   };
 }
 
+/** The metric a saved or fitted model clusters by: its plot draws unit rows for 'cosine'. */
+export function metricOf(model: SavedModel): Metric {
+  return model.params.metric;
+}
+
 /** The plot of a labelling pass's sample. */
-export function sampledPlot(pass: LabelPass, centers: Matrix, title: string): string {
+export function sampledPlot(pass: LabelPass, centers: Matrix, title: string, metric: Metric): string {
   const { data, rows, labels } = pass.sample!;
   return scatterSvg({
     data,
@@ -199,6 +205,7 @@ export function sampledPlot(pass: LabelPass, centers: Matrix, title: string): st
     k: centers.rows,
     columnNames: pass.columnNames,
     title,
+    metric,
     sampleOf: { rows: pass.rows, sizes: pass.sizes },
   });
 }
