@@ -21,7 +21,7 @@ export async function chooseKCommand(operands: string[], values: Values): Promis
     values,
     'choose-k takes one data file: kmeans-native choose-k DATA --k 2..12 [options]',
   );
-  rejectOptions(values, 'choose-k', ['out', 'labels', 'stream', 'mini-batch', 'batch-size', 'bounds-memory']);
+  rejectOptions(values, 'choose-k', ['out', 'labels', 'stream', 'mini-batch', 'batch-size', 'bounds-memory', 'scale']);
   if (sparseInputOf(input, values) !== undefined) {
     throw new UsageError('choose-k does not read sparse data (svmlight, .npz): run fit for each k instead');
   }

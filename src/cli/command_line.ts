@@ -18,7 +18,7 @@ export const usage = `Usage:
   (with --sql QUERY instead of DATA: the rows of a DuckDB query)
 
 DATA is a CSV or TSV file (with or without a header line), NDJSON (a JSON array or object of
-numbers per line), NumPy .npy or Parquet; "-" reads CSV from standard input. Parquet and --sql
+numbers per line), NumPy .npy (float16 too) or Parquet; "-" reads CSV from standard input. Parquet and --sql
 are read through DuckDB, which needs the optional package @duckdb/node-api. predict, fit --stream
 and fit --mini-batch read DATA a chunk at a time: their memory does not grow with it.
 Sparse DATA, svmlight / libsvm text (.svm, .svmlight, .libsvm) or SciPy .npz (save_npz, CSR),
@@ -53,6 +53,9 @@ fit:
   --seed N             seed of the random generator (default: random)
   --threads N          native threads (default: the CPUs available, within a CPU quota)
   --metric NAME        euclidean or cosine (default euclidean)
+  --scale METHOD       scale each feature first: standard ((x - mean) / deviation), minmax
+                       (onto [0, 1]) or none (default none); the model file keeps the scaling
+                       and predict applies it (dense data only)
   --out FILE           save the model as JSON (read it back with predict or KMeans.fromJSON)
   --stream             read DATA once per iteration instead of holding it: the same fit, in
                        memory that does not grow with DATA (a file or --sql, not "-")
@@ -73,7 +76,8 @@ choose-k (also takes fit's --algorithm, --init, --n-init, --max-iter, --tol, --s
 Output (fit and predict):
   --labels FILE        write each row's cluster as CSV (predict: default standard output)
   --plot FILE          write an SVG scatter plot of the clusters (the first two principal
-                       components when there are more than two features)
+                       components when there are more than two features; with --metric
+                       cosine, of the rows scaled to unit length)
   An output FILE "-" is standard output (the summary is then left out).
   --progress, --no-progress  the progress line on stderr (default: on a terminal, for long fits)
   -q, --quiet          print no summary
@@ -93,6 +97,7 @@ const options = {
   seed: { type: 'string' },
   threads: { type: 'string' },
   metric: { type: 'string' },
+  scale: { type: 'string' },
   sql: { type: 'string' },
   stream: { type: 'boolean' },
   'mini-batch': { type: 'boolean' },

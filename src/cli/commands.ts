@@ -4,20 +4,21 @@
  * sparse_commands.ts, choose-k in choose_k_command.ts.
  */
 import * as path from 'node:path';
-import { KMeans, type Matrix, type ModelJSON, meanVariance } from '../index';
+import { KMeans, type Matrix, type Metric, meanVariance } from '../index';
 import { UsageError, type Values, rejectOptions } from './command_line';
 import { dataInput, inputFiles, inputName, kmeansOptions, readOptions } from './command_inputs';
 import { readDataFile } from './data_file';
 import { type DataInput, openDataStream } from './data_stream';
 import { duckdbRows } from './duckdb_input';
-import { readModel } from './model_file';
+import { type CommandModelJSON, readModel } from './model_file';
 import { runFit } from './fit_run';
 import { Outputs } from './outputs';
-import { collectTable } from './row_stream';
+import { chunkOfTable, collectTable } from './row_stream';
+import { ColumnStatistics, type Scaling, scaleMatrix, scaleOption, scaledStream, scalingLine } from './scaling';
 import { scatterSvg } from './scatter_plot';
 import { sparseFitCommand, sparsePredictCommand } from './sparse_commands';
 import { sparseInputOf } from './sparse_input';
-import { fitStreamCommand, labelPass, sampledPlot } from './stream_commands';
+import { fitStreamCommand, labelPass, metricOf, sampledPlot } from './stream_commands';
 import { describeTable, fitSummary, labelsCsv } from './summary';
 import type { Table } from './table';
 
@@ -32,6 +33,7 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
   if (values['bounds-memory'] !== undefined) throw new UsageError('--bounds-memory applies to fit --stream only');
   // Options and outputs are checked before the data is read.
   const model = new KMeans(kmeansOptions(values));
+  const scaleMethod = scaleOption(values);
   const targets = [
     { flag: '--out', file: values.out },
     { flag: '--labels', file: values.labels },
@@ -39,24 +41,37 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
   ];
   const outputs = new Outputs(inputFiles(input), targets);
   const name = inputName(input);
-  const table = await readData(input, values);
+  const read = await readData(input, values);
+  let scaling: Scaling | undefined;
+  if (scaleMethod !== undefined) {
+    const stats = new ColumnStatistics(read.cols);
+    stats.add(chunkOfTable(read));
+    scaling = stats.scaling(scaleMethod);
+  }
+  // The model, its plot and its summary are in the scaled units.
+  const table = scaling === undefined ? read : { ...read, data: scaleMatrix(read, read.rows, read.cols, scaling).data };
   const X = matrixOf(table);
   const context = { name, table, k: model.params.nClusters };
 
   await runFit(model, X, values, context, () => meanVariance(X));
 
   if (values.out !== undefined) {
-    const json: ModelJSON = { ...model.toJSON(), ...(table.columnNames ? { featureNames: table.columnNames } : {}) };
+    const json: CommandModelJSON = {
+      ...model.toJSON(),
+      ...(table.columnNames ? { featureNames: table.columnNames } : {}),
+      ...(scaling ? { scaling } : {}),
+    };
     outputs.write(values.out, `${JSON.stringify(json)}\n`);
   }
   if (values.labels !== undefined) outputs.write(values.labels, labelsCsv(model.labels));
   if (values.plot !== undefined) {
-    const title = `${path.basename(name)}: k-means, k = ${model.clusterCenters.rows}`;
-    outputs.write(values.plot, plotOf(table, model.labels, model.clusterCenters, title));
+    const cosine = model.params.metric === 'cosine';
+    const title = `${path.basename(name)}: ${cosine ? 'spherical k-means' : 'k-means'}, k = ${model.clusterCenters.rows}`;
+    outputs.write(values.plot, plotOf(table, model.labels, model.clusterCenters, title, model.params.metric));
   }
   if (!values.quiet && !Outputs.usesStdout(targets)) {
     const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';
-    process.stdout.write(fitSummary(name, table, model) + wrote);
+    process.stdout.write(fitSummary(name, table, model) + scalingLine(scaling) + wrote);
   }
   return 0;
 }
@@ -84,6 +99,7 @@ export async function predictCommand(operands: string[], values: Values): Promis
     'k',
     'gap',
     'json',
+    'scale',
   ]);
   const sparse = sparseInputOf(input, values);
   if (sparse !== undefined) return sparsePredictCommand(modelFile, sparse, values);
@@ -93,9 +109,10 @@ export async function predictCommand(operands: string[], values: Values): Promis
     { flag: '--plot', file: values.plot },
   ];
   const outputs = new Outputs([modelFile, ...inputFiles(input)], targets);
-  const { model, featureNames } = readModel(modelFile);
+  const { model, featureNames, scaling } = readModel(modelFile);
   const centers = model.clusterCenters;
-  const stream = await openDataStream(input, readOptions(values, featureNames));
+  const read = await openDataStream(input, readOptions(values, featureNames));
+  const stream = scaling === undefined ? read : scaledStream(read, scaling);
   try {
     const pass = await labelPass(stream, model, {
       labels: outputs.open(labelsTo),
@@ -103,8 +120,10 @@ export async function predictCommand(operands: string[], values: Values): Promis
       model: { cols: centers.cols, featureNames },
     });
     if (values.plot !== undefined) {
-      const title = `${path.basename(stream.name)}: clusters of ${path.basename(modelFile)}`;
-      outputs.write(values.plot, sampledPlot(pass, centers, title));
+      const metric = metricOf(model);
+      const kind = metric === 'cosine' ? ' (spherical k-means)' : '';
+      const title = `${path.basename(stream.name)}: clusters of ${path.basename(modelFile)}${kind}`;
+      outputs.write(values.plot, sampledPlot(pass, centers, title, metric));
     }
     if (!values.quiet && !Outputs.usesStdout(targets)) {
       process.stdout.write(
@@ -133,6 +152,6 @@ export async function readData(input: DataInput, values: Values): Promise<Table>
   }
 }
 
-function plotOf(table: Table, labels: Int32Array, centers: Matrix, title: string): string {
-  return scatterSvg({ ...table, labels, centers: centers.data, k: centers.rows, title });
+function plotOf(table: Table, labels: Int32Array, centers: Matrix, title: string, metric: Metric): string {
+  return scatterSvg({ ...table, labels, centers: centers.data, k: centers.rows, title, metric });
 }

@@ -1,10 +1,18 @@
-/** Reads a saved model file (KMeans, MiniBatchKMeans or BisectingKMeans) for predict. */
+/** Reads a saved model file (KMeans, MiniBatchKMeans or BisectingKMeans), with fit --scale's scaling, for predict. */
 import * as fs from 'node:fs';
 import { BisectingKMeans, KMeans, MiniBatchKMeans, type ModelJSON } from '../index';
 import { DataFileError } from './data_error';
+import { type Scaling, readScaling } from './scaling';
 import type { SavedModel } from './stream_commands';
 
-export function readModel(file: string): { model: SavedModel; featureNames: string[] | undefined } {
+/** A model file as the command line writes it: the library's JSON and, after fit --scale, its scaling. */
+export type CommandModelJSON = ModelJSON & { scaling?: Scaling };
+
+export function readModel(file: string): {
+  model: SavedModel;
+  featureNames: string[] | undefined;
+  scaling: Scaling | undefined;
+} {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -16,15 +24,16 @@ export function readModel(file: string): { model: SavedModel; featureNames: stri
       `cannot read the model: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
     );
   }
+  let json: Partial<CommandModelJSON>;
+  let model: SavedModel;
   try {
-    const json = JSON.parse(text) as Partial<ModelJSON>;
-    const model =
+    json = JSON.parse(text) as Partial<CommandModelJSON>;
+    model =
       json?.model === 'MiniBatchKMeans'
         ? MiniBatchKMeans.fromJSON(json)
         : json?.model === 'BisectingKMeans'
           ? BisectingKMeans.fromJSON(json)
           : KMeans.fromJSON(json);
-    return { model, featureNames: json.featureNames };
   } catch (error) {
     const message =
       error instanceof SyntaxError
@@ -32,4 +41,7 @@ export function readModel(file: string): { model: SavedModel; featureNames: stri
         : (error as Error).message;
     throw new DataFileError(file, undefined, message);
   }
+  // The library reads the file without its "scaling", which predict applies to the rows first.
+  const scaling = readScaling(file, json.scaling, model.clusterCenters.cols);
+  return { model, featureNames: json.featureNames, scaling };
 }

@@ -1,8 +1,8 @@
 /**
  * NumPy's .npy format (versions 1-3): a magic string, a header holding a Python dict literal
  * ({'descr': '<f8', 'fortran_order': False, 'shape': (150, 4), }) and the raw values.
- * One- and two-dimensional arrays of floats, integers and booleans are read; float32 stays
- * float32 unless float64 is asked for. The values are read in pieces of a few megabytes.
+ * One- and two-dimensional arrays of floats (half, single, double), integers and booleans are
+ * read; float32 stays float32 unless float64 is asked for, half floats become float64. The values are read in pieces of a few megabytes.
  */
 import { type ColumnChoice, resolveColumns } from './columns';
 import { DataFileError } from './data_error';
@@ -151,7 +151,7 @@ export function readHeader(file: string, source: ByteSource): Header {
   const [, endian, kind, size] = descr as unknown as [string, string, string, string];
   const bytes = Number(size);
   const supported =
-    (kind === 'f' && (bytes === 4 || bytes === 8)) ||
+    (kind === 'f' && (bytes === 2 || bytes === 4 || bytes === 8)) ||
     ('iu'.includes(kind) && [1, 2, 4, 8].includes(bytes)) ||
     (kind === 'b' && bytes === 1);
   if (!supported) fail(`dtype '${endian}${kind}${size}' is not supported (floats, integers and booleans are)`);
@@ -173,7 +173,10 @@ export function readHeader(file: string, source: ByteSource): Header {
 }
 
 export function elementReader({ kind, bytes, littleEndian: le }: Header): (view: DataView, offset: number) => number {
-  if (kind === 'f') return bytes === 4 ? (v, o) => v.getFloat32(o, le) : (v, o) => v.getFloat64(o, le);
+  if (kind === 'f') {
+    if (bytes === 2) return (v, o) => halfFloat(v.getUint16(o, le));
+    return bytes === 4 ? (v, o) => v.getFloat32(o, le) : (v, o) => v.getFloat64(o, le);
+  }
   if (kind === 'b') return (v, o) => (v.getUint8(o) === 0 ? 0 : 1);
   const signed = kind === 'i';
   switch (bytes) {
@@ -186,4 +189,15 @@ export function elementReader({ kind, bytes, littleEndian: le }: Header): (view:
     default:
       return signed ? (v, o) => Number(v.getBigInt64(o, le)) : (v, o) => Number(v.getBigUint64(o, le));
   }
+}
+
+/** An IEEE 754 half-precision value from its 16 bits, exactly (every half is a float32 and a double). */
+export function halfFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
+  // Subnormals: fraction · 2^-24; normals: (1024 + fraction) · 2^(exponent - 25).
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  return sign * (1024 + fraction) * 2 ** (exponent - 25);
 }

@@ -145,7 +145,8 @@ function readValues(file: string, bytes: Buffer): Float64Array | Float32Array {
   }
   const count = parsed.shape[0]!;
   const out = parsed.kind === 'f' && parsed.bytes === 4 ? new Float32Array(count) : new Float64Array(count);
-  if (os.endianness() === 'LE' && parsed.littleEndian && parsed.kind === 'f') {
+  // Stored floats of the output's width are copied as they are; half floats are converted.
+  if (os.endianness() === 'LE' && parsed.littleEndian && parsed.kind === 'f' && parsed.bytes !== 2) {
     new Uint8Array(out.buffer).set(bytes.subarray(parsed.dataOffset));
     return out;
   }

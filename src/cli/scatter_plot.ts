@@ -1,7 +1,8 @@
 /**
  * An SVG scatter plot of a clustering: each point colored by its cluster, the centers marked,
  * a legend. Two features are drawn as they are; more are projected on their first two
- * principal components; a single feature is drawn against the cluster number.
+ * principal components; a single feature is drawn against the cluster number. A cosine
+ * (spherical) clustering is drawn in the space it clusters in: the rows scaled to unit length.
  */
 import { principalAxes } from './principal_axes';
 import { sampleRows } from './row_sample';
@@ -18,6 +19,8 @@ export interface ScatterInput {
   k: number;
   columnNames: readonly string[] | undefined;
   title: string;
+  /** 'cosine': draw the unit rows (and unit centers), whose principal axes then give the projection. */
+  metric?: 'euclidean' | 'cosine';
   /**
    * When data and labels are already a sample (of a streamed input): the input's row count and
    * cluster sizes. The sample is drawn whole, and its principal axes stand for the data's.
@@ -86,7 +89,8 @@ function projection(input: ScatterInput): Projected {
   };
 }
 
-export function scatterSvg(input: ScatterInput): string {
+export function scatterSvg(given: ScatterInput): string {
+  const input = given.metric === 'cosine' ? onUnitSphere(given) : given;
   const { k, labels, sampleOf } = input;
   const rows = sampleOf?.rows ?? input.rows;
   const project = projection(input);
@@ -113,12 +117,13 @@ export function scatterSvg(input: ScatterInput): string {
       ? `${points.length.toLocaleString('en-US')} of ${rows.toLocaleString('en-US')} points shown`
       : `${rows.toLocaleString('en-US')} points`;
 
+  const unitNote = input.metric === 'cosine' ? 'rows scaled to unit length' : '';
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${plot.left}" y="30" font-size="17" font-weight="bold">${escape(input.title)}</text>`,
-    `<text x="${plot.left}" y="50" fill="#555">${escape([project.note, shown].filter(Boolean).join('; '))}</text>`,
+    `<text x="${plot.left}" y="50" fill="#555">${escape([unitNote, project.note, shown].filter(Boolean).join('; '))}</text>`,
   );
   out.push(...axes(xScale, yScale, project.xLabel, project.yLabel));
   out.push(`<g fill-opacity="0.72">`);
@@ -133,6 +138,26 @@ export function scatterSvg(input: ScatterInput): string {
   out.push(...legend(sizes, k));
   out.push(`</svg>`);
   return out.join('\n') + '\n';
+}
+
+/** The rows and centers scaled to unit length (a row of length zero, which a cosine fit refuses, stays). */
+function onUnitSphere(input: ScatterInput): ScatterInput {
+  const unit = (source: ArrayLike<number>, rows: number): Float64Array => {
+    const { cols } = input;
+    const out = Float64Array.from(source);
+    for (let i = 0; i < rows; i++) {
+      // Divided by the largest magnitude first, so that huge or tiny values neither overflow nor underflow.
+      let largest = 0;
+      for (let j = 0; j < cols; j++) largest = Math.max(largest, Math.abs(out[i * cols + j]!));
+      if (largest === 0) continue;
+      let squares = 0;
+      for (let j = 0; j < cols; j++) squares += (out[i * cols + j]! / largest) ** 2;
+      const length = Math.sqrt(squares);
+      for (let j = 0; j < cols; j++) out[i * cols + j] = out[i * cols + j]! / largest / length;
+    }
+    return out;
+  };
+  return { ...input, data: unit(input.data, input.rows), centers: unit(input.centers, input.k) };
 }
 
 function centerMarker(x: number, y: number, color: string): string {

@@ -11,6 +11,7 @@ import { runFit } from './fit_run';
 import { inFileTerms } from './library_errors';
 import { readModel } from './model_file';
 import { Outputs } from './outputs';
+import { scaleOption } from './scaling';
 import {
   type SparseData,
   type SparseInput,
@@ -22,6 +23,11 @@ import { clusterSizes, describeTable, fitSummary, miniBatchSummary } from './sum
 
 export async function sparseFitCommand(input: SparseInput, values: Values): Promise<number> {
   rejectDenseOnlyOptions(values, 'fit');
+  if (scaleOption(values) !== undefined) {
+    throw new UsageError(
+      `--scale ${values.scale} is not available for sparse data: centering would fill in every zero, laying the rows out densely`,
+    );
+  }
   const miniBatch = values['mini-batch'] === true;
   if (miniBatch) rejectOptions(values, 'fit --mini-batch', ['algorithm', 'max-iter', 'tol']);
   else if (values['batch-size'] !== undefined) throw new UsageError('--batch-size applies to fit --mini-batch only');
@@ -69,7 +75,14 @@ export async function sparsePredictCommand(modelFile: string, input: SparseInput
   const labelsTo = values.labels ?? '-';
   const targets = [{ flag: '--labels', file: labelsTo }];
   const outputs = new Outputs([modelFile, input.file], targets);
-  const { model } = readModel(modelFile);
+  const { model, scaling } = readModel(modelFile);
+  if (scaling !== undefined) {
+    throw new DataFileError(
+      modelFile,
+      undefined,
+      `the model scales its features (${scaling.method}), which sparse data cannot take without being laid out densely`,
+    );
+  }
   const cols = model.clusterCenters.cols;
   const data = await readSparseInput(withModelColumns(input, cols));
   if (data.X.cols !== cols) {

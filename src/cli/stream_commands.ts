@@ -4,14 +4,16 @@
  * which writes the labels as it reads and keeps only the plot's fixed sample of rows.
  */
 import * as path from 'node:path';
-import { type BisectingKMeans, KMeans, type Matrix, MiniBatchKMeans, type ModelJSON } from '../index';
+import { type BisectingKMeans, KMeans, type Matrix, type Metric, MiniBatchKMeans } from '../index';
 import { type Values, integerOption, progressMode, rejectOptions, UsageError } from './command_line';
 import { inputFiles, kmeansOptions, miniBatchOptions, readOptions } from './command_inputs';
 import { type DataInput, openDataStream } from './data_stream';
+import type { CommandModelJSON } from './model_file';
 import { inFileTerms, inTerms } from './library_errors';
 import { type OutputStream, Outputs } from './outputs';
 import { ProgressBar } from './progress_bar';
 import { StreamingSample } from './row_sample';
+import { scaleOption, scaledStream, scalingLine, streamScaling } from './scaling';
 import { type Columns, type RowChunk, type RowStream, chunkValue } from './row_stream';
 import { maxPlottedPoints, scatterSvg } from './scatter_plot';
 import { type Shape, fitSummary, miniBatchSummary, runCount } from './summary';
@@ -27,17 +29,21 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
   const model = miniBatch
     ? new MiniBatchKMeans(miniBatchOptions(values))
     : new KMeans({ ...kmeansOptions(values), init: (values.init ?? 'k-means||') as never });
+  const scaleMethod = scaleOption(values);
   const targets = [
     { flag: '--out', file: values.out },
     { flag: '--labels', file: values.labels },
     { flag: '--plot', file: values.plot },
   ];
   const outputs = new Outputs(inputFiles(input), targets);
-  const stream = await openDataStream(input, readOptions(values, undefined));
+  const read = await openDataStream(input, readOptions(values, undefined));
   try {
-    if (!stream.rereadable) {
+    if (!read.rereadable) {
       throw new UsageError(`fit ${flag} reads the data more than once: give a file or --sql, not standard input`);
     }
+    // --scale takes a first pass for the columns' statistics; every later pass reads scaled rows.
+    const scaling = scaleMethod === undefined ? undefined : await streamScaling(read, scaleMethod);
+    const stream = scaling === undefined ? read : scaledStream(read, scaling);
     const k = model.params.nClusters;
     const context = { name: stream.name, table: { rows: 0, cols: 0, place: () => '' }, k };
     try {
@@ -58,13 +64,18 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
       : undefined;
     if (values.out !== undefined) {
       const names = pass?.columnNames ?? (await firstChunk(stream)).columnNames;
-      const json: ModelJSON = { ...model.toJSON(), ...(names ? { featureNames: names } : {}) };
+      const json: CommandModelJSON = {
+        ...model.toJSON(),
+        ...(names ? { featureNames: names } : {}),
+        ...(scaling ? { scaling } : {}),
+      };
       outputs.write(values.out, `${JSON.stringify(json)}\n`);
     }
     if (values.plot !== undefined) {
-      const kind = miniBatch ? 'mini-batch k-means' : 'k-means';
+      const metric = metricOf(model);
+      const kind = `${metric === 'cosine' ? 'spherical ' : ''}${miniBatch ? 'mini-batch k-means' : 'k-means'}`;
       const title = `${path.basename(stream.name)}: ${kind}, k = ${model.clusterCenters.rows}`;
-      outputs.write(values.plot, sampledPlot(pass!, model.clusterCenters, title));
+      outputs.write(values.plot, sampledPlot(pass!, model.clusterCenters, title, metric));
     }
     if (summary) {
       const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';
@@ -72,10 +83,10 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
         model instanceof MiniBatchKMeans
           ? miniBatchSummary(stream.name, pass!, model, pass!.sizes)
           : fitSummary(stream.name, pass!, model, pass!.sizes);
-      process.stdout.write(text + wrote);
+      process.stdout.write(text + scalingLine(scaling) + wrote);
     }
   } finally {
-    stream.close();
+    read.close();
   }
   return 0;
 }
@@ -177,8 +188,13 @@ export async function labelPass(stream: RowStream, model: SavedModel, options: L
   };
 }
 
+/** The metric a saved or fitted model clusters by: its plot draws unit rows for 'cosine'. */
+export function metricOf(model: SavedModel): Metric {
+  return model.params.metric;
+}
+
 /** The plot of a labelling pass's sample. */
-export function sampledPlot(pass: LabelPass, centers: Matrix, title: string): string {
+export function sampledPlot(pass: LabelPass, centers: Matrix, title: string, metric: Metric): string {
   const { data, rows, labels } = pass.sample!;
   return scatterSvg({
     data,
@@ -189,6 +205,7 @@ export function sampledPlot(pass: LabelPass, centers: Matrix, title: string): st
     k: centers.rows,
     columnNames: pass.columnNames,
     title,
+    metric,
     sampleOf: { rows: pass.rows, sizes: pass.sizes },
   });
 }

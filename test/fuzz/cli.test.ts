@@ -1495,7 +1495,7 @@ describe('NumPy .npy', () => {
       ],
       [`{'descr': '|O', 'fortran_order': ${order}, 'shape': ${shape}}`, /^the header dict is not understood: /],
       [`{'descr': '<M8[ns]', 'fortran_order': ${order}, 'shape': ${shape}}`, /^the header dict is not understood: /],
-      [`{'descr': '<f2', 'fortran_order': ${order}, 'shape': ${shape}}`, /^dtype '<f2' is not supported/],
+      [`{'descr': '<f16', 'fortran_order': ${order}, 'shape': ${shape}}`, /^dtype '<f16' is not supported/],
       [`{'descr': '<c16', 'fortran_order': ${order}, 'shape': ${shape}}`, /^dtype '<c16' is not supported/],
       [`{'descr': '<U8', 'fortran_order': ${order}, 'shape': ${shape}}`, /^dtype '<U8' is not supported/],
       [`{'descr': '<i16', 'fortran_order': ${order}, 'shape': ${shape}}`, /^dtype '<i16' is not supported/],
