@@ -74,6 +74,9 @@ Output (fit and predict):
   --labels FILE        write each row's cluster as CSV (predict: default standard output)
   --plot FILE          write an SVG scatter plot of the clusters (the first two principal
                        components when there are more than two features)
+  --json               print the summary as one JSON object instead: the data's shape, the
+                       options, iterations, inertia, cluster sizes and centers (predict: the
+                       sizes; give --labels a file)
   An output FILE "-" is standard output (the summary is then left out).
   --progress, --no-progress  the progress line on stderr (default: on a terminal, for long fits)
   -q, --quiet          print no summary

@@ -18,13 +18,14 @@ import { scatterSvg } from './scatter_plot';
 import { sparseFitCommand, sparsePredictCommand } from './sparse_commands';
 import { sparseInputOf } from './sparse_input';
 import { fitStreamCommand, labelPass, sampledPlot } from './stream_commands';
-import { describeTable, fitSummary, labelsCsv } from './summary';
+import { checkJsonOutputs, fitJson, predictJson, printJson } from './json_summary';
+import { clusterSizes, describeTable, fitSummary, labelsCsv } from './summary';
 import type { Table } from './table';
 
 export async function fitCommand(operands: string[], values: Values): Promise<number> {
   const input = dataInput(operands, values, 'fit takes one data file: kmeans-native fit DATA [-k N] [options]');
   if (values.k !== undefined) throw new UsageError("--k is choose-k's range: fit takes -k N or --clusters N");
-  rejectOptions(values, 'fit', ['gap', 'json']);
+  rejectOptions(values, 'fit', ['gap']);
   const sparse = sparseInputOf(input, values);
   if (sparse !== undefined) return sparseFitCommand(sparse, values);
   if (values.stream || values['mini-batch']) return fitStreamCommand(input, values);
@@ -37,6 +38,7 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
     { flag: '--labels', file: values.labels },
     { flag: '--plot', file: values.plot },
   ];
+  if (values.json) checkJsonOutputs(targets);
   const outputs = new Outputs(inputFiles(input), targets);
   const name = inputName(input);
   const table = await readData(input, values);
@@ -54,7 +56,9 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
     const title = `${path.basename(name)}: k-means, k = ${model.clusterCenters.rows}`;
     outputs.write(values.plot, plotOf(table, model.labels, model.clusterCenters, title));
   }
-  if (!values.quiet && !Outputs.usesStdout(targets)) {
+  if (values.json) {
+    printJson(fitJson(name, table, model, clusterSizes(model.labels, model.clusterCenters.rows), 'memory'));
+  } else if (!values.quiet && !Outputs.usesStdout(targets)) {
     const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';
     process.stdout.write(fitSummary(name, table, model) + wrote);
   }
@@ -83,7 +87,6 @@ export async function predictCommand(operands: string[], values: Values): Promis
     'bounds-memory',
     'k',
     'gap',
-    'json',
   ]);
   const sparse = sparseInputOf(input, values);
   if (sparse !== undefined) return sparsePredictCommand(modelFile, sparse, values);
@@ -92,6 +95,7 @@ export async function predictCommand(operands: string[], values: Values): Promis
     { flag: '--labels', file: labelsTo },
     { flag: '--plot', file: values.plot },
   ];
+  if (values.json) checkJsonOutputs(targets);
   const outputs = new Outputs([modelFile, ...inputFiles(input)], targets);
   const { model, featureNames } = readModel(modelFile);
   const centers = model.clusterCenters;
@@ -106,7 +110,9 @@ export async function predictCommand(operands: string[], values: Values): Promis
       const title = `${path.basename(stream.name)}: clusters of ${path.basename(modelFile)}`;
       outputs.write(values.plot, sampledPlot(pass, centers, title));
     }
-    if (!values.quiet && !Outputs.usesStdout(targets)) {
+    if (values.json) {
+      printJson(predictJson(stream.name, pass, modelFile, centers, pass.sizes));
+    } else if (!values.quiet && !Outputs.usesStdout(targets)) {
       process.stdout.write(
         `${describeTable(stream.name, pass)}\ncluster sizes: ${pass.sizes.join(', ')}\nwrote ${outputs.written.join(', ')}\n`,
       );

@@ -9,6 +9,7 @@ import { type Values, integerOption, progressMode, rejectOptions, UsageError } f
 import { inputFiles, kmeansOptions, miniBatchOptions, readOptions } from './command_inputs';
 import { type DataInput, openDataStream } from './data_stream';
 import { inFileTerms, inTerms } from './library_errors';
+import { checkJsonOutputs, fitJson, miniBatchJson, printJson } from './json_summary';
 import { type OutputStream, Outputs } from './outputs';
 import { ProgressBar } from './progress_bar';
 import { StreamingSample } from './row_sample';
@@ -32,6 +33,7 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
     { flag: '--labels', file: values.labels },
     { flag: '--plot', file: values.plot },
   ];
+  if (values.json) checkJsonOutputs(targets);
   const outputs = new Outputs(inputFiles(input), targets);
   const stream = await openDataStream(input, readOptions(values, undefined));
   try {
@@ -48,7 +50,7 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
       throw (error as { details?: { row?: number } })?.details?.row === undefined ? inFileTerms(error, context) : error;
     }
 
-    const summary = !values.quiet && !Outputs.usesStdout(targets);
+    const summary = values.json === true || (!values.quiet && !Outputs.usesStdout(targets));
     const needsPass = values.labels !== undefined || values.plot !== undefined || summary;
     const pass = needsPass
       ? await labelPass(stream, model, {
@@ -66,7 +68,13 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
       const title = `${path.basename(stream.name)}: ${kind}, k = ${model.clusterCenters.rows}`;
       outputs.write(values.plot, sampledPlot(pass!, model.clusterCenters, title));
     }
-    if (summary) {
+    if (values.json) {
+      printJson(
+        model instanceof MiniBatchKMeans
+          ? miniBatchJson(stream.name, pass!, model, pass!.sizes)
+          : fitJson(stream.name, pass!, model, pass!.sizes, 'stream'),
+      );
+    } else if (summary) {
       const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';
       const text =
         model instanceof MiniBatchKMeans
