@@ -33,6 +33,8 @@ Reading data (fit and predict):
                        holds anything but numbers)
   --format FORMAT      csv, tsv, ndjson, npy, parquet, svmlight or npz (default: from the
                        extension or the content)
+  --delimiter C        CSV/TSV field separator: one character, or tab, comma, semicolon or
+                       pipe (default: from the format, a comma or a tab)
   --float32            compute in float32 (float32 .npy and .npz data stays float32 anyway)
 
 Sparse data (fit and predict; not with --columns, --header, --plot, --stream, --mini-batch or
@@ -105,6 +107,7 @@ const options = {
   header: { type: 'boolean' },
   'no-header': { type: 'boolean' },
   format: { type: 'string' },
+  delimiter: { type: 'string' },
   float32: { type: 'boolean' },
   'zero-based': { type: 'boolean' },
   cols: { type: 'string' },
