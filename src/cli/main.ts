@@ -11,6 +11,7 @@ import { UsageError, parseCommandLine, usage } from './command_line';
 import { chooseKCommand } from './choose_k_command';
 import { fitCommand, predictCommand } from './commands';
 import { DataFileError } from './data_error';
+import { inOptionTerms } from './library_errors';
 
 /** Runs the command with `args` (without node and the script) and resolves to its exit code. */
 export async function main(args: string[] = process.argv.slice(2)): Promise<number> {
@@ -35,7 +36,7 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<numb
         : `unknown command "${command}": fit, predict or choose-k`,
     );
   } catch (error) {
-    return report(error);
+    return report(inOptionTerms(error));
   }
 }
 
