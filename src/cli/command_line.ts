@@ -16,6 +16,7 @@ export const usage = `Usage:
   kmeans-native predict MODEL DATA [options]   label the rows of DATA with a saved model
   kmeans-native choose-k DATA --k 2..12 [options]  score every k of a range, recommend one
   (with --sql QUERY instead of DATA: the rows of a DuckDB query)
+  kmeans-native COMMAND --help                 one command's options, with examples
 
 DATA is a CSV or TSV file (with or without a header line), NDJSON (a JSON array or object of
 numbers per line), NumPy .npy or Parquet; "-" reads CSV from standard input. Parquet and --sql

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { AbortError, KMeansError } from '../index';
 import { UsageError, parseCommandLine, usage } from './command_line';
 import { chooseKCommand } from './choose_k_command';
+import { commandHelp, helpCommands } from './command_help';
 import { fitCommand, predictCommand } from './commands';
 import { DataFileError } from './data_error';
 import { inOptionTerms } from './library_errors';
@@ -20,7 +21,11 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<numb
     const { values, positionals } = parseCommandLine(args);
     const [command, ...operands] = positionals;
     if (values.help || command === 'help') {
-      process.stdout.write(usage);
+      const topic = command === 'help' ? operands[0] : command;
+      if (command === 'help' && topic !== undefined && commandHelp(topic) === undefined) {
+        throw new UsageError(`no help on "${topic}": there is help on ${helpCommands.join(', ')}`);
+      }
+      process.stdout.write((topic !== undefined && commandHelp(topic)) || usage);
       return 0;
     }
     if (values.version) {
