@@ -81,7 +81,8 @@ Output (fit and predict):
                        options, iterations, inertia, cluster sizes and centers (predict: the
                        sizes; give --labels a file)
   An output FILE "-" is standard output (the summary is then left out).
-  --progress, --no-progress  the progress line on stderr (default: on a terminal, for long fits)
+  --progress, --no-progress  the progress line on stderr (default: on a terminal, for long fits;
+                       NO_COLOR or TERM=dumb: plain lines, no escape codes)
   -q, --quiet          print no summary
   -h, --help           this help;  -v, --version  the version
 `;
@@ -162,8 +163,23 @@ export function numberOption(values: Values, name: 'tol'): number | undefined {
   return value;
 }
 
-export function progressMode(values: Values): 'terminal' | 'lines' | 'off' {
+/**
+ * How progress is shown: redrawn in place on a terminal ('plain' there when NO_COLOR or
+ * TERM=dumb ask for no escape codes: a line now and then), as lines with --progress elsewhere.
+ */
+export function progressMode(
+  values: Values,
+  terminal = process.stderr.isTTY === true,
+  env: NodeJS.ProcessEnv = process.env,
+): ProgressMode {
   if (values.quiet || values['no-progress']) return 'off';
-  if (process.stderr.isTTY) return 'terminal';
+  if (terminal) return plainOutput(env) ? 'plain' : 'terminal';
   return values.progress ? 'lines' : 'off';
+}
+
+export type ProgressMode = 'terminal' | 'plain' | 'lines' | 'off';
+
+/** NO_COLOR (any value but empty) and TERM=dumb: no ANSI escape codes in any output. */
+export function plainOutput(env: NodeJS.ProcessEnv): boolean {
+  return (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
 }
