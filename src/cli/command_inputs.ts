@@ -7,6 +7,7 @@ import { UsageError, type Values, integerOption, numberOption } from './command_
 import { parseColumnSpec } from './columns';
 import { type DataFormat, type DataReadOptions, dataFormats } from './data_file';
 import type { DataInput } from './data_stream';
+import { parseDelimiter } from './delimiter';
 import { sparseFormats } from './sparse_file';
 
 /** The data operand, or --sql in its place; `usageLine` says how the command is used. */
@@ -52,6 +53,9 @@ export function readOptions(values: Values, modelNames: string[] | undefined): D
     const known = [...dataFormats, ...sparseFormats];
     throw new UsageError(`--format must be one of ${known.join(', ')} (got "${format}")`);
   }
+  if (values.delimiter !== undefined && values.sql !== undefined) {
+    throw new UsageError('--delimiter applies to CSV and TSV data, not --sql');
+  }
   let columns: readonly string[] | undefined;
   try {
     columns = values.columns === undefined ? undefined : parseColumnSpec(values.columns);
@@ -64,6 +68,7 @@ export function readOptions(values: Values, modelNames: string[] | undefined): D
     dtype: values.float32 ? 'float32' : undefined,
     columns,
     modelNames,
+    ...(values.delimiter === undefined ? {} : { delimiter: parseDelimiter(values.delimiter) }),
   };
 }
 

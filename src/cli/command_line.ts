@@ -16,6 +16,7 @@ export const usage = `Usage:
   kmeans-native predict MODEL DATA [options]   label the rows of DATA with a saved model
   kmeans-native choose-k DATA --k 2..12 [options]  score every k of a range, recommend one
   (with --sql QUERY instead of DATA: the rows of a DuckDB query)
+  kmeans-native COMMAND --help                 one command's options, with examples
 
 DATA is a CSV or TSV file (with or without a header line), NDJSON (a JSON array or object of
 numbers per line), NumPy .npy (float16 too) or Parquet; "-" reads CSV from standard input. Parquet and --sql
@@ -33,6 +34,8 @@ Reading data (fit and predict):
                        holds anything but numbers)
   --format FORMAT      csv, tsv, ndjson, npy, parquet, svmlight or npz (default: from the
                        extension or the content)
+  --delimiter C        CSV/TSV field separator: one character, or tab, comma, semicolon or
+                       pipe (default: from the format, a comma or a tab)
   --float32            compute in float32 (float32 .npy and .npz data stays float32 anyway)
 
 Sparse data (fit and predict; not with --columns, --header, --plot, --stream, --mini-batch or
@@ -78,8 +81,12 @@ Output (fit and predict):
   --plot FILE          write an SVG scatter plot of the clusters (the first two principal
                        components when there are more than two features; with --metric
                        cosine, of the rows scaled to unit length)
+  --json               print the summary as one JSON object instead: the data's shape, the
+                       options, iterations, inertia, cluster sizes and centers (predict: the
+                       sizes; give --labels a file)
   An output FILE "-" is standard output (the summary is then left out).
-  --progress, --no-progress  the progress line on stderr (default: on a terminal, for long fits)
+  --progress, --no-progress  the progress line on stderr (default: on a terminal, for long fits;
+                       NO_COLOR or TERM=dumb: plain lines, no escape codes)
   -q, --quiet          print no summary
   -h, --help           this help;  -v, --version  the version
 `;
@@ -107,6 +114,7 @@ const options = {
   header: { type: 'boolean' },
   'no-header': { type: 'boolean' },
   format: { type: 'string' },
+  delimiter: { type: 'string' },
   float32: { type: 'boolean' },
   'zero-based': { type: 'boolean' },
   cols: { type: 'string' },
@@ -160,8 +168,23 @@ export function numberOption(values: Values, name: 'tol'): number | undefined {
   return value;
 }
 
-export function progressMode(values: Values): 'terminal' | 'lines' | 'off' {
+/**
+ * How progress is shown: redrawn in place on a terminal ('plain' there when NO_COLOR or
+ * TERM=dumb ask for no escape codes: a line now and then), as lines with --progress elsewhere.
+ */
+export function progressMode(
+  values: Values,
+  terminal = process.stderr.isTTY === true,
+  env: NodeJS.ProcessEnv = process.env,
+): ProgressMode {
   if (values.quiet || values['no-progress']) return 'off';
-  if (process.stderr.isTTY) return 'terminal';
+  if (terminal) return plainOutput(env) ? 'plain' : 'terminal';
   return values.progress ? 'lines' : 'off';
+}
+
+export type ProgressMode = 'terminal' | 'plain' | 'lines' | 'off';
+
+/** NO_COLOR (any value but empty) and TERM=dumb: no ANSI escape codes in any output. */
+export function plainOutput(env: NodeJS.ProcessEnv): boolean {
+  return (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
 }

@@ -19,13 +19,14 @@ import { scatterSvg } from './scatter_plot';
 import { sparseFitCommand, sparsePredictCommand } from './sparse_commands';
 import { sparseInputOf } from './sparse_input';
 import { fitStreamCommand, labelPass, metricOf, sampledPlot } from './stream_commands';
-import { describeTable, fitSummary, labelsCsv } from './summary';
+import { checkJsonOutputs, fitJson, predictJson, printJson } from './json_summary';
+import { clusterSizes, describeTable, fitSummary, labelsCsv } from './summary';
 import type { Table } from './table';
 
 export async function fitCommand(operands: string[], values: Values): Promise<number> {
   const input = dataInput(operands, values, 'fit takes one data file: kmeans-native fit DATA [-k N] [options]');
   if (values.k !== undefined) throw new UsageError("--k is choose-k's range: fit takes -k N or --clusters N");
-  rejectOptions(values, 'fit', ['gap', 'json']);
+  rejectOptions(values, 'fit', ['gap']);
   const sparse = sparseInputOf(input, values);
   if (sparse !== undefined) return sparseFitCommand(sparse, values);
   if (values.stream || values['mini-batch']) return fitStreamCommand(input, values);
@@ -39,6 +40,7 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
     { flag: '--labels', file: values.labels },
     { flag: '--plot', file: values.plot },
   ];
+  if (values.json) checkJsonOutputs(targets);
   const outputs = new Outputs(inputFiles(input), targets);
   const name = inputName(input);
   const read = await readData(input, values);
@@ -69,7 +71,9 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
     const title = `${path.basename(name)}: ${cosine ? 'spherical k-means' : 'k-means'}, k = ${model.clusterCenters.rows}`;
     outputs.write(values.plot, plotOf(table, model.labels, model.clusterCenters, title, model.params.metric));
   }
-  if (!values.quiet && !Outputs.usesStdout(targets)) {
+  if (values.json) {
+    printJson(fitJson(name, table, model, clusterSizes(model.labels, model.clusterCenters.rows), 'memory'));
+  } else if (!values.quiet && !Outputs.usesStdout(targets)) {
     const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';
     process.stdout.write(fitSummary(name, table, model) + scalingLine(scaling) + wrote);
   }
@@ -98,7 +102,6 @@ export async function predictCommand(operands: string[], values: Values): Promis
     'bounds-memory',
     'k',
     'gap',
-    'json',
     'scale',
   ]);
   const sparse = sparseInputOf(input, values);
@@ -108,6 +111,7 @@ export async function predictCommand(operands: string[], values: Values): Promis
     { flag: '--labels', file: labelsTo },
     { flag: '--plot', file: values.plot },
   ];
+  if (values.json) checkJsonOutputs(targets);
   const outputs = new Outputs([modelFile, ...inputFiles(input)], targets);
   const { model, featureNames, scaling } = readModel(modelFile);
   const centers = model.clusterCenters;
@@ -125,7 +129,9 @@ export async function predictCommand(operands: string[], values: Values): Promis
       const title = `${path.basename(stream.name)}: clusters of ${path.basename(modelFile)}${kind}`;
       outputs.write(values.plot, sampledPlot(pass, centers, title, metric));
     }
-    if (!values.quiet && !Outputs.usesStdout(targets)) {
+    if (values.json) {
+      printJson(predictJson(stream.name, pass, modelFile, centers, pass.sizes));
+    } else if (!values.quiet && !Outputs.usesStdout(targets)) {
       process.stdout.write(
         `${describeTable(stream.name, pass)}\ncluster sizes: ${pass.sizes.join(', ')}\nwrote ${outputs.written.join(', ')}\n`,
       );

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { ColumnChoice, ColumnSpec } from './columns';
 import { DataFileError } from './data_error';
+import { checkDelimiterFormat } from './delimiter';
 import { duckdbRows, parquetQuery } from './duckdb_input';
 import { type ByteSource, isNpy, readNpy } from './npy';
 import { collectTable } from './row_stream';
@@ -25,6 +26,8 @@ export interface DataReadOptions {
   modelNames?: readonly string[];
   /** undefined: float64, except that float32 .npy data stays float32. */
   dtype?: DType;
+  /** CSV and TSV: the field separator (--delimiter). */
+  delimiter?: string;
 }
 
 const extensions: Record<string, DataFormat> = {
@@ -40,6 +43,7 @@ const extensions: Record<string, DataFormat> = {
 export async function readDataFile(file: string, options: DataReadOptions = {}): Promise<Table> {
   if (file === '-') {
     const format = options.format ?? 'csv';
+    checkDelimiterFormat(options.delimiter, format);
     if (format === 'npy' || format === 'parquet') {
       const kind = format === 'npy' ? 'NPY' : 'Parquet';
       throw new DataFileError('standard input', undefined, `${kind} data must come from a file`);
@@ -47,6 +51,7 @@ export async function readDataFile(file: string, options: DataReadOptions = {}):
     return readTextTable('standard input', lines(process.stdin), { ...textOptions(options), format });
   }
   const format = formatOf(file, options.format);
+  checkDelimiterFormat(options.delimiter, format);
   if (format === 'npy') return readNpyFile(file, choice(options), options.dtype);
   checkReadable(file);
   if (format === 'parquet') {
@@ -66,7 +71,8 @@ export function formatOf(file: string, format: DataFormat | undefined): DataForm
 }
 
 export function textOptions(options: DataReadOptions) {
-  return { header: options.header, columns: choice(options), dtype: options.dtype ?? 'float64' };
+  const { header, delimiter } = options;
+  return { header, columns: choice(options), dtype: options.dtype ?? 'float64', delimiter };
 }
 
 export function choice(options: DataReadOptions): ColumnChoice {

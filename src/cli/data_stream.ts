@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { type DataReadOptions, checkReadable, choice, formatOf, lines, textOptions, unreadable } from './data_file';
 import { DataFileError } from './data_error';
+import { checkDelimiterFormat } from './delimiter';
 import { duckdbRows, parquetQuery } from './duckdb_input';
 import { openNpy, readNpyRows } from './npy';
 import { type RowChunk, type RowStream, chunkOfTable } from './row_stream';
@@ -22,6 +23,7 @@ export async function openDataStream(input: DataInput, options: DataReadOptions)
   const { file } = input;
   if (file === '-') {
     const format = options.format ?? 'csv';
+    checkDelimiterFormat(options.delimiter, format);
     if (format === 'npy' || format === 'parquet') {
       throw new DataFileError(
         'standard input',
@@ -38,6 +40,7 @@ export async function openDataStream(input: DataInput, options: DataReadOptions)
     };
   }
   const format = formatOf(file, options.format);
+  checkDelimiterFormat(options.delimiter, format);
   checkReadable(file);
   if (format === 'parquet') return duckdbRows(file, parquetQuery(file), choice(options), options.dtype);
   if (format === 'npy') return { name: file, rereadable: true, close() {}, chunks: () => npyChunks(file, options) };

@@ -1,7 +1,7 @@
 /**
  * The library's errors about the data, told in the command's terms: the file, the line (or the
  * row of a .npy file) and the column, taken from the error's details, and the command's own
- * options (-k, --metric, --columns) instead of the API's.
+ * options (-k, --metric, --columns) instead of the API's; errors about an option name its flag.
  */
 import { KMeansError } from '../index';
 import { DataFileError } from './data_error';
@@ -63,4 +63,37 @@ export function inTerms<T>(compute: () => T, context: DataContext): T {
   } catch (error) {
     throw inFileTerms(error, context);
   }
+}
+
+/** The flag of each library option the command line sets. */
+const flags: Record<string, string> = {
+  nClusters: '-k/--clusters',
+  kMin: '--k',
+  kMax: '--k',
+  nInit: '--n-init',
+  maxIter: '--max-iter',
+  tol: '--tol',
+  seed: '--seed',
+  threads: '--threads',
+  batchSize: '--batch-size',
+  algorithm: '--algorithm',
+  init: '--init',
+  metric: '--metric',
+};
+
+/** Names that are only ever options, so that they can be replaced wherever a message says them. */
+const optionWords = /\b(nClusters|nInit|maxIter|batchSize|kMin|kMax)\b/g;
+
+/**
+ * `error` with the option it is about named by its flag (`nInit must be ...` becomes
+ * `--n-init must be ...`), when it is a KMeansError about an option the command line sets; any
+ * other error unchanged. The option is the error's details.argument, else the message's first word.
+ */
+export function inOptionTerms(error: unknown): unknown {
+  if (!(error instanceof KMeansError) || error.code !== 'ERR_KMEANS_INVALID_OPTION') return error;
+  const option = error.details.argument ?? /^(\w+) /.exec(error.message)?.[1];
+  if (option === undefined || flags[option] === undefined) return error;
+  const rest = error.message.startsWith(`${option} `) ? error.message.slice(option.length) : `: ${error.message}`;
+  const message = `${flags[option]}${rest.replace(optionWords, (word) => flags[word]!)}`;
+  return new KMeansError(error.code, message, { cause: error, details: error.details });
 }

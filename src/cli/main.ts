@@ -9,8 +9,10 @@ import * as path from 'node:path';
 import { AbortError, KMeansError } from '../index';
 import { UsageError, parseCommandLine, usage } from './command_line';
 import { chooseKCommand } from './choose_k_command';
+import { commandHelp, helpCommands } from './command_help';
 import { fitCommand, predictCommand } from './commands';
 import { DataFileError } from './data_error';
+import { inOptionTerms } from './library_errors';
 
 /** Runs the command with `args` (without node and the script) and resolves to its exit code. */
 export async function main(args: string[] = process.argv.slice(2)): Promise<number> {
@@ -19,7 +21,11 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<numb
     const { values, positionals } = parseCommandLine(args);
     const [command, ...operands] = positionals;
     if (values.help || command === 'help') {
-      process.stdout.write(usage);
+      const topic = command === 'help' ? operands[0] : command;
+      if (command === 'help' && topic !== undefined && commandHelp(topic) === undefined) {
+        throw new UsageError(`no help on "${topic}": there is help on ${helpCommands.join(', ')}`);
+      }
+      process.stdout.write((topic !== undefined && commandHelp(topic)) || usage);
       return 0;
     }
     if (values.version) {
@@ -35,7 +41,7 @@ export async function main(args: string[] = process.argv.slice(2)): Promise<numb
         : `unknown command "${command}": fit, predict or choose-k`,
     );
   } catch (error) {
-    return report(error);
+    return report(inOptionTerms(error));
   }
 }
 

@@ -1,16 +1,18 @@
 /**
  * A progress line on stderr for long fits: a bar, the run, the iteration and the inertia.
- * On a terminal it is redrawn in place and appears only once a fit has run for a moment;
- * elsewhere (when asked for with --progress) it writes a line per report, at most 5 a second.
+ * On a terminal it is redrawn in place and appears only once a fit has run for a moment; on a
+ * terminal without escape codes (NO_COLOR, TERM=dumb) it writes a line a second after that
+ * moment; elsewhere (when asked for with --progress) a line per report, at most 5 a second.
  */
 import type { FitProgress } from '../index';
+import type { ProgressMode } from './command_line';
 
 export interface ProgressSettings {
   runs: number;
   maxIter: number;
   /** The squared center shift at which a run has converged (tol × mean variance), 0 if unknown. */
   shiftTolerance: number;
-  mode: 'terminal' | 'lines' | 'off';
+  mode: ProgressMode;
 }
 
 const barWidth = 16;
@@ -39,6 +41,9 @@ export class ProgressBar {
       const columns = (this.stream as NodeJS.WriteStream).columns ?? 80;
       this.stream.write(`\r${this.line(progress).slice(0, columns - 1)}\x1b[K`);
       this.drawn = true;
+    } else if (this.settings.mode === 'plain') {
+      if (now - this.started < terminalDelayMs || now - this.lastDraw < 1000) return;
+      this.stream.write(`${this.line(progress)}\n`);
     } else {
       if (this.lastDraw !== 0 && now - this.lastDraw < 200) return;
       this.stream.write(`${this.line(progress)}\n`);

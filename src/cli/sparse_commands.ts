@@ -9,6 +9,7 @@ import { kmeansOptions, miniBatchOptions } from './command_inputs';
 import { DataFileError } from './data_error';
 import { runFit } from './fit_run';
 import { inFileTerms } from './library_errors';
+import { checkJsonOutputs, fitJson, miniBatchJson, predictJson, printJson } from './json_summary';
 import { readModel } from './model_file';
 import { Outputs } from './outputs';
 import { scaleOption } from './scaling';
@@ -40,6 +41,7 @@ export async function sparseFitCommand(input: SparseInput, values: Values): Prom
     { flag: '--out', file: values.out },
     { flag: '--labels', file: values.labels },
   ];
+  if (values.json) checkJsonOutputs(targets);
   const outputs = new Outputs([input.file], targets);
   const data = await readSparseInput(input);
   const table = tableOf(data);
@@ -59,7 +61,14 @@ export async function sparseFitCommand(input: SparseInput, values: Values): Prom
   const labels = model instanceof MiniBatchKMeans ? model.predict(data.X) : model.labels;
   if (values.out !== undefined) outputs.write(values.out, `${JSON.stringify(model.toJSON())}\n`);
   if (values.labels !== undefined) outputs.write(values.labels, sparseLabelsCsv(labels, data.labels));
-  if (!values.quiet && !Outputs.usesStdout(targets)) {
+  if (values.json) {
+    const sizes = clusterSizes(labels, model.clusterCenters.rows);
+    printJson(
+      model instanceof MiniBatchKMeans
+        ? miniBatchJson(input.name, table, model, sizes)
+        : fitJson(input.name, table, model, sizes, 'memory'),
+    );
+  } else if (!values.quiet && !Outputs.usesStdout(targets)) {
     const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';
     const summary =
       model instanceof MiniBatchKMeans
@@ -74,6 +83,7 @@ export async function sparsePredictCommand(modelFile: string, input: SparseInput
   rejectDenseOnlyOptions(values, 'predict');
   const labelsTo = values.labels ?? '-';
   const targets = [{ flag: '--labels', file: labelsTo }];
+  if (values.json) checkJsonOutputs(targets);
   const outputs = new Outputs([modelFile, input.file], targets);
   const { model, scaling } = readModel(modelFile);
   if (scaling !== undefined) {
@@ -98,7 +108,11 @@ export async function sparsePredictCommand(modelFile: string, input: SparseInput
   }
 
   outputs.write(labelsTo, sparseLabelsCsv(labels, data.labels));
-  if (!values.quiet && !Outputs.usesStdout(targets)) {
+  if (values.json) {
+    printJson(
+      predictJson(input.name, table, modelFile, model.clusterCenters, clusterSizes(labels, model.clusterCenters.rows)),
+    );
+  } else if (!values.quiet && !Outputs.usesStdout(targets)) {
     const sizes = clusterSizes(labels, model.clusterCenters.rows);
     process.stdout.write(
       `${describeTable(input.name, table)}\ncluster sizes: ${sizes.join(', ')}\nwrote ${outputs.written.join(', ')}\n`,

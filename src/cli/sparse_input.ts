@@ -37,6 +37,7 @@ const denseOnly: [keyof Values, string][] = [
   ['columns', 'every column of a sparse file is a feature'],
   ['header', 'sparse files have no header line'],
   ['no-header', 'sparse files have no header line'],
+  ['delimiter', 'it applies to CSV and TSV data'],
   ['plot', 'its principal axes need dense rows; write --labels and plot from them'],
   ['stream', 'a sparse file is read once and held as it is stored'],
   ['bounds-memory', 'a sparse file is read once and held as it is stored'],

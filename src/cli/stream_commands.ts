@@ -10,6 +10,7 @@ import { inputFiles, kmeansOptions, miniBatchOptions, readOptions } from './comm
 import { type DataInput, openDataStream } from './data_stream';
 import type { CommandModelJSON } from './model_file';
 import { inFileTerms, inTerms } from './library_errors';
+import { checkJsonOutputs, fitJson, miniBatchJson, printJson } from './json_summary';
 import { type OutputStream, Outputs } from './outputs';
 import { ProgressBar } from './progress_bar';
 import { StreamingSample } from './row_sample';
@@ -35,6 +36,7 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
     { flag: '--labels', file: values.labels },
     { flag: '--plot', file: values.plot },
   ];
+  if (values.json) checkJsonOutputs(targets);
   const outputs = new Outputs(inputFiles(input), targets);
   const read = await openDataStream(input, readOptions(values, undefined));
   try {
@@ -54,7 +56,7 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
       throw (error as { details?: { row?: number } })?.details?.row === undefined ? inFileTerms(error, context) : error;
     }
 
-    const summary = !values.quiet && !Outputs.usesStdout(targets);
+    const summary = values.json === true || (!values.quiet && !Outputs.usesStdout(targets));
     const needsPass = values.labels !== undefined || values.plot !== undefined || summary;
     const pass = needsPass
       ? await labelPass(stream, model, {
@@ -77,7 +79,13 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
       const title = `${path.basename(stream.name)}: ${kind}, k = ${model.clusterCenters.rows}`;
       outputs.write(values.plot, sampledPlot(pass!, model.clusterCenters, title, metric));
     }
-    if (summary) {
+    if (values.json) {
+      printJson(
+        model instanceof MiniBatchKMeans
+          ? miniBatchJson(stream.name, pass!, model, pass!.sizes)
+          : fitJson(stream.name, pass!, model, pass!.sizes, 'stream'),
+      );
+    } else if (summary) {
       const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';
       const text =
         model instanceof MiniBatchKMeans

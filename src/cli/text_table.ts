@@ -14,6 +14,8 @@ export interface TextReadOptions {
   header: boolean | undefined;
   columns: ColumnChoice;
   dtype: DType;
+  /** CSV and TSV: the field separator (default: a comma, for TSV a tab). */
+  delimiter?: string;
 }
 
 /** Reads `lines` (the file's lines, without their ends) into a table; `file` names it in errors. */
@@ -129,7 +131,7 @@ class DelimitedRows extends RowReader {
 
   constructor(file: string, options: TextReadOptions) {
     super(file, options);
-    this.delimiter = options.format === 'tsv' ? '\t' : ',';
+    this.delimiter = options.delimiter ?? (options.format === 'tsv' ? '\t' : ',');
   }
 
   add(line: string, lineNumber: number): void {

@@ -98,7 +98,11 @@ describe('kmeans-native choose-k', () => {
       /--json and --plot - both write to standard output/,
     ],
     ['--k given to fit', ['fit', 'blobs.csv', '--k', '3'], /--k is choose-k's range: fit takes -k N or --clusters N/],
-    ['--json given to fit', ['fit', 'blobs.csv', '-k', '3', '--json'], /--json does not apply to fit/],
+    [
+      'fit --json with --plot -',
+      ['fit', 'blobs.csv', '-k', '3', '--json', '--plot', '-'],
+      /--json and --plot - both write to standard output/,
+    ],
     ['--gap given to predict', ['predict', 'm.json', 'blobs.csv', '--gap'], /--gap does not apply to predict/],
   ])('refuses %s with exit code 2 and one line', (_name, args, message) => {
     const { code, stdout, stderr } = cli(args);

@@ -192,7 +192,11 @@ describe('usage and input errors: one line on stderr, exit code 2', () => {
       /^kmeans-native: Unknown option '--clusters-count'.* \(see kmeans-native --help\)\n$/,
     ],
     ['k not a number', ['fit', iris, '-k', 'three'], /^kmeans-native: -k must be a whole number \(got "three"\)\n$/],
-    ['k out of range', ['fit', iris, '--columns', '1-4', '-k', '0'], /^kmeans-native: .*nClusters.*\n$/],
+    [
+      'k out of range',
+      ['fit', iris, '--columns', '1-4', '-k', '0'],
+      /^kmeans-native: -k\/--clusters must be an integer >= 1 \(got 0\)\n$/,
+    ],
     ['k above n', ['fit', iris, '--columns', '1-4', '-k', '151'], /^kmeans-native: .*151.*\n$/],
     ['bad algorithm', ['fit', iris, '--columns', '1-4', '--algorithm', 'lloid'], /^kmeans-native: .*"lloid".*\n$/],
     [

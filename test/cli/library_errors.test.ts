@@ -3,9 +3,10 @@
 // command's own options, and every other error left as it was.
 import { describe, expect, it } from 'vitest';
 import { DataFileError } from '../../src/cli/data_error';
-import { inFileTerms } from '../../src/cli/library_errors';
+import { inFileTerms, inOptionTerms } from '../../src/cli/library_errors';
 import type { Table } from '../../src/cli/table';
 import { KMeans, KMeansError } from '../../src/index';
+import { cliWorkspace, iris } from './cli_helpers';
 
 /** A table read from lines 3, 4, 5... of a text file (a header and a blank line before). */
 function textTable(rows: number[][]): Table {
@@ -100,5 +101,60 @@ describe('library errors in file terms', () => {
     const option = new KMeansError('ERR_KMEANS_INVALID_OPTION', 'tol must be ...');
     const other = new TypeError('not ours');
     for (const error of [centers, option, other]) expect(inFileTerms(error, context)).toBe(error);
+  });
+});
+
+describe('library errors about options, told by their flags', () => {
+  const optionError = (options: object): KMeansError =>
+    thrown(() => new KMeans(options), textTable([[1]])) as KMeansError;
+
+  it('names the flag instead of the option, keeping the code and the rest of the message', () => {
+    const told = inOptionTerms(optionError({ nInit: 0 })) as KMeansError;
+    expect(told).toBeInstanceOf(KMeansError);
+    expect(told.code).toBe('ERR_KMEANS_INVALID_OPTION');
+    expect(told.message).toBe('--n-init must be "auto" or an integer >= 1 (got 0)');
+    expect((inOptionTerms(optionError({ nClusters: 0 })) as Error).message).toBe(
+      '-k/--clusters must be an integer >= 1 (got 0)',
+    );
+  });
+
+  it('takes the option from details.argument where the error has one', () => {
+    const error = new KMeansError('ERR_KMEANS_INVALID_OPTION', 'the batch size is too small for nClusters', {
+      details: { argument: 'batchSize' },
+    });
+    expect((inOptionTerms(error) as Error).message).toBe('--batch-size: the batch size is too small for -k/--clusters');
+  });
+
+  it('leaves other errors, and options the command line does not set, as they are', () => {
+    const unknown = optionError({ mixedPrecision: 'sometimes' });
+    const data = new KMeansError('ERR_KMEANS_INVALID_DATA', 'nInit is not about data');
+    const other = new TypeError('tol must be a number');
+    for (const error of [unknown, data, other]) expect(inOptionTerms(error)).toBe(error);
+  });
+
+  const { cli } = cliWorkspace();
+  it.each([
+    [['-k', '0'], '-k/--clusters must be an integer >= 1 (got 0)'],
+    [['--n-init', '0'], '--n-init must be "auto" or an integer >= 1 (got 0)'],
+    [['--max-iter', '0'], '--max-iter must be an integer >= 1 (got 0)'],
+    [['--threads', '5000'], '--threads must be an integer between 1 and 4096 (got 5000)'],
+    [['--tol=-1'], '--tol must be a finite number >= 0 (got -1)'],
+    [['--seed', '99999999999999999999'], /^--seed must be an integer between 0 and \d+ \(got 100000000000000000000\)$/],
+    [['--algorithm', 'lloid'], '--algorithm must be "lloyd", "elkan", "hamerly" or "auto" (got "lloid")'],
+    [['--metric', 'l1'], '--metric must be "euclidean" or "cosine" (got "l1")'],
+    [['--mini-batch', '--batch-size', '0'], '--batch-size must be an integer >= 1 (got 0)'],
+  ])('fit %j: exit code 2, the flag in the message', (args, message) => {
+    const run = cli(['fit', iris, '--columns', '1-4', ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    const line = run.stderr.replace(/^kmeans-native: /, '').replace(/\n$/, '');
+    if (typeof message === 'string') expect(line).toBe(message);
+    else expect(line).toMatch(message);
+  });
+
+  it('choose-k names its flags too', () => {
+    const run = cli(['choose-k', iris, '--columns', '1-4', '--k', '2..3', '--n-init', '0']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^kmeans-native: --n-init must be/);
   });
 });
