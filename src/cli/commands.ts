@@ -19,7 +19,7 @@ import { scatterSvg } from './scatter_plot';
 import { sparseFitCommand, sparsePredictCommand } from './sparse_commands';
 import { sparseInputOf } from './sparse_input';
 import { fitStreamCommand, labelPass, metricOf, sampledPlot } from './stream_commands';
-import { checkJsonOutputs, fitJson, predictJson, printJson } from './json_summary';
+import { checkJsonOutputs, fitJson, predictJson, printJson, withScaling } from './json_summary';
 import { clusterSizes, describeTable, fitSummary, labelsCsv } from './summary';
 import type { Table } from './table';
 
@@ -72,7 +72,12 @@ export async function fitCommand(operands: string[], values: Values): Promise<nu
     outputs.write(values.plot, plotOf(table, model.labels, model.clusterCenters, title, model.params.metric));
   }
   if (values.json) {
-    printJson(fitJson(name, table, model, clusterSizes(model.labels, model.clusterCenters.rows), 'memory'));
+    printJson(
+      withScaling(
+        fitJson(name, table, model, clusterSizes(model.labels, model.clusterCenters.rows), 'memory'),
+        scaling,
+      ),
+    );
   } else if (!values.quiet && !Outputs.usesStdout(targets)) {
     const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';
     process.stdout.write(fitSummary(name, table, model) + scalingLine(scaling) + wrote);

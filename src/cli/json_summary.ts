@@ -6,6 +6,7 @@
 import type { KMeans, Matrix, MiniBatchKMeans } from '../index';
 import { UsageError } from './command_line';
 import type { Shape } from './summary';
+import type { Scaling } from './scaling';
 
 /** --json prints to standard output, so no output file may be "-" there. */
 export function checkJsonOutputs(targets: { flag: string; file: string | undefined }[]): void {
@@ -97,4 +98,13 @@ export function predictJson(name: string, shape: Shape, modelFile: string, cente
 
 export function printJson(summary: object): void {
   process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+/** A fit's summary with the scaling its rows went through (--scale): the method among the options, and its parameters. */
+export function withScaling<S extends { options: object }>(summary: S, scaling: Scaling | undefined) {
+  return {
+    ...summary,
+    options: { ...summary.options, scale: scaling?.method ?? 'none' },
+    ...(scaling ? { scaling } : {}),
+  };
 }

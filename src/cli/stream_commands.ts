@@ -10,7 +10,7 @@ import { inputFiles, kmeansOptions, miniBatchOptions, readOptions } from './comm
 import { type DataInput, openDataStream } from './data_stream';
 import type { CommandModelJSON } from './model_file';
 import { inFileTerms, inTerms } from './library_errors';
-import { checkJsonOutputs, fitJson, miniBatchJson, printJson } from './json_summary';
+import { checkJsonOutputs, fitJson, miniBatchJson, printJson, withScaling } from './json_summary';
 import { type OutputStream, Outputs } from './outputs';
 import { ProgressBar } from './progress_bar';
 import { StreamingSample } from './row_sample';
@@ -81,9 +81,12 @@ export async function fitStreamCommand(input: DataInput, values: Values): Promis
     }
     if (values.json) {
       printJson(
-        model instanceof MiniBatchKMeans
-          ? miniBatchJson(stream.name, pass!, model, pass!.sizes)
-          : fitJson(stream.name, pass!, model, pass!.sizes, 'stream'),
+        withScaling(
+          model instanceof MiniBatchKMeans
+            ? miniBatchJson(stream.name, pass!, model, pass!.sizes)
+            : fitJson(stream.name, pass!, model, pass!.sizes, 'stream'),
+          scaling,
+        ),
       );
     } else if (summary) {
       const wrote = outputs.written.length > 0 ? `wrote ${outputs.written.join(', ')}\n` : '';

@@ -1,5 +1,6 @@
 // fit --json and predict --json: one JSON object on standard output whose fields are the
 // library's own results for the same data and seed; and the mistakes it refuses (exit code 2).
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSvmlightFile } from '../../src/cli/svmlight';
@@ -7,7 +8,7 @@ import { KMeans, type Matrix } from '../../src/index';
 import { blobs } from '../helpers';
 import { cliWorkspace, iris, irisFeatures, root } from './cli_helpers';
 
-const { cli, writeCsv } = cliWorkspace();
+const { cli, out, writeCsv } = cliWorkspace();
 const smallSvm = path.join(root, 'test', 'fixtures', 'sparse', 'small.svm');
 
 function rowsOf({ data, rows, cols }: Matrix): number[][] {
@@ -52,7 +53,9 @@ describe('kmeans-native fit --json', () => {
       threads: null,
       metric: 'euclidean',
       dtype: 'float64',
+      scale: 'none',
     });
+    expect(json.scaling).toBeUndefined();
     expect(json.algorithmUsed).toBe(expected.algorithmUsed);
     expect(json.iterations).toBe(expected.nIter);
     expect(json.converged).toBe(expected.converged);
@@ -111,6 +114,17 @@ describe('kmeans-native fit --json', () => {
     expect(json.inertia).toBe(expected.inertia);
     expect(json.clusterSizes).toEqual(sizesOf(expected.labels, 4));
     expect(json.clusterCenters).toEqual(rowsOf(expected.clusterCenters));
+  });
+
+  it('--scale gives the method among the options and the parameters the model file stores', () => {
+    for (const mode of [[], ['--stream']]) {
+      const args = ['fit', iris, '-k', '3', '--columns', '1-4', '--seed', '0', '--scale', 'standard', ...mode];
+      const json = jsonRun([...args, '--out', 'scaled.json', '--json']);
+      expect(json.options.scale).toBe('standard');
+      const saved = JSON.parse(readFileSync(out('scaled.json'), 'utf8'));
+      expect(json.scaling).toEqual(saved.scaling);
+      expect(json.scaling.offset).toHaveLength(4);
+    }
   });
 
   it('still writes the files asked for, and the JSON alone on standard output', () => {
