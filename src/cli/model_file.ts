@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import { BisectingKMeans, KMeans, MiniBatchKMeans, type ModelJSON } from '../index';
 import { DataFileError } from './data_error';
 import { type Scaling, readScaling } from './scaling';
-import type { SavedModel } from './stream_commands';
+
+/** A model a command reads from its file. */
+export type SavedModel = KMeans | MiniBatchKMeans | BisectingKMeans;
 
 /** A model file as the command line writes it: the library's JSON and, after fit --scale, its scaling. */
 export type CommandModelJSON = ModelJSON & { scaling?: Scaling };

@@ -4,11 +4,11 @@
  * which writes the labels as it reads and keeps only the plot's fixed sample of rows.
  */
 import * as path from 'node:path';
-import { type BisectingKMeans, KMeans, type Matrix, type Metric, MiniBatchKMeans } from '../index';
+import { KMeans, type Matrix, type Metric, MiniBatchKMeans } from '../index';
 import { type Values, integerOption, progressMode, rejectOptions, UsageError } from './command_line';
 import { inputFiles, kmeansOptions, miniBatchOptions, readOptions } from './command_inputs';
 import { type DataInput, openDataStream } from './data_stream';
-import type { CommandModelJSON } from './model_file';
+import type { CommandModelJSON, SavedModel } from './model_file';
 import { inFileTerms, inTerms } from './library_errors';
 import { checkJsonOutputs, fitJson, miniBatchJson, printJson, withScaling } from './json_summary';
 import { type OutputStream, Outputs } from './outputs';
@@ -161,8 +161,6 @@ export interface LabelPassOptions {
 }
 
 /** The models predict labels with: any model file the library writes. */
-export type SavedModel = KMeans | MiniBatchKMeans | BisectingKMeans;
-
 /** Labels every row of one pass with `model`, writing them as it goes. */
 export async function labelPass(stream: RowStream, model: SavedModel, options: LabelPassOptions): Promise<LabelPass> {
   const sizes = new Array<number>(model.clusterCenters.rows).fill(0);
