@@ -10,6 +10,7 @@
 #include "../common/block_partials.hpp"
 #include "../common/center_panels.hpp"
 #include "../common/chunking.hpp"
+#include "../common/draw_row.hpp"
 #include "../common/tie_margin.hpp"
 #include "../common/tile_kernel.hpp"
 
@@ -149,24 +150,6 @@ class Screening {
   std::vector<Screen> cached_;        // the packed rows, step by step, when they fit the budget
   std::vector<double> cached_norms_;  // n: ||x'||^2
 };
-
-// The row a target in [0, total) falls on when the rows' shares are laid end to end: the first
-// i with totals[i] > target (at most n - 1). Strictly greater, so that a row whose share is zero
-// (weight 0, or already a center) is never drawn, not even for a target of 0; a target at the
-// total (the potential is summed in another order) takes the last row with a share.
-int64_t draw_row(const std::vector<double>& totals, double target) {
-  int64_t lo = 0, hi = static_cast<int64_t>(totals.size()) - 1;
-  while (lo < hi) {
-    const int64_t mid = (lo + hi) / 2;
-    if (totals[mid] <= target) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  while (lo > 0 && totals[lo] == totals[lo - 1]) --lo;
-  return lo;
-}
 
 template <typename T>
 class Seeding {

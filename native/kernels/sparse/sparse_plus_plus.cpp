@@ -8,6 +8,7 @@
 
 #include "../common/block_partials.hpp"
 #include "../common/chunking.hpp"
+#include "../common/draw_row.hpp"
 
 namespace kmn {
 namespace {
@@ -39,22 +40,6 @@ double lane_distance(const CsrRows<T>& rows, int64_t a, int64_t b) {
   double total = 0;
   for (const double lane : lanes) total += lane;
   return total;
-}
-
-// plus_plus.cpp's draw: the first row whose running total exceeds the target (a share of zero
-// is never drawn), at most n - 1.
-int64_t draw_row(const std::vector<double>& totals, double target) {
-  int64_t lo = 0, hi = static_cast<int64_t>(totals.size()) - 1;
-  while (lo < hi) {
-    const int64_t mid = (lo + hi) / 2;
-    if (totals[mid] <= target) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  while (lo > 0 && totals[lo] == totals[lo - 1]) --lo;
-  return lo;
 }
 
 // The most bytes the scattered candidates may take, and the most candidates per pass (bits of a
