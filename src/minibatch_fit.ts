@@ -83,16 +83,12 @@ export function* fitPlan(params: Params, prepared: PreparedData): Plan<FitOutcom
   }
   const progress = newProgress(k, best!.centers, rng);
   yield* fitSteps(params, { n, batch, absoluteTol }, progress, (indices) => step(params, data, indices, progress));
-  const assignment = computeLabels
-    ? yield* labelsAndInertia(params, data, progress.centers)
-    : { labels: new Int32Array(0), inertia: inertiaFor(metric, (progress.ewaInertia ?? 0) * n) };
-  const state = {
-    clusterCenters: { data: progress.centers, rows: k, cols: data.X.cols },
-    ...assignment,
-    nIter: Math.ceil((progress.steps * batch) / n),
-    nSteps: progress.steps,
-  };
-  return { state, progress };
+  return yield* outcomeOf(
+    progress,
+    { k, cols: data.X.cols, nIter: Math.ceil((progress.steps * batch) / n) },
+    computeLabels ? () => labelsAndInertia(params, data, progress.centers) : undefined,
+    inertiaFor(metric, (progress.ewaInertia ?? 0) * n),
+  );
 }
 
 /**
@@ -150,13 +146,29 @@ export function* partialFitPlan(
   const centers = asDType({ data: progress.centers, rows: k, cols: data.X.cols }, dataDType(data.X), 'clusterCenters');
   progress.centers = centers.data;
   yield* step(params, data, undefined, progress);
-  const assignment = computeLabels
-    ? yield* labelsAndInertia(params, data, progress.centers)
-    : { labels: new Int32Array(0), inertia: NaN };
+  return yield* outcomeOf(
+    progress,
+    { k, cols: data.X.cols, nIter: start.nIter },
+    computeLabels ? () => labelsAndInertia(params, data, progress.centers) : undefined,
+    NaN,
+  );
+}
+
+/**
+ * A fit's outcome from its progress: the final centers, with the labels and inertia `label`
+ * computes where labels are wanted, else no labels and `inertia` (a running estimate, or NaN).
+ */
+export function* outcomeOf(
+  progress: Progress,
+  shape: { k: number; cols: number; nIter: number },
+  label: (() => Plan<Assignment & { clusterSizes: Float64Array; clusterInertia: Float64Array }>) | undefined,
+  inertia: number,
+): Plan<FitOutcome> {
+  const assignment = label ? yield* label() : { labels: new Int32Array(0), inertia };
   const state = {
-    clusterCenters: { data: progress.centers, rows: k, cols: data.X.cols },
+    clusterCenters: { data: progress.centers, rows: shape.k, cols: shape.cols },
     ...assignment,
-    nIter: start.nIter,
+    nIter: shape.nIter,
     nSteps: progress.steps,
   };
   return { state, progress };

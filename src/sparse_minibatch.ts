@@ -16,6 +16,7 @@ import {
   fitSteps,
   initRuns,
   initSizeFor,
+  outcomeOf,
   streamStartRefinement,
 } from './minibatch_fit';
 import type { ResolvedMiniBatchKMeansOptions } from './minibatch_options';
@@ -81,16 +82,12 @@ export function* sparseFitPlan(params: Params, data: SparseData): Plan<FitOutcom
   yield* fitSteps(params, { n, batch, absoluteTol }, progress, (indices) =>
     sparseStep(params, steps, indices, progress),
   );
-  const assignment = computeLabels
-    ? yield* labelsAndInertia(params, data, progress.centers)
-    : { labels: new Int32Array(0), inertia: inertiaFor(metric, (progress.ewaInertia ?? 0) * n) };
-  const state = {
-    clusterCenters: { data: progress.centers, rows: k, cols: data.X.cols },
-    ...assignment,
-    nIter: Math.ceil((progress.steps * batch) / n),
-    nSteps: progress.steps,
-  };
-  return { state, progress };
+  return yield* outcomeOf(
+    progress,
+    { k, cols: data.X.cols, nIter: Math.ceil((progress.steps * batch) / n) },
+    computeLabels ? () => labelsAndInertia(params, data, progress.centers) : undefined,
+    inertiaFor(metric, (progress.ewaInertia ?? 0) * n),
+  );
 }
 
 /** partialFit (and fitStream's batches) on CSR rows: partialFitPlan's step on all of them. */
@@ -121,16 +118,12 @@ export function* sparsePartialFitPlan(
   );
   progress.centers = centers.data;
   yield* sparseStep(params, sparseSteps(data), undefined, progress);
-  const assignment = computeLabels
-    ? yield* labelsAndInertia(params, data, progress.centers)
-    : { labels: new Int32Array(0), inertia: NaN };
-  const state = {
-    clusterCenters: { data: progress.centers, rows: k, cols: data.X.cols },
-    ...assignment,
-    nIter: start.nIter,
-    nSteps: progress.steps,
-  };
-  return { state, progress };
+  return yield* outcomeOf(
+    progress,
+    { k, cols: data.X.cols, nIter: start.nIter },
+    computeLabels ? () => labelsAndInertia(params, data, progress.centers) : undefined,
+    NaN,
+  );
 }
 
 /**
