@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The native code for a Windows target: clang compiles every native source for x86_64 Windows
+# (the MinGW-w64 target, whose C++ library headers Debian ships), with and without OpenMP, with
+# Microsoft extensions on, and each distance-kernel variant with its instruction-set flags, as
+# -Werror syntax checks. It catches Linux-only calls and headers and what clang rejects on
+# Windows; it links nothing and is not clang-cl's MSVC library, so it does not replace a build on
+# Windows. Needs clang, libomp-14-dev (omp.h) and g++-mingw-w64-x86-64-posix (the headers).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v clang++ >/dev/null || { echo "check-windows-target: clang++ not found (apt-get install -y clang)" >&2; exit 2; }
+cxx_headers=$(ls -d /usr/lib/gcc/x86_64-w64-mingw32/*-posix/include/c++ 2>/dev/null | tail -n 1)
+[ -n "$cxx_headers" ] || { echo "check-windows-target: no MinGW-w64 C++ headers (apt-get install -y g++-mingw-w64-x86-64-posix)" >&2; exit 2; }
+napi=$(node -p "require('node-api-headers').include_dir")
+addon_api=$(node -p "require('node-addon-api').include_dir")
+
+isa_flags() {
+  case $1 in
+    portable) echo "-DKMN_ISA=portable -DKMN_VECTOR_BYTES=16" ;;
+    avx2) echo "-DKMN_ISA=avx2 -DKMN_VECTOR_BYTES=32 -mavx2 -mfma" ;;
+    avx512) echo "-DKMN_ISA=avx512 -DKMN_VECTOR_BYTES=64 -mavx512f -mavx2 -mfma -DKMN_ROW_VECTORS=4" ;;
+  esac
+}
+is_kernel_variant() { [[ $1 == native/kernels/tiles/*.cpp && $1 != */dispatch.cpp ]] || [[ $1 == native/kernels/sparse/row_dots.cpp ]]; }
+
+checked=0
+for openmp in -fopenmp -fno-openmp; do
+  for source in $(git ls-files 'native/*.cpp' | grep -v '^native/fuzz/'); do
+    variants=(none)
+    if is_kernel_variant "$source"; then variants=(portable avx2 avx512); fi
+    for variant in "${variants[@]}"; do
+      # shellcheck disable=SC2046
+      clang++ --target=x86_64-w64-mingw32 -std=c++17 -fsyntax-only -fms-extensions "$openmp" \
+        -Wall -Wextra -Werror -isystem "$cxx_headers" -isystem "$cxx_headers/x86_64-w64-mingw32" \
+        -Inative -I"$napi" -I"$addon_api" -DNAPI_VERSION=8 -DNODE_ADDON_API_DISABLE_DEPRECATED \
+        -DKMN_HAVE_X86_VARIANTS $( [ "$variant" = none ] || isa_flags "$variant") "$source"
+      checked=$((checked + 1))
+    done
+  done
+done
+echo "check-windows-target: $checked compilations for x86_64 Windows, no error or warning"
