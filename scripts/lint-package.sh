@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Lints the package as npm would pack it: publint (package.json, exports, files) and
 # Are the Types Wrong (what TypeScript resolves for require and import of every entry).
-# Packs with --ignore-scripts, so the prebuilt binary is not built: these checks read only
-# package.json, the JavaScript entries and their types. Needs a built dist/ (npm run build:ts).
+# Packs with --ignore-scripts, so no platform binary is built (the main package carries none):
+# these checks read only package.json, the JavaScript entries and their types. Needs a built dist/ (npm run build:ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/index.d.mts ] || { echo "dist/ is not built: run npm run build:ts first"; exit 1; }
