@@ -1,8 +1,8 @@
 'use strict';
 // npm install: nothing to do when a binary loads (the platform package's, which npm installs as
 // an optional dependency where the platform matches). Otherwise, when the build tools are
-// installed (cmake-js, node-addon-api, node-api-headers: devDependencies here, added by the user
-// elsewhere), build the addon from source; without them, say how to get a binary.
+// installed (cmake-js, which brings node-api-headers, and node-addon-api: devDependencies here,
+// added by the user elsewhere), build the addon from source; without them, say how to get a binary.
 //
 // Without a binary or the build tools the install still succeeds (as sharp's does): the package
 // may be installed where it is never loaded (a lockfile made on another platform, a lint job,
@@ -24,7 +24,7 @@ function loadedBinary() {
 
 function buildToolsInstalled() {
   try {
-    for (const tool of ['cmake-js/package.json', 'node-addon-api/package.json', 'node-api-headers/package.json'])
+    for (const tool of ['cmake-js/package.json', 'node-addon-api/package.json'])
       require.resolve(tool, { paths: [root] });
     return true;
   } catch {

@@ -13,4 +13,6 @@ tarball=$(npm pack --ignore-scripts --silent --pack-destination "$work" | tail -
 npx --no-install publint --strict "$work/$tarball"
 # node16 profile: engines asks for Node 20, so the pre-exports node10 resolution does not apply.
 npx --no-install attw --profile node16 "$work/$tarball"
+# The platform packages (packages/*/): package.json and what npm would pack.
+for dir in packages/*/; do npx --no-install publint --strict "$dir"; done
 echo "package lint passed"

@@ -134,7 +134,7 @@ export function loadAddon(search: Partial<AddonSearch> = {}): LoadedAddon {
       (prebuilt.includes(name)
         ? `Install the prebuilt binary: npm install with optional dependencies (${name}). `
         : `No prebuilt binary for ${targetName(full.target)} (there are: ${prebuilt.join(', ') || 'none'}). `) +
-      'Or build from source: add the build tools (npm install cmake-js node-addon-api node-api-headers), ' +
+      'Or build from source: add the build tools (npm install cmake-js node-addon-api), ' +
       'then npm rebuild kmeans-native (needs CMake and a C++17 compiler).',
     { cause: lastError },
   );

@@ -87,7 +87,7 @@ describe('the addon loader', () => {
         `Tried a build from source: no ${path.join(tree, 'build', 'Release', 'kmeans_native.node')}; ` +
         'the platform package kmeans-native-linux-x64-gnu: not installed. ' +
         'Install the prebuilt binary: npm install with optional dependencies (kmeans-native-linux-x64-gnu). ' +
-        'Or build from source: add the build tools (npm install cmake-js node-addon-api node-api-headers), ' +
+        'Or build from source: add the build tools (npm install cmake-js node-addon-api), ' +
         'then npm rebuild kmeans-native (needs CMake and a C++17 compiler).',
     );
   });
