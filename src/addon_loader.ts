@@ -60,6 +60,7 @@ export function targetName(target: AddonTarget): string {
 
 /** One place the addon may be: what it is, and its file (null: the platform package is not installed). */
 export interface AddonCandidate {
+  kind: 'override' | 'source build' | 'platform package';
   what: string;
   file: string | null;
 }
@@ -67,7 +68,7 @@ export interface AddonCandidate {
 /** The places to try, in order. */
 export function addonCandidates(search: AddonSearch): AddonCandidate[] {
   const override = search.env.KMEANS_NATIVE_BINARY;
-  if (override) return [{ what: 'KMEANS_NATIVE_BINARY', file: path.resolve(override) }];
+  if (override) return [{ kind: 'override', what: 'KMEANS_NATIVE_BINARY', file: path.resolve(override) }];
   const name = platformPackageName(search.target);
   let packaged: string | null = null;
   try {
@@ -76,8 +77,8 @@ export function addonCandidates(search: AddonSearch): AddonCandidate[] {
     // Not installed: npm skips it on other platforms, and with --omit=optional or --no-optional.
   }
   return [
-    { what: 'a build from source', file: path.join(search.root, SOURCE_BUILD) },
-    { what: `the platform package ${name}`, file: packaged },
+    { kind: 'source build', what: 'a build from source', file: path.join(search.root, SOURCE_BUILD) },
+    { kind: 'platform package', what: `the platform package ${name}`, file: packaged },
   ];
 }
 
@@ -107,13 +108,13 @@ export function loadAddon(search: Partial<AddonSearch> = {}): LoadedAddon {
   };
   const tried: string[] = [];
   let lastError: unknown;
-  for (const { what, file } of addonCandidates(full)) {
+  for (const { kind, what, file } of addonCandidates(full)) {
     if (file === null) {
       tried.push(`${what}: not installed`);
       continue;
     }
     // A source build is optional: only an existing one counts (a broken one is reported).
-    if (what === 'a build from source' && !fs.existsSync(file)) {
+    if (kind === 'source build' && !fs.existsSync(file)) {
       tried.push(`${what}: no ${file}`);
       continue;
     }
@@ -132,7 +133,7 @@ export function loadAddon(search: Partial<AddonSearch> = {}): LoadedAddon {
     `Could not load the kmeans-native addon for ${targetName(full.target)} (node ${process.version}). ` +
       `Tried ${tried.join('; ')}. ` +
       (prebuilt.includes(name)
-        ? `Install the prebuilt binary: npm install with optional dependencies (${name}). `
+        ? `The prebuilt binary is in ${name}, an optional dependency: install it (not --omit=optional). `
         : `No prebuilt binary for ${targetName(full.target)} (there are: ${prebuilt.join(', ') || 'none'}). `) +
       'Or build from source: add the build tools (npm install cmake-js node-addon-api), ' +
       'then npm rebuild kmeans-native (needs CMake and a C++17 compiler).',

@@ -68,7 +68,7 @@ describe('the addon loader', () => {
     const tree = packageTree({ sourceBuild: 'good', platformPackage: true });
     const env = { KMEANS_NATIVE_BINARY: builtAddon };
     expect(addonCandidates({ root: tree, env, target: linuxGnu })).toEqual([
-      { what: 'KMEANS_NATIVE_BINARY', file: builtAddon },
+      { kind: 'override', what: 'KMEANS_NATIVE_BINARY', file: builtAddon },
     ]);
     expect(loadAddon({ root: tree, env, target: linuxGnu }).file).toBe(builtAddon);
     const missing = path.join(tree, 'nowhere.node');
@@ -86,7 +86,7 @@ describe('the addon loader', () => {
       `Could not load the kmeans-native addon for linux-x64-gnu (node ${process.version}). ` +
         `Tried a build from source: no ${path.join(tree, 'build', 'Release', 'kmeans_native.node')}; ` +
         'the platform package kmeans-native-linux-x64-gnu: not installed. ' +
-        'Install the prebuilt binary: npm install with optional dependencies (kmeans-native-linux-x64-gnu). ' +
+        'The prebuilt binary is in kmeans-native-linux-x64-gnu, an optional dependency: install it (not --omit=optional). ' +
         'Or build from source: add the build tools (npm install cmake-js node-addon-api), ' +
         'then npm rebuild kmeans-native (needs CMake and a C++17 compiler).',
     );
