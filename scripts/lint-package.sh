@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Lints the package as npm would pack it: publint (package.json, exports, files) and
 # Are the Types Wrong (what TypeScript resolves for require and import of every entry).
-# Packs with --ignore-scripts, so the prebuilt binary is not built: these checks read only
-# package.json, the JavaScript entries and their types. Needs a built dist/ (npm run build:ts).
+# Packs with --ignore-scripts, so no platform binary is built (the main package carries none):
+# these checks read only package.json, the JavaScript entries and their types. Needs a built dist/ (npm run build:ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/index.d.mts ] || { echo "dist/ is not built: run npm run build:ts first"; exit 1; }
@@ -13,4 +13,6 @@ tarball=$(npm pack --ignore-scripts --silent --pack-destination "$work" | tail -
 npx --no-install publint --strict "$work/$tarball"
 # node16 profile: engines asks for Node 20, so the pre-exports node10 resolution does not apply.
 npx --no-install attw --profile node16 "$work/$tarball"
+# The platform packages (packages/*/): package.json and what npm would pack.
+for dir in packages/*/; do npx --no-install publint --strict "$dir"; done
 echo "package lint passed"

@@ -1,10 +1,9 @@
 /**
- * The single loader of the native addon, and the types of what it exports. node-gyp-build
- * looks in prebuilds/<platform>-<arch> first, then in build/Release.
+ * The types of what the native addon exports, and the addon itself, loaded on first use (where
+ * it is looked for: src/addon_loader.ts).
  */
-import * as path from 'node:path';
+import { loadAddon } from './addon_loader';
 import type { Algorithm, AlgorithmName } from './algorithms';
-import { KMeansError } from './errors';
 
 export type FloatArray = Float64Array | Float32Array;
 
@@ -398,33 +397,10 @@ export type NativeAddon = {
   schema: Record<OperationName, string[]>;
 };
 
-function load(): NativeAddon {
-  const root = path.join(__dirname, '..');
-  // A binary at another path (the sanitizer build of npm run test:sanitize, say).
-  const override = process.env.KMEANS_NATIVE_BINARY;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    if (override) return require(path.resolve(override)) as NativeAddon;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
-    return nodeGypBuild(root) as NativeAddon;
-  } catch (error) {
-    throw new KMeansError(
-      'ERR_KMEANS_ADDON_NOT_FOUND',
-      `Could not load the kmeans-native addon for ${process.platform}-${process.arch} (node ${process.version}). ` +
-        (override
-          ? `Looked for KMEANS_NATIVE_BINARY=${override}. `
-          : `Looked in ${path.join(root, 'prebuilds')} and ${path.join(root, 'build', 'Release')}. `) +
-        'Build it from source with `npx cmake-js compile` in the package folder (needs CMake and a C++17 compiler).',
-      { cause: error },
-    );
-  }
-}
-
 let addon: NativeAddon | undefined;
 
 /** The addon, loaded on first use. */
 export function native(): NativeAddon {
-  addon ??= load();
+  addon ??= loadAddon().addon as NativeAddon;
   return addon;
 }

@@ -326,7 +326,7 @@ describe('without apache-arrow', () => {
       expect(fs.readFileSync(path.join(src, file), 'utf8'), file).not.toMatch(/['"]apache-arrow['"]/);
     }
     const pkg = JSON.parse(fs.readFileSync(path.join(src, '..', 'package.json'), 'utf8'));
-    expect(pkg.dependencies['apache-arrow']).toBeUndefined();
+    expect(pkg.dependencies?.['apache-arrow']).toBeUndefined();
     expect(pkg.peerDependenciesMeta['apache-arrow']).toEqual({ optional: true });
   });
 

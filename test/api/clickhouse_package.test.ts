@@ -64,7 +64,7 @@ describe('kmeans-native/clickhouse entry point', () => {
       );
     }
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-    expect(pkg.dependencies['@clickhouse/client']).toBeUndefined();
+    expect(pkg.dependencies?.['@clickhouse/client']).toBeUndefined();
     expect(pkg.peerDependenciesMeta['@clickhouse/client']).toEqual({ optional: true });
   });
 });

@@ -237,7 +237,7 @@ describe('kmeans-native/duckdb entry point', () => {
       );
     }
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-    expect(pkg.dependencies['@duckdb/node-api']).toBeUndefined();
+    expect(pkg.dependencies?.['@duckdb/node-api']).toBeUndefined();
     expect(pkg.peerDependenciesMeta['@duckdb/node-api']).toEqual({ optional: true });
   });
 });

@@ -13,7 +13,8 @@ describe('error codes', () => {
    * - ERR_KMEANS_ALLOC: the native core failing to allocate (needs memory exhaustion);
    * - ERR_KMEANS_TOO_LARGE: a result larger than a typed array can hold (needs a huge input);
    * - ERR_KMEANS_DETACHED_BUFFER: needs an async call (tested in test/api/async.test.ts);
-   * - ERR_KMEANS_ADDON_NOT_FOUND: the addon missing (it is loaded once per process, and is present);
+   * - ERR_KMEANS_ADDON_NOT_FOUND: the addon missing (it is loaded once per process, and is present;
+   *   tested on package trees without it in test/package/addon_loader.test.ts);
    * - ERR_KMEANS_INTERNAL: a bug in the library;
    * - ERR_KMEANS_MISSING_DEPENDENCY, ERR_KMEANS_SQL: kmeans-native/duckdb's and /clickhouse's,
    *   asynchronous (tested in test/api/duckdb.test.ts and test/api/clickhouse.test.ts).
