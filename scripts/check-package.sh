@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The package as users get it, packed as a publisher packs it: a fresh clone of the committed
-# tree, `npm ci`, then `npm pack` of the main package (its prepack step builds this platform's
-# binary into packages/, scripts/prepack.js) and of the platform package. Both tarballs are
-# installed into a fresh empty project with no C++ compiler, make or CMake on PATH; the install
-# must bring exactly those two packages. The library then fits there (require and import) and
-# through the command line, with the platform package's binary and OpenMP runtime.
+# tree, `npm ci`, then `npm pack` of the main package (its prepack step builds the platform
+# binaries into packages/, scripts/prepack.js: this machine's, and linux-arm64's with the aarch64
+# cross toolchain) and of each platform package. They are installed into a fresh empty project
+# with no C++ compiler, make or CMake on PATH, as a registry holding all of them would serve
+# them; the install must bring exactly the main package and this platform's. The library then
+# fits there (require and import) and through the command line, with the platform package's
+# binary and OpenMP runtime. The README's picture must be in the main tarball.
 # Prints "package check passed" and exits 0, or stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,15 +17,24 @@ platform=linux-x64-gnu
 git clone --quiet "$PWD" "$work/clone"
 (cd "$work/clone" && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline >/dev/null)
 tarball=$(cd "$work/clone" && npm pack --pack-destination "$work" | tail -n 1)
-binary_tarball=$(cd "$work/clone" && npm pack "./packages/$platform" --pack-destination "$work" | tail -n 1)
-echo "packed $tarball and $binary_tarball from a fresh clone"
+overrides=()
+for name in $(node -p "require('./scripts/platforms.js').map((p) => p.name).join(' ')"); do
+  packed=$(cd "$work/clone" && npm pack "./packages/$name" --pack-destination "$work" | tail -n 1)
+  tar -tzf "$work/$packed" | sort > "$work/$name.contents"
+  printf '%s\n' package/LICENSE package/README.md package/kmeans-native.node package/libgomp.so.1 package/package.json |
+    diff - "$work/$name.contents" || { echo "the $name tarball does not hold what it should"; exit 1; }
+  overrides+=("\"kmeans-native-$name\": \"file:$work/$packed\"")
+  echo "packed $packed from a fresh clone"
+done
+echo "packed $tarball from a fresh clone"
 tar -tzf "$work/$tarball" > "$work/contents"
 if grep -E '\.node$|\.so(\.[0-9]+)*$' "$work/contents"; then echo "the main tarball carries a binary"; exit 1; fi
 # The fuzz target is for development: the package carries the kernels, not their fuzzing.
 if grep -q '^package/native/fuzz/' "$work/contents"; then echo "the tarball carries native/fuzz"; exit 1; fi
-tar -tzf "$work/$binary_tarball" | sort > "$work/binary_contents"
-printf '%s\n' package/LICENSE package/README.md package/kmeans-native.node package/libgomp.so.1 package/package.json |
-  diff - "$work/binary_contents" || { echo "the platform tarball does not hold what it should"; exit 1; }
+grep -q '^package/docs/iris-clusters.svg$' "$work/contents" || { echo "the tarball lacks the README's picture"; exit 1; }
+tar -xzOf "$work"/kmeans-native-linux-arm64-gnu-*.tgz package/kmeans-native.node > "$work/arm64.node"
+file "$work/arm64.node" |
+  grep -q 'ARM aarch64' || { echo "the linux-arm64-gnu binary is not an arm64 one"; exit 1; }
 
 # A PATH holding node, npm and a shell, nothing else.
 mkdir "$work/bin" "$work/app"
@@ -35,19 +46,20 @@ for tool in c++ g++ gcc cc clang clang++ cmake make ninja; do
   if bare sh -c "command -v $tool" >/dev/null; then echo "$tool is on the bare PATH"; exit 1; fi
 done
 
-# The app depends on kmeans-native alone, as a user's does. The platform package is not on the
-# registry: an override points npm's resolution of the optional dependency at its tarball.
+# The app depends on kmeans-native alone, as a user's does. The platform packages are not on the
+# registry: overrides point npm's resolution of the optional dependencies at their tarballs.
 cd "$work/app"
 cat > package.json <<JSON
 { "name": "app", "version": "1.0.0", "private": true,
-  "overrides": { "kmeans-native-$platform": "file:$work/$binary_tarball" } }
+  "overrides": { $(IFS=,; echo "${overrides[*]}") } }
 JSON
 bare npm install "$work/$tarball" --foreground-scripts --no-audit --no-fund --prefer-offline 2>&1 | tee install.log
 grep -q "kmeans-native: using .*/node_modules/kmeans-native-$platform/kmeans-native.node$" install.log ||
   { echo "install did not find the platform package's binary"; exit 1; }
-installed=$(node -e "console.log(Object.keys(require('./package-lock.json').packages).filter(Boolean).sort().join(' '))")
-[ "$installed" = "node_modules/kmeans-native node_modules/kmeans-native-$platform" ] ||
-  { echo "the install pulled: $installed"; exit 1; }
+# What is on disk: npm records the other platforms' packages in the lockfile but installs only
+# this platform's.
+installed=$(cd node_modules && ls -d -- */ | tr -d / | sort | tr '\n' ' ')
+[ "$installed" = "kmeans-native kmeans-native-$platform " ] || { echo "the install pulled: $installed"; exit 1; }
 echo "installed 2 packages, $(du -sk node_modules | cut -f1) KB in node_modules"
 
 bare node -e "

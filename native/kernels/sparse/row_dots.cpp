@@ -46,7 +46,9 @@ inline void dots_block(const int32_t* indices, const T* values, int64_t nnz, con
 template <typename T>
 void row_dots(const int32_t* indices, const T* values, int64_t nnz, const T* transposed, int64_t k_padded, T* out) {
   constexpr int64_t lanes = kLanes<T>;
-  constexpr int kBlock = 4;  // vectors of sums kept in registers at a time
+  // Vectors of sums kept in registers at a time (each sum adds its entries in the same order
+  // whatever the block): twice as many where there are 32 vector registers of 16 bytes.
+  constexpr int kBlock = KMN_VECTOR_REGISTERS == 32 && KMN_VECTOR_BYTES == 16 ? 8 : 4;
   int64_t j0 = 0;
   for (; j0 + kBlock * lanes <= k_padded; j0 += kBlock * lanes)
     dots_block<kBlock>(indices, values, nnz, transposed, k_padded, j0, out);

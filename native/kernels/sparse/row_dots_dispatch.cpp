@@ -17,9 +17,12 @@ KMN_DECLARE_VARIANT(portable)
 KMN_DECLARE_VARIANT(avx2)
 KMN_DECLARE_VARIANT(avx512)
 #endif
+#ifdef KMN_HAVE_ARM64_VARIANTS
+KMN_DECLARE_VARIANT(neon)
+#endif
 #undef KMN_DECLARE_VARIANT
 
-#ifdef KMN_HAVE_X86_VARIANTS
+#if defined(KMN_HAVE_X86_VARIANTS) || defined(KMN_HAVE_ARM64_VARIANTS)
 namespace {
 
 template <typename T>
@@ -30,6 +33,11 @@ RowDotsFn<T> pick(RowDotsFn<T> portable_fn, RowDotsFn<T> avx2_fn, RowDotsFn<T> a
   return portable_fn;
 }
 
+template <typename T>
+RowDotsFn<T> pick(RowDotsFn<T> portable_fn, RowDotsFn<T> neon_fn) {
+  return std::strcmp(simd_name(), "neon") == 0 ? neon_fn : portable_fn;
+}
+
 }  // namespace
 #endif
 
@@ -37,6 +45,8 @@ template <>
 RowDotsFn<double> row_dots_kernel<double>() {
 #ifdef KMN_HAVE_X86_VARIANTS
   static const RowDotsFn<double> kernel = pick(portable::row_dots_f64(), avx2::row_dots_f64(), avx512::row_dots_f64());
+#elif defined(KMN_HAVE_ARM64_VARIANTS)
+  static const RowDotsFn<double> kernel = pick(portable::row_dots_f64(), neon::row_dots_f64());
 #else
   static const RowDotsFn<double> kernel = portable::row_dots_f64();
 #endif
@@ -47,6 +57,8 @@ template <>
 RowDotsFn<float> row_dots_kernel<float>() {
 #ifdef KMN_HAVE_X86_VARIANTS
   static const RowDotsFn<float> kernel = pick(portable::row_dots_f32(), avx2::row_dots_f32(), avx512::row_dots_f32());
+#elif defined(KMN_HAVE_ARM64_VARIANTS)
+  static const RowDotsFn<float> kernel = pick(portable::row_dots_f32(), neon::row_dots_f32());
 #else
   static const RowDotsFn<float> kernel = portable::row_dots_f32();
 #endif

@@ -3,6 +3,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#if defined(KMN_HAVE_ARM64_VARIANTS) && defined(__linux__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
+
 #include "../common/tile_kernel.hpp"
 
 namespace kmn {
@@ -35,11 +40,14 @@ KMN_DECLARE_VARIANT(portable)
 KMN_DECLARE_VARIANT(avx2)
 KMN_DECLARE_VARIANT(avx512)
 #endif
+#ifdef KMN_HAVE_ARM64_VARIANTS
+KMN_DECLARE_VARIANT(neon)
+#endif
 #undef KMN_DECLARE_VARIANT
 
 namespace {
 
-enum class Isa { kPortable, kAvx2, kAvx512 };
+enum class Isa { kPortable, kAvx2, kAvx512, kNeon };
 
 Isa best_supported() {
 #ifdef KMN_HAVE_X86_VARIANTS
@@ -47,6 +55,15 @@ Isa best_supported() {
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   if (avx2 && __builtin_cpu_supports("avx512f")) return Isa::kAvx512;
   if (avx2) return Isa::kAvx2;
+#endif
+#ifdef KMN_HAVE_ARM64_VARIANTS
+  // Advanced SIMD is part of every AArch64 Linux system, but the kernel says so in HWCAP_ASIMD;
+  // without it (or where that cannot be asked) the portable variant, built without it, runs.
+#if defined(__linux__) && defined(HWCAP_ASIMD)
+  if (getauxval(AT_HWCAP) & HWCAP_ASIMD) return Isa::kNeon;
+#elif defined(__APPLE__)
+  return Isa::kNeon;  // every Apple arm64 CPU has it
+#endif
 #endif
   return Isa::kPortable;
 }
@@ -57,7 +74,9 @@ Isa choose() {
   if (forced == nullptr) return isa;
   if (std::strcmp(forced, "portable") == 0) return Isa::kPortable;
   if (std::strcmp(forced, "avx2") == 0 && isa == Isa::kAvx512) return Isa::kAvx2;
-  return isa;  // unknown value, or a wider set than the CPU has: keep the best supported
+  // "neon" (the only set beyond portable on arm64), an unknown value, or a wider set than the CPU
+  // has: keep the best supported
+  return isa;
 }
 
 Isa chosen() {
@@ -67,21 +86,26 @@ Isa chosen() {
 
 #define KMN_VARIANT_SWITCH(expr)                                  \
   switch (chosen()) {                                             \
-    KMN_X86_CASES(expr)                                           \
+    KMN_WIDER_CASES(expr)                                         \
     default: { namespace v = portable; return expr; }             \
   }
+// The cases of the variants this build has beyond the portable one.
 #ifdef KMN_HAVE_X86_VARIANTS
-#define KMN_X86_CASES(expr)                                       \
+#define KMN_WIDER_CASES(expr)                                     \
   case Isa::kAvx512: { namespace v = avx512; return expr; }       \
   case Isa::kAvx2: { namespace v = avx2; return expr; }
+#elif defined(KMN_HAVE_ARM64_VARIANTS)
+#define KMN_WIDER_CASES(expr)                                     \
+  case Isa::kNeon: { namespace v = neon; return expr; }
 #else
-#define KMN_X86_CASES(expr)
+#define KMN_WIDER_CASES(expr)
 #endif
 
 const char* isa_name() {
   switch (chosen()) {
     case Isa::kAvx512: return "avx512";
     case Isa::kAvx2: return "avx2";
+    case Isa::kNeon: return "neon";
     default: return "portable";
   }
 }

@@ -33,8 +33,8 @@ namespace {
 #include "tile_microkernel.inc"
 
 // Accumulators per microkernel: as many as the registers hold beside one vector per row and
-// one center vector (32 registers with AVX-512, 16 otherwise).
-#if KMN_VECTOR_BYTES == 64
+// one center vector (32 registers with AVX-512 and AArch64's Advanced SIMD, 16 otherwise).
+#if KMN_VECTOR_BYTES == 64 || KMN_VECTOR_REGISTERS == 32
 constexpr int kRowGroup = 4, kCenterGroup = 6;
 #elif KMN_VECTOR_BYTES == 32
 constexpr int kRowGroup = 3, kCenterGroup = 4;
@@ -130,9 +130,11 @@ inline void dot_microkernel(const K* rows /* IN blocks*kRowGroup*lanes */, const
 #pragma GCC unroll 8
     for (int c = 0; c < kCenterGroup; ++c) {
       V center = load(centers + (b * kCenterGroup + c) * lanes<K>());
-#if defined(__x86_64__)
       // Keep the center in a register: folded into each multiply-add it would be loaded once per row.
+#if defined(__x86_64__)
       __asm__("" : "+v"(center));
+#elif defined(__aarch64__) && defined(__ARM_NEON)
+      __asm__("" : "+w"(center));
 #endif
 #pragma GCC unroll 8
       for (int r = 0; r < kRowGroup; ++r) acc[r * kCenterGroup + c] += x[r] * center;
