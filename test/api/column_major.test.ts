@@ -187,7 +187,9 @@ describe('memory', () => {
     const columns = peakGrowth('columns');
     const rows = peakGrowth('rows');
     // What a fit needs besides X (labels, the random init's keys) is the same for both layouts.
-    expect(columns.grown).toBeLessThan(0.5 * columns.xBytes);
+    // A copy of X would add xBytes; the rest (labels, garbage the collector has not taken yet
+    // on a busy machine) has been measured up to about half of it.
+    expect(columns.grown).toBeLessThan(0.75 * columns.xBytes);
     expect(columns.grown).toBeLessThan(rows.grown + 16 * 2 ** 20);
   });
 });
