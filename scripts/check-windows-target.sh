@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The native code for a Windows target: clang compiles every native source for x86_64 Windows
 # (the MinGW-w64 target, whose C++ library headers Debian ships), with and without OpenMP, with
-# Microsoft extensions on, and each distance-kernel variant with its instruction-set flags, as
-# -Werror syntax checks. It catches Linux-only calls and headers and what clang rejects on
-# Windows; it links nothing and is not clang-cl's MSVC library, so it does not replace a build on
-# Windows. Needs clang, libomp-14-dev (omp.h) and g++-mingw-w64-x86-64-posix (the headers).
+# Microsoft extensions on, and each distance-kernel variant with its instruction-set flags and
+# the definitions CMakeLists.txt's kmn_tile_variant gives it, as -Werror syntax checks. It
+# catches Linux-only calls and headers and what clang rejects on Windows; it links nothing and is
+# not clang-cl's MSVC library, so it does not replace a build on Windows. Needs clang,
+# libomp-14-dev (omp.h) and g++-mingw-w64-x86-64-posix (the headers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v clang++ >/dev/null || { echo "check-windows-target: clang++ not found (apt-get install -y clang)" >&2; exit 2; }
@@ -15,9 +16,9 @@ addon_api=$(node -p "require('node-addon-api').include_dir")
 
 isa_flags() {
   case $1 in
-    portable) echo "-DKMN_ISA=portable -DKMN_VECTOR_BYTES=16" ;;
-    avx2) echo "-DKMN_ISA=avx2 -DKMN_VECTOR_BYTES=32 -mavx2 -mfma" ;;
-    avx512) echo "-DKMN_ISA=avx512 -DKMN_VECTOR_BYTES=64 -mavx512f -mavx2 -mfma -DKMN_ROW_VECTORS=4" ;;
+    portable) echo "-DKMN_ISA=portable -DKMN_VECTOR_BYTES=16 -DKMN_VECTOR_REGISTERS=16" ;;
+    avx2) echo "-DKMN_ISA=avx2 -DKMN_VECTOR_BYTES=32 -DKMN_VECTOR_REGISTERS=16 -mavx2 -mfma" ;;
+    avx512) echo "-DKMN_ISA=avx512 -DKMN_VECTOR_BYTES=64 -DKMN_VECTOR_REGISTERS=32 -mavx512f -mavx2 -mfma -DKMN_ROW_VECTORS=4" ;;
   esac
 }
 is_kernel_variant() { [[ $1 == native/kernels/tiles/*.cpp && $1 != */dispatch.cpp ]] || [[ $1 == native/kernels/sparse/row_dots.cpp ]]; }
