@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "../common/cpu_features.hpp"
 #include "silhouette.hpp"
 
 #if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__))
@@ -141,9 +142,8 @@ inline int vector_level() {
   static const int level = [] {
     int widest = 0;
 #if KMN_SILHOUETTE_X86
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx")) widest = 1;
-    if (widest == 1 && __builtin_cpu_supports("avx512f")) widest = 2;
+    if (x86_features().avx) widest = 1;
+    if (widest == 1 && x86_features().avx512f) widest = 2;
 #endif
     const char* forced = std::getenv("KMEANS_NATIVE_SIMD");
     if (forced != nullptr && std::strcmp(forced, "portable") == 0) return 0;

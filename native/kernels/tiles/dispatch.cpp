@@ -8,6 +8,7 @@
 #include <sys/auxv.h>
 #endif
 
+#include "../common/cpu_features.hpp"
 #include "../common/tile_kernel.hpp"
 
 namespace kmn {
@@ -51,9 +52,9 @@ enum class Isa { kPortable, kAvx2, kAvx512, kNeon };
 
 Isa best_supported() {
 #ifdef KMN_HAVE_X86_VARIANTS
-  __builtin_cpu_init();
-  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (avx2 && __builtin_cpu_supports("avx512f")) return Isa::kAvx512;
+  const X86Features& cpu = x86_features();
+  const bool avx2 = cpu.avx2 && cpu.fma;
+  if (avx2 && cpu.avx512f) return Isa::kAvx512;
   if (avx2) return Isa::kAvx2;
 #endif
 #ifdef KMN_HAVE_ARM64_VARIANTS
