@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # linux-arm64 on an x86-64 Linux machine: cross-compiles the prebuilt arm64 binary
-# (scripts/build-arm64.js, into build/arm64-release) and runs tests against it in arm64 Node.js
+# (scripts/build-binary.js --arch arm64, into build/arm64-release) and runs tests against it in arm64 Node.js
 # under qemu-user. vitest's main process stays on this machine's node (it transforms the
 # TypeScript with x64 tools); its test workers, and every node a test starts, are the arm64 node
 # (scripts/arm64/node.sh). Runs, each with the neon kernel unless said:
@@ -25,7 +25,7 @@ export QEMU_LD_PREFIX="${QEMU_LD_PREFIX:-/usr/aarch64-linux-gnu}"
 node_version=20.20.2
 
 started=$SECONDS
-node scripts/build-arm64.js build/arm64-release
+node scripts/build-binary.js --arch arm64 build/arm64-release
 [ -f build/Release/kmeans_native.node ] || npx cmake-js compile
 npm run build:ts
 
