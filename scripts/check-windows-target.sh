@@ -6,9 +6,10 @@
 # calls and headers and what clang rejects on Windows. The OpenMP pass compiles to objects, whose
 # undefined symbols must not include the compiler's own runtime helpers (libgcc / compiler-rt:
 # __cpu_model for __builtin_cpu_supports, __udivti3, __muldc3 and the like), which clang-cl does
-# not link on Windows. It links nothing and is not clang-cl's MSVC library, so it does not replace
-# a build on Windows. Needs clang (with its llvm-nm), libomp-14-dev (omp.h) and
-# g++-mingw-w64-x86-64-posix (the headers).
+# not link on Windows. Then the command lines of a clang-cl build, as CMake writes them, must
+# mean to clang-cl what they mean to clang (scripts/check-clang-cl-options.js). It links nothing
+# and is not clang-cl's MSVC library, so it does not replace a build on Windows. Needs clang
+# (with llvm-nm and llvm-lib), cmake, libomp-14-dev (omp.h) and g++-mingw-w64-x86-64-posix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v clang++ >/dev/null || { echo "check-windows-target: clang++ not found (apt-get install -y clang)" >&2; exit 2; }
@@ -59,3 +60,18 @@ if [ -n "$found" ]; then
   exit 1
 fi
 echo "check-windows-target: $checked compilations for x86_64 Windows, no error or warning, no compiler runtime helper needed"
+
+# The options CMakeLists.txt gives a clang-cl build (what `cmake-js compile -T ClangCL` uses on
+# Windows): CMake configures one here, with clang itself in clang-cl's driver mode (a link named
+# clang-cl) and without linking, since the MSVC library is not here, and each command line must
+# mean to clang-cl what it means to clang.
+clang=$(readlink -f "$(command -v clang++)")
+mkdir -p "$objects/bin"
+ln -s "$clang" "$objects/bin/clang-cl"
+cmake -S . -B "$objects/clang-cl" -DCMAKE_BUILD_TYPE=Release -DCMAKE_SYSTEM_NAME=Windows \
+  -DCMAKE_SYSTEM_PROCESSOR=AMD64 -DCMAKE_CXX_COMPILER="$objects/bin/clang-cl" \
+  -DCMAKE_CXX_COMPILER_TARGET=x86_64-pc-windows-msvc -DCMAKE_AR="$(dirname "$clang")/llvm-lib" \
+  -DCMAKE_TRY_COMPILE_TARGET_TYPE=STATIC_LIBRARY -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+  -DCMAKE_JS_INC="$napi" -DKMEANS_NATIVE_WERROR=ON >"$objects/clang-cl.log" 2>&1 ||
+  { cat "$objects/clang-cl.log" >&2; exit 1; }
+node scripts/check-clang-cl-options.js "$objects/clang-cl/compile_commands.json"
