@@ -17,7 +17,7 @@ import { readChunks, sourceInput } from './source_pass';
 import { type InitMethod, resolveMixedPrecision } from './options';
 import { type AsyncControl, type Plan, runAsync, runSync } from './plan';
 import type { Assignment, DataOf, FitOptions } from './types';
-import type { KMeansWarning } from './warnings';
+import { type KMeansWarning, emitKMeansWarning, withWarnings } from './warnings';
 
 /** What a fit does with the warnings kept before it: replaces them (a fit) or adds to them (partialFit). */
 export type WarningsKept = 'replace' | 'append';
@@ -259,6 +259,21 @@ export abstract class Estimator<
       ...(Array.isArray(clusterInertia) ? { clusterInertia: Float64Array.from(clusterInertia as number[]) } : {}),
     };
     model.fitted = restore(common, stored, model);
+    if (stored.scaledFeatures) {
+      // Kept as the loaded fit's warning: a new fit replaces it.
+      const [, warnings] = withWarnings((sink) =>
+        emitKMeansWarning(
+          `This model file has a "scaling" entry (the command line's fit --scale): its centers are in ` +
+            `scaled units, and ${name}.fromJSON does not apply it. Scale each row x as ` +
+            `(x - offset) / scale with the file's "scaling" before predict, transform or score, ` +
+            `as the command line's predict does; unscaled rows get the labels of other clusters.`,
+          'KMEANS_SCALED_MODEL_FILE',
+          undefined,
+          sink,
+        ),
+      );
+      model.keepWarnings(warnings, 'replace');
+    }
     return model;
   }
 }

@@ -44,6 +44,8 @@ export interface StoredModel {
   inertia: number;
   nIter: number;
   extra: Record<string, unknown>;
+  /** Read from a file with a "scaling" entry (the command line's fit --scale), which fromJSON does not apply. */
+  scaledFeatures?: boolean;
 }
 
 export function encodeModel(model: ModelJSON['model'], stored: StoredModel): ModelJSON {
@@ -136,7 +138,15 @@ export function decodeModel(input: unknown, model: ModelJSON['model']): StoredMo
   const extra = file.extra === undefined ? {} : file.extra;
   if (!isPlainObject(extra)) throw invalidModel('"extra", when present, must be an object');
   checkExtra(extra, model, { data, rows: k, cols: d });
-  return { params: file.params, clusterCenters: { data, rows: k, cols: d }, inertia, nIter: file.nIter, extra };
+  const scaledFeatures = (file as { scaling?: unknown }).scaling !== undefined;
+  return {
+    params: file.params,
+    clusterCenters: { data, rows: k, cols: d },
+    inertia,
+    nIter: file.nIter,
+    extra,
+    ...(scaledFeatures ? { scaledFeatures } : {}),
+  };
 }
 
 /** The attributes of extra that fromJSON reads: each, when present, as toJSON writes it. */

@@ -21,7 +21,12 @@ export type KMeansWarningCode =
   /** kmeans2 with missing 'warn' met an empty cluster, which keeps its previous centroid. */
   | 'KMEANS_EMPTY_CLUSTER'
   /** kmeans2 was given a k that is not an integer: it is truncated. */
-  | 'KMEANS_K_CONVERTED';
+  | 'KMEANS_K_CONVERTED'
+  /**
+   * fromJSON read a model file with a "scaling" entry (the command line's fit --scale): its
+   * centers are in scaled units, and the library does not scale the rows given to predict.
+   */
+  | 'KMEANS_SCALED_MODEL_FILE';
 
 /** A warning as a model keeps it: the code and the message that process.emitWarning was given. */
 export interface KMeansWarning {

@@ -10,6 +10,10 @@ export type SavedModel = KMeans | MiniBatchKMeans | BisectingKMeans;
 /** A model file as the command line writes it: the library's JSON and, after fit --scale, its scaling. */
 export type CommandModelJSON = ModelJSON & { scaling?: Scaling };
 
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export function readModel(file: string): {
   model: SavedModel;
   featureNames: string[] | undefined;
@@ -30,12 +34,14 @@ export function readModel(file: string): {
   let model: SavedModel;
   try {
     json = JSON.parse(text) as Partial<CommandModelJSON>;
+    // The library reads the file without its "scaling", which predict applies to the rows first.
+    const library = isObject(json) ? { ...json, scaling: undefined } : json;
     model =
       json?.model === 'MiniBatchKMeans'
-        ? MiniBatchKMeans.fromJSON(json)
+        ? MiniBatchKMeans.fromJSON(library)
         : json?.model === 'BisectingKMeans'
-          ? BisectingKMeans.fromJSON(json)
-          : KMeans.fromJSON(json);
+          ? BisectingKMeans.fromJSON(library)
+          : KMeans.fromJSON(library);
   } catch (error) {
     const message =
       error instanceof SyntaxError
@@ -43,7 +49,6 @@ export function readModel(file: string): {
         : (error as Error).message;
     throw new DataFileError(file, undefined, message);
   }
-  // The library reads the file without its "scaling", which predict applies to the rows first.
   const scaling = readScaling(file, json.scaling, model.clusterCenters.cols);
   return { model, featureNames: json.featureNames, scaling };
 }

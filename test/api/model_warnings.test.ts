@@ -211,3 +211,27 @@ describe('BisectingKMeans.warnings', () => {
     expect(BisectingKMeans.fromJSON(model.toJSON()).warnings).toEqual([]);
   });
 });
+
+describe('fromJSON of a model file with a "scaling" entry (the command line\'s fit --scale)', () => {
+  const scaling = { method: 'standard', offset: [1, 2, 3], scale: [2, 2, 2] };
+
+  it.each([
+    ['KMeans', () => new KMeans({ nClusters: 4, seed: 1 }).fit(X), KMeans],
+    ['MiniBatchKMeans', () => new MiniBatchKMeans({ nClusters: 4, seed: 1 }).fit(X), MiniBatchKMeans],
+    ['BisectingKMeans', () => new BisectingKMeans({ nClusters: 4, seed: 1 }).fit(X), BisectingKMeans],
+  ] as const)('%s: warns KMEANS_SCALED_MODEL_FILE, kept until the next fit', (name, fitted, Model) => {
+    const json = { ...fitted().toJSON(), scaling };
+    emitWarning.mockClear();
+    const loaded = (Model as { fromJSON(json: unknown): KMeans | MiniBatchKMeans | BisectingKMeans }).fromJSON(json);
+    expect(loaded.warnings.map((warning) => warning.code)).toEqual(['KMEANS_SCALED_MODEL_FILE']);
+    const [warning] = loaded.warnings;
+    expect(warning!.message).toContain(`${name}.fromJSON does not apply it`);
+    expect(warning!.message).toContain('(x - offset) / scale');
+    expect(emitWarning).toHaveBeenCalledWith(warning!.message, { code: 'KMEANS_SCALED_MODEL_FILE' });
+    // From the JSON text as well; and without "scaling", no warning.
+    expect(Model.fromJSON(JSON.stringify(json)).warnings).toEqual([warning]);
+    expect(Model.fromJSON(fitted().toJSON()).warnings).toEqual([]);
+    // A new fit is in the units of its own rows.
+    expect(loaded.fit(X).warnings).toEqual([]);
+  });
+});

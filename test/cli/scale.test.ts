@@ -38,12 +38,16 @@ describe('fit --scale', () => {
     expect(file.scaling.method).toBe('standard');
     file.scaling.offset.forEach((value: number, j: number) => expect(value).toBeCloseTo(mean[j]!, 12));
     file.scaling.scale.forEach((value: number, j: number) => expect(value / std[j]!).toBeCloseTo(1, 12));
-    // The library reads the file (and ignores "scaling"): its centers are the expected ones.
-    const centers = KMeans.fromJSON(file).clusterCenters.data;
+    // The library reads the file, warning that it does not apply "scaling": its centers are the expected ones.
+    const loaded = KMeans.fromJSON(file);
+    expect(loaded.warnings.map((warning) => warning.code)).toEqual(['KMEANS_SCALED_MODEL_FILE']);
+    const centers = loaded.clusterCenters.data;
     Array.from(expected.clusterCenters.data).forEach((value, i) => expect(centers[i]).toBeCloseTo(value, 9));
 
     const predicted = cli(['predict', 'std.json', data, '--labels', 'labels.csv']);
     expect(predicted.code).toBe(0);
+    // predict applies the scaling itself: no warning about it.
+    expect(predicted.stderr).toBe('');
     expect(readLabels(out('labels.csv'))).toEqual(Array.from(expected.labels));
 
     // Rows on another scale are scaled with the stored parameters, not their own.
