@@ -142,8 +142,8 @@ inline int vector_level() {
   static const int level = [] {
     int widest = 0;
 #if KMN_SILHOUETTE_X86
-    if (x86_features().avx) widest = 1;
-    if (widest == 1 && x86_features().avx512f) widest = 2;
+    const X86Features& cpu = x86_features();
+    if (cpu.avx) widest = cpu.avx512f ? 2 : 1;
 #endif
     const char* forced = std::getenv("KMEANS_NATIVE_SIMD");
     if (forced != nullptr && std::strcmp(forced, "portable") == 0) return 0;
